@@ -1,0 +1,163 @@
+"""The `storytrace` command line: a thin layer over the library functions the API and Spark use too."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import Progress as RichProgress
+from rich.table import Table
+
+from storytrace.store import DEFAULT_DB, open_store
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+console = Console(stderr=True)
+
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", envvar="STORYTRACE_DB", help="SQLite database file.", show_default=True),
+]
+
+
+class RichTask:
+    def __init__(self, progress: RichProgress, task_id: int) -> None:
+        self._progress, self._task_id = progress, task_id
+
+    def advance(self, n: int = 1) -> None:
+        self._progress.advance(self._task_id, n)
+
+
+class RichProgressReporter:
+    """Progress bars on stderr; transient bars disappear once done, leaving a clean terminal."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+
+    @contextmanager
+    def task(self, description: str, total: int | None = None) -> Iterator[RichTask]:
+        with RichProgress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            disable=not self.enabled,
+            transient=True,
+        ) as progress:
+            yield RichTask(progress, progress.add_task(description, total=total))
+
+
+def _progress(quiet: bool) -> RichProgressReporter:
+    return RichProgressReporter(enabled=not quiet and console.is_terminal)
+
+
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.", exists=True)],
+    db: DbOption = Path(DEFAULT_DB),
+    input_format: Annotated[
+        str | None,
+        typer.Option("--format", help="Force a reader: text, jsonl, csv, html, warc, rss (default: by extension)."),
+    ] = None,
+    source: Annotated[str | None, typer.Option(help="Outlet name for records that carry none.")] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option("--column", "-c", help="CSV/JSONL field mapping FIELD=COLUMN, e.g. text=body, title=headline."),
+    ] = None,
+    max_record_bytes: Annotated[int, typer.Option(help="Reject records larger than this.")] = 5_000_000,
+    quiet: QuietOption = False,
+) -> None:
+    """Read articles from files and folders into the store (idempotent; changed text becomes a new version)."""
+    from storytrace.ingest import IngestOptions, ingest_paths
+
+    mapping = dict(_parse_mapping(item) for item in column or [])
+    options = IngestOptions(
+        input_format=input_format, source=source, column_map=mapping, max_record_bytes=max_record_bytes
+    )
+    with open_store(db) as store:
+        report = ingest_paths(store, paths, options=options, progress=_progress(quiet))
+    counts = report.counts
+    console.print(
+        f"[green]{counts.added} added[/], {counts.updated} updated (new version), "
+        f"{counts.unchanged} unchanged, [red]{len(report.rejections)} rejected[/]"
+    )
+    for rejection in report.rejections:
+        console.print(f"[red]rejected[/] {rejection}", highlight=False, markup=False)
+    if report.rejections:
+        raise typer.Exit(code=2)
+
+
+def _parse_mapping(item: str) -> tuple[str, str]:
+    field, sep, column_name = item.partition("=")
+    if not sep or not field or not column_name:
+        raise typer.BadParameter(f"expected FIELD=COLUMN, got {item!r}")
+    return field.strip(), column_name.strip()
+
+
+@app.command()
+def analyze(
+    db: DbOption = Path(DEFAULT_DB),
+    stage: Annotated[list[str] | None, typer.Option(help="Run only these stages (and what they need).")] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Run every analysis stage on what is new since the last run."""
+    from storytrace.pipeline import analyze as run_analysis
+
+    with open_store(db) as store:
+        reports = run_analysis(store, stage, progress=_progress(quiet))
+    for name, report in reports.items():
+        details = ", ".join(f"{k}={v}" for k, v in report.items())
+        console.print(f"[bold]{name}[/]: {details}", highlight=False)
+
+
+@app.command()
+def export(
+    what: Annotated[str, typer.Option("--what", help="articles, reuse, stories, quotes, entities or claims.")],
+    db: DbOption = Path(DEFAULT_DB),
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or parquet.")] = "jsonl",
+    out: Annotated[Path | None, typer.Option("--out", help="Output file (default: stdout).")] = None,
+) -> None:
+    """Write one record kind as JSON Lines (default, to stdout), CSV or Parquet."""
+    from storytrace.exports import write_rows
+    from storytrace.pipeline import export_rows
+
+    with open_store(db) as store:
+        try:
+            count = write_rows(export_rows(store, what), fmt, out)
+        except ValueError as error:
+            console.print(f"[red]error:[/] {error}")
+            raise typer.Exit(code=2) from error
+    if out is not None:
+        console.print(f"wrote {count} {what} to {out}")
+
+
+@app.command()
+def stats(db: DbOption = Path(DEFAULT_DB), as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Counts of what the store holds."""
+    from storytrace.stats import store_stats
+
+    with open_store(db) as store:
+        figures = store_stats(store)
+    if as_json:
+        typer.echo(json.dumps(figures, indent=2))
+        return
+    table = Table(title=f"storytrace: {db}")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key, value in figures.items():
+        table.add_row(key, str(value))
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,110 @@
+"""The analysis pipeline: named stages run in dependency order, each doing only new work.
+
+A stage is registered with `@stage(name, after=...)` in its package's `stage` module (for example
+`storytrace/reuse/stage.py`); `load_stages` discovers those modules, so adding a stage never edits
+this file. Exporters (`storytrace export --what X`) register the same way with `@exporter(X)`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import storytrace
+from storytrace.progress import SILENT, Progress
+from storytrace.store import SQLiteStore
+
+StageFn = Callable[[SQLiteStore, Progress], dict[str, Any]]
+ExportFn = Callable[[SQLiteStore], Iterator[dict[str, Any]]]
+
+
+@dataclass(slots=True)
+class Stage:
+    name: str
+    run: StageFn
+    after: tuple[str, ...] = ()
+    doc: str = ""
+
+
+@dataclass(slots=True)
+class Registry:
+    stages: dict[str, Stage] = field(default_factory=dict)
+    exporters: dict[str, ExportFn] = field(default_factory=dict)
+
+
+REGISTRY = Registry()
+
+
+def stage(name: str, after: tuple[str, ...] = ()) -> Callable[[StageFn], StageFn]:
+    """Register an analysis stage. It must be incremental: re-running on unchanged data is a no-op."""
+
+    def register(fn: StageFn) -> StageFn:
+        REGISTRY.stages[name] = Stage(name, fn, after, (fn.__doc__ or "").strip())
+        return fn
+
+    return register
+
+
+def exporter(what: str) -> Callable[[ExportFn], ExportFn]:
+    """Register the JSON-able rows of `storytrace export --what <what>`."""
+
+    def register(fn: ExportFn) -> ExportFn:
+        REGISTRY.exporters[what] = fn
+        return fn
+
+    return register
+
+
+def load_stages() -> Registry:
+    """Import every `storytrace.<package>.stage` module so its stages and exporters register."""
+    importlib.import_module("storytrace.exports")
+    for module in pkgutil.iter_modules(storytrace.__path__):
+        if module.ispkg:
+            try:
+                importlib.import_module(f"storytrace.{module.name}.stage")
+            except ModuleNotFoundError as error:
+                if error.name != f"storytrace.{module.name}.stage":
+                    raise
+    return REGISTRY
+
+
+def ordered_stages(names: list[str] | None = None) -> list[Stage]:
+    """Stages in dependency order (a stage runs after those it names in `after`)."""
+    registry = load_stages()
+    wanted = set(names) if names else set(registry.stages)
+    unknown = wanted - set(registry.stages)
+    if unknown:
+        raise ValueError(f"unknown stage(s): {', '.join(sorted(unknown))}; known: {', '.join(registry.stages)}")
+    ordered: list[Stage] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in (s.name for s in ordered):
+            return
+        if name in visiting:
+            raise ValueError(f"stage dependency cycle through {name!r}")
+        visiting.add(name)
+        for dependency in registry.stages[name].after:
+            if dependency in registry.stages:
+                visit(dependency)
+        visiting.discard(name)
+        ordered.append(registry.stages[name])
+
+    for name in sorted(wanted):
+        visit(name)
+    return ordered
+
+
+def analyze(store: SQLiteStore, stages: list[str] | None = None, progress: Progress = SILENT) -> dict[str, Any]:
+    """Run every (or the named) analysis stage, in order; returns each stage's report."""
+    return {s.name: s.run(store, progress) for s in ordered_stages(stages)}
+
+
+def export_rows(store: SQLiteStore, what: str) -> Iterator[dict[str, Any]]:
+    registry = load_stages()
+    if what not in registry.exporters:
+        raise ValueError(f"nothing to export as {what!r}; available: {', '.join(sorted(registry.exporters))}")
+    return registry.exporters[what](store)

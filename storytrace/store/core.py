@@ -1,0 +1,174 @@
+"""The embedded SQLite store: one file, WAL mode, versioned migrations, batched transactions.
+
+Why SQLite: one file a journalist can copy, FTS5 for search, and WAL so readers (UI, API) never
+block the writer. Every statement is parametrised; no SQL is ever built from data.
+
+Each component (articles, reuse, stories, extract, ...) owns its own schema and migration list,
+registered with `register_migrations`. A component's version lives in `schema_versions`, so stages
+can evolve their tables independently and an old database is upgraded in place on open.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+_MIGRATIONS: dict[str, list[str]] = {}
+_LOCK = threading.Lock()
+
+
+def register_migrations(component: str, scripts: Sequence[str]) -> None:
+    """Declare the ordered schema scripts of a component; index i upgrades version i to i+1.
+
+    Scripts are append-only: a released script is never edited, a change is a new script.
+    """
+    with _LOCK:
+        _MIGRATIONS[component] = list(scripts)
+
+
+class SQLiteStore:
+    """A connection to one storytrace database file, upgraded to the current schema on open."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        if readonly:
+            uri = f"file:{self.path}?mode=ro"
+            self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, check_same_thread=False)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA busy_timeout = 30000")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            # NORMAL is durable across application crashes in WAL mode (only a power loss can
+            # lose the last transactions), which is the crash model that matters for ingest.
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.migrate()
+
+    # -- schema -------------------------------------------------------------------------------
+    def migrate(self) -> None:
+        """Bring every registered component to its latest schema version, each step atomic."""
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+        )
+        for component, scripts in sorted(_MIGRATIONS.items()):
+            current = self.schema_version(component)
+            for version in range(current, len(scripts)):
+                with self.transaction():
+                    for statement in _split_statements(scripts[version]):
+                        self.conn.execute(statement)
+                    self.conn.execute(
+                        "INSERT INTO schema_versions(component, version) VALUES (?, ?) "
+                        "ON CONFLICT(component) DO UPDATE SET version = excluded.version",
+                        (component, version + 1),
+                    )
+
+    def schema_version(self, component: str) -> int:
+        row = self.conn.execute("SELECT version FROM schema_versions WHERE component = ?", (component,)).fetchone()
+        return int(row[0]) if row else 0
+
+    # -- statements ---------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic batch: committed as a whole, or rolled back on any error."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def iterate(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Iterator[sqlite3.Row]:
+        """Stream rows without loading the result set into memory."""
+        cursor = self.conn.execute(sql, params)
+        while rows := cursor.fetchmany(500):
+            yield from rows
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self.conn.executemany(sql, rows)
+
+    # -- stage bookkeeping --------------------------------------------------------------------
+    def pending(self, stage: str, limit: int | None = None) -> list[sqlite3.Row]:
+        """Articles whose current text a stage has not processed yet (new or changed)."""
+        sql = (
+            "SELECT a.id, a.content_hash FROM articles a LEFT JOIN stage_done d "
+            "ON d.stage = ? AND d.article_id = a.id AND d.content_hash = a.content_hash "
+            "WHERE d.article_id IS NULL ORDER BY a.rowid"
+        )
+        params: list[Any] = [stage]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return self.query(sql, params)
+
+    def mark_done(self, stage: str, items: Iterable[tuple[str, str]]) -> None:
+        """Record (article_id, content_hash) pairs as processed; call inside the stage's transaction."""
+        self.conn.executemany(
+            "INSERT INTO stage_done(stage, article_id, content_hash) VALUES (?, ?, ?) "
+            "ON CONFLICT(stage, article_id) DO UPDATE SET content_hash = excluded.content_hash",
+            ((stage, article_id, digest) for article_id, digest in items),
+        )
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _split_statements(script: str) -> list[str]:
+    """Split a migration script into statements, keeping trigger bodies (BEGIN ... END) whole."""
+    statements: list[str] = []
+    buffer = ""
+    for piece in script.split(";"):
+        buffer += piece
+        if sqlite3.complete_statement(buffer + ";"):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+        else:
+            buffer += ";"
+    if buffer.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {buffer.strip()[:80]}")
+    return statements
+
+
+register_migrations(
+    "core",
+    [
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE stage_done (
+            stage TEXT NOT NULL, article_id TEXT NOT NULL, content_hash TEXT NOT NULL,
+            PRIMARY KEY (stage, article_id)
+        );
+        """
+    ],
+)

@@ -1,0 +1,111 @@
+"""Text primitives every stage shares: paragraphs, sentences and words with character offsets.
+
+Offsets always index the article's original text, so any span a stage reports can be shown, exported
+and compared without re-tokenising. `fold` maps spelling variants (Kiev/Kyiv, Zelensky/Zelenskyy,
+curly/straight quotes, British/American -ise/-ize) to one form for matching only; it is never used
+for display.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+WORD_RE = re.compile(r"\w+(?:[’'.-]\w+)*", re.UNICODE)
+_PARAGRAPH_RE = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]+)*")
+# A sentence ends at . ! ? (or …) followed by optional closing quotes/brackets, then whitespace
+# and something that can open a sentence.
+_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9\u00C0-\u024F])")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st jr sr gen col lt sgt capt maj rep sen gov pres no vs etc inc ltd co corp "
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e a.m p.m".split()
+)
+
+# Spelling variants folded together for matching; the left form maps to the right one.
+SPELLING_VARIANTS: dict[str, str] = {
+    "kiev": "kyiv",
+    "zelensky": "zelenskyy",
+    "zelenskiy": "zelenskyy",
+    "zelenski": "zelenskyy",
+    "kharkov": "kharkiv",
+    "odessa": "odesa",
+    "lvov": "lviv",
+    "nato's": "nato",
+    "defense": "defence",
+}
+_QUOTE_TRANSLATION = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
+
+
+@dataclass(slots=True, frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Blocks of text separated by blank lines, or by single newlines when the text has no blank lines."""
+    if re.search(r"\n[ \t]*\n", text):
+        matches = _PARAGRAPH_RE.finditer(text)
+    else:
+        matches = re.finditer(r"[^\n]+", text)
+    return [Span(m.start(), m.end(), m.group()) for m in matches if m.group().strip()]
+
+
+def sentences(text: str) -> list[Span]:
+    """Sentences with offsets: split within paragraphs, never across a line break that ends a paragraph."""
+    spans: list[Span] = []
+    for paragraph in paragraphs(text):
+        start = 0
+        body = paragraph.text
+        for match in _SENTENCE_END_RE.finditer(body):
+            if _is_abbreviation(body, match.start()):
+                continue
+            spans.extend(_trimmed(body, start, match.end(), paragraph.start))
+            start = match.end()
+        spans.extend(_trimmed(body, start, len(body), paragraph.start))
+    return spans
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    if text[dot] != ".":
+        return False
+    word = re.search(r"([\w.]+)$", text[:dot])
+    if not word:
+        return False
+    token = word.group(1).lower()
+    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+
+
+def _trimmed(text: str, start: int, end: int, offset: int) -> list[Span]:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if not stripped:
+        return []
+    lead = len(chunk) - len(chunk.lstrip())
+    s = offset + start + lead
+    return [Span(s, s + len(stripped), stripped)]
+
+
+def words(text: str) -> Iterator[Span]:
+    """Word tokens with offsets (letters/digits, keeping inner apostrophes, dots and hyphens)."""
+    for match in WORD_RE.finditer(text):
+        yield Span(match.start(), match.end(), match.group())
+
+
+def fold(token: str) -> str:
+    """Matching key of a word: lower case, no accents, straight quotes, spelling variants merged."""
+    token = unicodedata.normalize("NFKD", token.translate(_QUOTE_TRANSLATION).lower())
+    token = "".join(ch for ch in token if not unicodedata.combining(ch))
+    if token.endswith("'s"):
+        token = token[:-2]
+    token = SPELLING_VARIANTS.get(token, token)
+    # British -ise/-isation spellings fold onto -ize/-ization.
+    return re.sub(r"is(e|ed|es|ing|ation|ations)$", r"iz\1", token) if len(token) > 5 else token
+
+
+def folded_words(text: str) -> list[tuple[str, int, int]]:
+    """(matching key, start, end) for each word of `text`."""
+    return [(fold(w.text), w.start, w.end) for w in words(text)]
