@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.progress import Progress as RichProgress
 from rich.table import Table
+from rich.text import Text
 
 from storytrace.store import DEFAULT_DB, open_store
 
@@ -81,19 +82,24 @@ def ingest(
     from storytrace.ingest import IngestOptions, ingest_paths
 
     mapping = dict(_parse_mapping(item) for item in column or [])
-    options = IngestOptions(
-        input_format=input_format, source=source, column_map=mapping, max_record_bytes=max_record_bytes
-    )
+    try:
+        options = IngestOptions(
+            input_format=input_format, source=source, column_map=mapping, max_record_bytes=max_record_bytes
+        )
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
     with open_store(db) as store:
         report = ingest_paths(store, paths, options=options, progress=_progress(quiet))
     counts = report.counts
     console.print(
         f"[green]{counts.added} added[/], {counts.updated} updated (new version), "
-        f"{counts.unchanged} unchanged, [red]{len(report.rejections)} rejected[/]"
+        f"{counts.unchanged} unchanged, [red]{report.rejected} rejected[/]"
     )
     for rejection in report.rejections:
-        console.print(f"[red]rejected[/] {rejection}", highlight=False, markup=False)
-    if report.rejections:
+        console.print(Text.assemble(("rejected ", "red"), str(rejection)), highlight=False, soft_wrap=True)
+    if report.rejected > len(report.rejections):
+        console.print(f"... and {report.rejected - len(report.rejections)} more rejections not shown")
+    if report.rejected:
         raise typer.Exit(code=2)
 
 
@@ -158,6 +164,57 @@ def stats(db: DbOption = Path(DEFAULT_DB), as_json: Annotated[bool, typer.Option
         table.add_row(key, str(value))
     Console().print(table)
 
+
+
+@app.command()
+def demo(
+    report: Annotated[Path, typer.Option("--report", help="Write the HTML report here.")] = Path(
+        "storytrace-demo.html"
+    ),
+    db: Annotated[Path | None, typer.Option("--db", help="Store to use (default: a temporary one).")] = None,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the temporary store and print where it is.")] = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Ingest the bundled demo corpus, analyse it, print a summary and write an HTML report (offline)."""
+    import shutil
+    import tempfile
+
+    from storytrace.demo.run import run_demo
+    from storytrace.demo.summary import print_summary
+    from storytrace.report import render_report
+
+    workdir = Path(tempfile.mkdtemp(prefix="storytrace-demo-")) if db is None else None
+    path = db or Path(str(workdir)) / "demo.db"
+    try:
+        with open_store(path) as store:
+            run = run_demo(store, progress=_progress(quiet))
+            print_summary(Console(), store, run)
+            report.write_text(render_report(store, title="storytrace demo"), encoding="utf-8")
+    finally:
+        if workdir is not None and not keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    console.print(f"report written to {report}", markup=False, highlight=False, soft_wrap=True)
+    if db is not None or keep:
+        console.print(f"store: {path}", markup=False, highlight=False, soft_wrap=True)
+    if run.ingest.rejected:
+        raise typer.Exit(code=2)
+
+
+@app.command()
+def report(
+    db: DbOption = Path(DEFAULT_DB),
+    out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("storytrace-report.html"),
+    limit: Annotated[int, typer.Option(help="Rows shown per section.", min=1)] = 200,
+) -> None:
+    """Write a self-contained HTML report (no scripts, no network) of what the store holds."""
+    from storytrace.report import render_report
+
+    if not db.exists():
+        console.print(f"error: no store at {db}", style="red", markup=False, highlight=False)
+        raise typer.Exit(code=2)
+    with open_store(db) as store:
+        out.write_text(render_report(store, limit=limit), encoding="utf-8")
+    console.print(f"report written to {out}", markup=False, highlight=False)
 
 if __name__ == "__main__":
     app()
