@@ -165,7 +165,6 @@ def stats(db: DbOption = Path(DEFAULT_DB), as_json: Annotated[bool, typer.Option
     Console().print(table)
 
 
-
 @app.command()
 def demo(
     report: Annotated[Path, typer.Option("--report", help="Write the HTML report here.")] = Path(
@@ -179,8 +178,10 @@ def demo(
     import shutil
     import tempfile
 
+    from storytrace.demo import load_gold
     from storytrace.demo.run import run_demo
-    from storytrace.demo.summary import print_summary
+    from storytrace.demo.score import score_demo
+    from storytrace.demo.summary import print_gold_scores, print_summary
     from storytrace.report import render_report
 
     workdir = Path(tempfile.mkdtemp(prefix="storytrace-demo-")) if db is None else None
@@ -189,6 +190,7 @@ def demo(
         with open_store(path) as store:
             run = run_demo(store, progress=_progress(quiet))
             print_summary(Console(), store, run)
+            print_gold_scores(Console(), score_demo(store, load_gold()))
             report.write_text(render_report(store, title="storytrace demo"), encoding="utf-8")
     finally:
         if workdir is not None and not keep:
@@ -215,6 +217,7 @@ def report(
     with open_store(db) as store:
         out.write_text(render_report(store, limit=limit), encoding="utf-8")
     console.print(f"report written to {out}", markup=False, highlight=False)
+
 
 if __name__ == "__main__":
     app()

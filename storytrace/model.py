@@ -167,6 +167,9 @@ class TimelineEvent(Record):
     when: str | None
     text: str
     kind: str = "published"
+    granularity: str | None = None  # "day", "week" (when = its Monday), "month" or "year"
+    start: int | None = None  # offsets of a date stated in the text
+    end: int | None = None
 
 
 @dataclass(slots=True)

@@ -238,3 +238,9 @@ def test_ids_are_safe_and_stable():
 def test_every_format_has_a_reader():
     assert set(READERS) == set(FORMATS)
     assert {format_of(Path(f"x{ext}")) for ext in EXTENSIONS} == set(FORMATS)
+
+
+@pytest.mark.parametrize("outlet", ["The Harbour Ledger", "Valley Courier", "Evening Standard", "Reuters"])
+def test_outlet_line_after_headline(outlet):
+    header = parse_header(f"Port strike spreads north\n{outlet}\n\nThe strike went on for a third day.")
+    assert (header.title, header.source) == ("Port strike spreads north", outlet)

@@ -46,7 +46,9 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 _OUTLET_WORDS = frozenset(
     "media news group press times post herald journal tribune daily agency network radio tv television "
     "broadcasting gazette telegraph guardian reuters wire magazine online observer mail express chronicle "
-    "independent today weekly review insider report".split()
+    "independent today weekly review insider report ledger courier dispatch bulletin record register monitor "
+    "inquirer examiner sentinel globe mirror star standard sun voice service newsroom channel broadcaster "
+    "journal-constitution post-gazette press-enterprise digest gazette-journal".split()
 )
 _CONNECTORS = frozenset({"of", "the", "and", "&", "de", "la", "le", "der", "die", "for", "on"})
 

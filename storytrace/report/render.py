@@ -1,0 +1,436 @@
+"""The HTML report: one self-contained page with a store's articles and every registered exporter.
+
+Article text is hostile input (scraped pages, feeds): every value taken from the store goes through
+`html.escape`, the page carries a Content-Security-Policy that forbids scripts and network loads, and
+the stylesheet is inlined, so the file can be mailed, archived and opened offline.
+
+Sections know the shapes of the core record kinds (reuse, stories, quotes, entities, claims, as in
+storytrace.model). A section whose rows lack the keys its layout needs, or an exporter the report has
+never heard of, is shown as a plain table of its keys, so a new stage appears in the report without
+touching this module. Every section is cut to `limit` rows so the page stays readable on a store of
+millions of articles; reuse keeps its highest-scoring links and entities their most mentioned ones,
+through a heap over the exporter's stream (O(limit) memory).
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sized
+from dataclasses import dataclass, field
+from html import escape
+from importlib.resources import files
+from itertools import islice
+from string import Template
+from typing import Any
+
+import storytrace
+from storytrace.model import Article
+from storytrace.pipeline import load_stages
+from storytrace.store import SQLiteStore
+from storytrace.store.articles import count_articles, get_articles, iter_articles
+from storytrace.store.overview import articles_per_source, publication_range
+
+Row = dict[str, Any]
+
+SECTION_ORDER = ("reuse", "stories", "threads", "timeline", "quotes", "entities", "claims")
+# Keys a row must carry for its section's own layout; rows without them get the generic table.
+_REQUIRED = {
+    "reuse": {"a", "b", "relation"},
+    "stories": {"articles"},
+    "quotes": {"article", "text"},
+    "entities": {"name"},
+    "claims": {"article", "text", "value"},
+    "threads": {"thread_id", "stories"},
+    "timeline": {"events"},
+}
+# Which rows survive the cut to `limit`: the strongest ones, not the first ones.
+_RANK_BY: dict[str, Callable[[Row], float]] = {
+    "reuse": lambda row: _number(row.get("score")),
+    "entities": lambda row: _number(row.get("mentions")),
+    "threads": lambda row: len(row.get("stories") or []),
+}
+_DIRECTIONS = {"a->b": "b copied a", "b->a": "a copied b"}
+_TIMELINE_CAP = 50
+_EXCERPT_CONTEXT = 90
+_EXCERPT_MARK = 480
+_PASSAGES_SHOWN = 4
+
+
+# -- data shared with the terminal summary -------------------------------------------------------
+def exporter_names() -> list[str]:
+    """Registered exporters other than `articles`, the known kinds first, in a stable order."""
+    names = set(load_stages().exporters) - {"articles"}
+    known = [n for n in SECTION_ORDER if n in names]
+    return known + sorted(names - set(known))
+
+
+def section_rows(store: SQLiteStore, name: str, limit: int) -> list[Row]:
+    """Up to `limit` rows of one exporter: the top-ranked ones where a rank is known, else the first."""
+    rows = load_stages().exporters[name](store)
+    rank = _RANK_BY.get(name)
+    return list(islice(rows, limit)) if rank is None else heapq.nlargest(limit, rows, key=rank)
+
+
+def fits(name: str, rows: list[Row]) -> bool:
+    """Whether every row has the keys the section's own layout needs."""
+    required = _REQUIRED.get(name)
+    return required is not None and all(required <= row.keys() for row in rows)
+
+
+@dataclass(slots=True)
+class Disagreement:
+    """Claims about one subject (and unit) that give different values."""
+
+    subject: str
+    unit: str | None
+    claims: list[Row] = field(default_factory=list)
+
+    @property
+    def values(self) -> list[float]:
+        return sorted({_number(c["value"]) for c in self.claims})
+
+    @property
+    def label(self) -> str:
+        unit = self.unit if self.unit and self.unit.casefold() != self.subject.casefold() else None
+        return f"{self.subject} ({unit})" if unit else self.subject
+
+
+def disagreeing_claims(rows: Iterable[Row], per_subject: int = 20) -> list[Disagreement]:
+    """Group claims by normalised subject and unit; keep the groups holding more than one value.
+
+    Streams the claims once; memory is bounded by subjects x `per_subject`, not by the claim count.
+    Claims repeating a value stay in the group: who agrees with whom is half of the picture.
+    """
+    groups: dict[tuple[str, str | None], Disagreement] = {}
+    for row in rows:
+        subject, value = row.get("subject"), row.get("value")
+        if not subject or not isinstance(value, int | float):
+            continue
+        key = (" ".join(str(subject).casefold().split()), row.get("unit"))
+        group = groups.setdefault(key, Disagreement(str(subject), row.get("unit")))
+        if len(group.claims) < per_subject:
+            group.claims.append(row)
+    found = [g for g in groups.values() if len(g.values) > 1]
+    return sorted(found, key=lambda g: (-len(g.claims), g.subject))
+
+
+def quotes_by_speaker(rows: Iterable[Row]) -> list[tuple[str, list[Row]]]:
+    """Quotes grouped by speaker, most quoted first; unattributed quotes last."""
+    groups: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        groups[row.get("speaker") or ""].append(row)
+    ordered = sorted(groups.items(), key=lambda item: (not item[0], -len(item[1]), item[0]))
+    return [(speaker or "(unattributed)", quotes) for speaker, quotes in ordered]
+
+
+def direction_label(direction: object) -> str:
+    return _DIRECTIONS.get(str(direction), "direction unknown")
+
+
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else -math.inf
+
+
+# -- the page -----------------------------------------------------------------------------------
+def render_report(store: SQLiteStore, *, title: str = "storytrace report", limit: int = 200) -> str:
+    """One HTML document: outlets, articles, then a section per registered exporter."""
+    sections = [("articles", "Articles", _articles_section(store, limit))]
+    for name in exporter_names():
+        rows = section_rows(store, name, limit)
+        sections.append((f"section-{name}", name.capitalize(), _section(store, name, rows, limit)))
+    total, outlets = count_articles(store), articles_per_source(store)
+    first, last = publication_range(store)
+    lede = f"{total:,} articles from {len(outlets):,} outlets"
+    if first and last:
+        lede += f", published {_date(first)} to {_date(last)}"
+    analyses = ", ".join(exporter_names()) or "none yet (run `storytrace analyze`)"
+    nav = " ".join(f'<a href="#{escape(anchor)}">{escape(heading)}</a>' for anchor, heading, _ in sections)
+    body = "\n".join(
+        f'<section id="{escape(anchor)}">\n<h2>{escape(heading)}</h2>\n{content}\n</section>'
+        for anchor, heading, content in sections
+    )
+    template = Template(files("storytrace.report").joinpath("report.html").read_text(encoding="utf-8"))
+    return template.substitute(
+        title=escape(title),
+        css=files("storytrace.report").joinpath("report.css").read_text(encoding="utf-8"),
+        lede=escape(f"{lede}. Analyses: {analyses}."),
+        nav=nav,
+        body=body,
+        version=escape(storytrace.__version__),
+    )
+
+
+def _section(store: SQLiteStore, name: str, rows: list[Row], limit: int) -> str:
+    if not rows:
+        return '<p class="note">Nothing yet.</p>'
+    renderer = _RENDERERS.get(name)
+    index = _article_index(store, rows)
+    if renderer is None or not fits(name, rows):
+        return _generic(rows) + _cut_note(rows, limit)
+    content = renderer(rows, index)
+    if name == "claims":
+        content = _disagreements(store, index) + content
+    return content + _cut_note(rows, limit)
+
+
+def _cut_note(rows: Sized, limit: int) -> str:
+    return f'<p class="note">First {limit:,} shown.</p>' if len(rows) >= limit else ""
+
+
+def _articles_section(store: SQLiteStore, limit: int) -> str:
+    outlets = "".join(
+        f'<tr><td>{escape(source or "(no outlet)")}</td><td class="num">{count:,}</td></tr>'
+        for source, count in articles_per_source(store)
+    )
+    articles = sorted(islice(iter_articles(store), limit), key=lambda a: (a.published_at or "", a.source or ""))
+    rows = "".join(
+        f"<tr><td>{escape(_date(a.published_at))}</td><td>{escape(a.source or '')}</td>"
+        f"<td>{escape(a.title or '(untitled)')}</td><td><code>{escape(a.id)}</code></td></tr>"
+        for a in articles
+    )
+    more = _cut_note(articles, limit)
+    return (
+        f"<h3>Outlets</h3><table><tr><th>Outlet</th><th>Articles</th></tr>{outlets}</table>"
+        f"<h3>Articles</h3><table><tr><th>Date</th><th>Outlet</th><th>Title</th><th>Id</th></tr>{rows}</table>{more}"
+    )
+
+
+# -- section layouts ----------------------------------------------------------------------------
+Index = dict[str, Article]
+
+
+def _reuse(rows: list[Row], index: Index) -> str:
+    out = ["<table><tr><th>Article a</th><th>Article b</th><th>Relation</th><th>Score</th><th>Direction</th></tr>"]
+    for row in rows:
+        relation = str(row["relation"])
+        out.append(
+            f"<tr><td>{_ref(index, row['a'])}</td><td>{_ref(index, row['b'])}</td>"
+            f'<td><span class="badge {escape(relation)}">{escape(relation)}</span></td>'
+            f'<td class="num">{escape(_score(row.get("score")))}</td>'
+            f"<td>{escape(direction_label(row.get('direction')))}</td></tr>"
+        )
+        evidence = _aligned(row, index)
+        if evidence:
+            out.append(f'<tr><td colspan="5">{evidence}</td></tr>')
+    out.append("</table>")
+    return "".join(out)
+
+
+def _aligned(row: Row, index: Index) -> str:
+    """The aligned passages (and rewritten sentences) of a link, side by side, highlighted."""
+    a, b = index.get(str(row["a"])), index.get(str(row["b"]))
+    spans = [s for key in ("passages", "sentences") if isinstance(row.get(key), list) for s in row[key]]
+    spans = [s for s in spans if isinstance(s, dict)]
+    if a is None or b is None or not spans:
+        return ""
+    pairs = "".join(
+        f'<div class="pair"><div>{_excerpt(a.text, s.get("a_start"), s.get("a_end"))}</div>'
+        f"<div>{_excerpt(b.text, s.get('b_start'), s.get('b_end'))}</div></div>"
+        for s in spans[:_PASSAGES_SHOWN]
+    )
+    return f"<details><summary>{len(spans)} aligned passage(s)</summary>{pairs}</details>"
+
+
+def _stories(rows: list[Row], index: Index) -> str:
+    out = []
+    threads: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        ids = [str(i) for i in row["articles"]]
+        heading = row.get("title") or row.get("story_id") or "(untitled story)"
+        if row.get("thread_id"):
+            threads[str(row["thread_id"])].append(str(heading))
+        dated = sorted((index[i] for i in ids[:_TIMELINE_CAP] if i in index), key=lambda a: a.published_at or "9999")
+        items = "".join(
+            f"<li>{escape(_date(a.published_at))} · {escape(a.source or '')} · {escape(a.title or a.id)} "
+            f"<code>{escape(a.id)}</code></li>"
+            for a in dated
+        )
+        more = f"<li>… and {len(ids) - len(dated):,} more</li>" if len(ids) > len(dated) else ""
+        meta = f"{len(ids):,} articles"
+        if row.get("start") or row.get("end"):
+            meta += f", {_date(row.get('start'))} to {_date(row.get('end'))}"
+        if row.get("thread_id"):
+            meta += f", thread {row['thread_id']}"
+        out.append(
+            f'<h3>{escape(str(heading))}</h3><p class="meta">{escape(meta)}</p><ol class="timeline">{items}{more}</ol>'
+        )
+    linked = {t: titles for t, titles in threads.items() if len(titles) > 1}
+    if linked:
+        out.append("<h3>Threads</h3><table><tr><th>Thread</th><th>Stories</th></tr>")
+        out += [f"<tr><td>{escape(t)}</td><td>{escape(' · '.join(s))}</td></tr>" for t, s in linked.items()]
+        out.append("</table>")
+    return "".join(out)
+
+
+def _threads(rows: list[Row], index: Index) -> str:
+    cells = "".join(
+        f"<tr><td>{escape(str(r.get('title') or r['thread_id']))}</td>"
+        f'<td class="num">{len(r["stories"] or []):,}</td>'
+        f"<td>{' '.join(f'<code>{escape(str(s))}</code>' for s in (r['stories'] or [])[:_TIMELINE_CAP])}</td></tr>"
+        for r in rows
+    )
+    return f"<table><tr><th>Thread</th><th>Stories</th><th>Story ids</th></tr>{cells}</table>"
+
+
+def _timeline(rows: list[Row], index: Index) -> str:
+    """Per story, the dated events its articles state or are, in time order (undated last)."""
+    out = []
+    for row in rows:
+        events = [e for e in row["events"] or [] if isinstance(e, dict)]
+        events.sort(key=lambda e: str(e.get("when") or "~"))
+        items = "".join(
+            f"<li>{escape(str(e.get('when') or 'undated'))} · {escape(str(e.get('kind') or ''))} · "
+            f"{escape(_clip(str(e.get('text') or ''), 200))} — {_ref(index, e.get('article'))}</li>"
+            for e in events[:_TIMELINE_CAP]
+        )
+        more = f"<li>… and {len(events) - _TIMELINE_CAP:,} more</li>" if len(events) > _TIMELINE_CAP else ""
+        title = row.get("title") or row.get("story_id") or "(untitled story)"
+        out.append(f'<h3>{escape(str(title))}</h3><ol class="timeline">{items}{more}</ol>')
+    return "".join(out)
+
+
+def _quotes(rows: list[Row], index: Index) -> str:
+    out = []
+    for speaker, quotes in quotes_by_speaker(rows):
+        out.append(f'<h3>{escape(speaker)} <span class="meta">({len(quotes):,})</span></h3>')
+        for q in quotes:
+            meta = " · ".join(str(p) for p in (q.get("kind"), q.get("cue")) if p)
+            out.append(
+                f"<blockquote>{escape(_clip(str(q['text']), 600))}"
+                f'<div class="meta">{escape(meta)} — {_ref(index, q["article"])}</div></blockquote>'
+            )
+    return "".join(out)
+
+
+def _entities(rows: list[Row], index: Index) -> str:
+    cells = "".join(
+        f"<tr><td>{escape(str(r['name']))}</td><td>{escape(str(r.get('type') or ''))}</td>"
+        f"<td>{escape(', '.join(str(a) for a in r.get('aliases') or []))}</td>"
+        f'<td class="num">{escape(_fmt(r.get("mentions")))}</td></tr>'
+        for r in rows
+    )
+    return f"<table><tr><th>Name</th><th>Type</th><th>Aliases</th><th>Mentions</th></tr>{cells}</table>"
+
+
+def _claims(rows: list[Row], index: Index) -> str:
+    cells = "".join(
+        f'<tr><td>{_ref(index, r["article"])}</td><td class="num">{escape(_fmt(r["value"]))}</td>'
+        f"<td>{escape(str(r.get('unit') or ''))}</td><td>{escape(str(r.get('subject') or ''))}</td>"
+        f"<td>{escape(_clip(str(r['text']), 300))}</td></tr>"
+        for r in rows
+    )
+    return (
+        "<h3>Claims</h3><table><tr><th>Article</th><th>Value</th><th>Unit</th><th>Subject</th><th>Text</th></tr>"
+        f"{cells}</table>"
+    )
+
+
+def _disagreements(store: SQLiteStore, index: Index) -> str:
+    groups = disagreeing_claims(load_stages().exporters["claims"](store))
+    if not groups:
+        return '<h3>Where sources disagree</h3><p class="note">No subject with differing values.</p>'
+    index.update((a.id, a) for a in get_articles(store, {str(c["article"]) for g in groups for c in g.claims}))
+    out = ["<h3>Where sources disagree</h3>"]
+    for group in groups:
+        rows = "".join(
+            f'<tr><td class="num">{escape(_fmt(c["value"]))}</td><td>{_ref(index, c["article"])}</td>'
+            f"<td>{escape(_clip(str(c.get('text') or ''), 200))}</td></tr>"
+            for c in sorted(group.claims, key=lambda c: str(_published(index, c["article"])))
+        )
+        out.append(
+            f"<h4>{escape(group.label)}</h4><table><tr><th>Value</th><th>Article</th><th>Text</th></tr>{rows}</table>"
+        )
+    return "".join(out)
+
+
+def _generic(rows: list[Row]) -> str:
+    """A table of the rows' keys, for exporters whose shape the report does not know."""
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{escape(_cell(row.get(c)))}</td>" for c in columns) + "</tr>" for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+_RENDERERS: dict[str, Callable[[list[Row], Index], str]] = {
+    "reuse": _reuse,
+    "stories": _stories,
+    "threads": _threads,
+    "timeline": _timeline,
+    "quotes": _quotes,
+    "entities": _entities,
+    "claims": _claims,
+}
+
+
+# -- small helpers ------------------------------------------------------------------------------
+def _article_index(store: SQLiteStore, rows: list[Row]) -> Index:
+    """The articles a section refers to (by `article`, `a`, `b` or `articles`), fetched in one go."""
+    ids: set[str] = set()
+    for row in rows:
+        ids.update(str(row[k]) for k in ("article", "a", "b") if isinstance(row.get(k), str))
+        if isinstance(row.get("articles"), list):
+            ids.update(str(i) for i in row["articles"][:_TIMELINE_CAP])
+        if isinstance(row.get("events"), list):
+            ids.update(
+                str(e["article"]) for e in row["events"][:_TIMELINE_CAP] if isinstance(e, dict) and "article" in e
+            )
+    return {a.id: a for a in get_articles(store, ids)}
+
+
+def _ref(index: Index, article_id: object) -> str:
+    article = index.get(str(article_id))
+    code = f"<code>{escape(str(article_id))}</code>"
+    if article is None:
+        return code
+    meta = " · ".join(p for p in (article.source, _date(article.published_at)) if p)
+    return f'{escape(article.title or "(untitled)")} <span class="meta">{escape(meta)}</span> {code}'
+
+
+def _published(index: Index, article_id: object) -> str:
+    article = index.get(str(article_id))
+    return (article.published_at if article else None) or ""
+
+
+def _excerpt(text: str, start: object, end: object) -> str:
+    """The span [start, end) of `text` highlighted, with some context each side; long spans elided."""
+    if not isinstance(start, int) or not isinstance(end, int):
+        return ""
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    before = text[max(0, start - _EXCERPT_CONTEXT) : start]
+    after = text[end : end + _EXCERPT_CONTEXT]
+    marked = text[start:end]
+    if len(marked) > _EXCERPT_MARK:
+        half = _EXCERPT_MARK // 2
+        marked = f"{marked[:half]} … {marked[-half:]}"
+    lead = "…" if start > _EXCERPT_CONTEXT else ""
+    tail = "…" if end + _EXCERPT_CONTEXT < len(text) else ""
+    return f"{escape(lead + before)}<mark>{escape(marked)}</mark>{escape(after + tail)}"
+
+
+def _date(value: object) -> str:
+    return str(value)[:16].replace("T", " ") if value else ""
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return "" if value is None else str(value)
+
+
+def _score(value: object) -> str:
+    return f"{value:.2f}" if isinstance(value, int | float) and not isinstance(value, bool) else ""
+
+
+def _clip(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, list | dict):
+        return _clip(json.dumps(value, ensure_ascii=False), 300)
+    return _clip(_fmt(value), 300)

@@ -1,0 +1,172 @@
+"""The HTML report: every section renders, unknown shapes fall back to a table, and nothing is unescaped."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from storytrace.cli import app
+from storytrace.model import Article
+from storytrace.pipeline import REGISTRY, load_stages
+from storytrace.report import render_report
+from storytrace.report.render import disagreeing_claims, quotes_by_speaker
+from storytrace.store import SQLiteStore, open_store
+from storytrace.store.articles import upsert_articles
+
+EVIL = "<script>alert(1)</script>"
+EVIL_TEXT = f"Intro words. {EVIL} was reused here. Closing words of the piece."
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+    with open_store(tmp_path / "report.db") as opened:
+        upsert_articles(
+            opened,
+            [
+                Article(
+                    id="evil",
+                    text=EVIL_TEXT,
+                    title=EVIL,
+                    source=f"<img src=x onerror=alert(1)>{EVIL}",
+                    published_at="2026-11-16T08:00:00+00:00",
+                ),
+                Article(
+                    id="plain",
+                    text=f"Other text. {EVIL} was reused here. End.",
+                    title="Plain & simple",
+                    source="Northgate Daily",
+                    published_at="2026-11-17",
+                ),
+            ],
+        )
+        yield opened
+
+
+def _rows(*rows: dict[str, Any]) -> Any:
+    return lambda _store: iter(rows)
+
+
+@pytest.fixture
+def exporters(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Only the exporters a test installs, so other stages' exporters never run on the test store."""
+    load_stages()
+    installed: dict[str, Any] = {"articles": REGISTRY.exporters["articles"]}
+    monkeypatch.setattr(REGISTRY, "exporters", installed)
+    return installed
+
+
+def _assert_safe(html: str) -> None:
+    lowered = html.lower()
+    assert "<script" not in lowered and "<img" not in lowered  # only escaped, inert text
+
+
+def test_hostile_article_is_escaped_with_no_analyses(store: SQLiteStore, exporters: dict[str, Any]) -> None:
+    html = render_report(store)
+    _assert_safe(html)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Plain &amp; simple" in html and "2 articles from 2 outlets" in html
+    assert "Content-Security-Policy" in html
+
+
+def test_every_known_section_renders_escaped(store: SQLiteStore, exporters: dict[str, Any]) -> None:
+    start = EVIL_TEXT.index(EVIL)
+    exporters.update(
+        reuse=_rows(
+            {
+                "a": "evil",
+                "b": "plain",
+                "relation": "partial",
+                "score": 0.9,
+                "direction": "a->b",
+                "passages": [{"a_start": start, "a_end": start + 40, "b_start": 12, "b_end": 52, "score": 1.0}],
+                "sentences": [],
+            },
+            {"a": "plain", "b": "evil", "relation": EVIL, "score": 0.1, "direction": "unknown"},
+        ),
+        stories=_rows(
+            {"story_id": "s1", "title": EVIL, "articles": ["plain", "evil", "gone"], "thread_id": "t1"},
+            {"story_id": "s2", "title": "Earlier", "articles": ["plain"], "thread_id": "t1"},
+        ),
+        quotes=_rows(
+            {"article": "evil", "text": EVIL, "kind": "direct", "cue": "said", "speaker": EVIL},
+            {"article": "plain", "text": "unsigned words", "kind": "direct", "speaker": None},
+        ),
+        entities=_rows({"entity_id": "e1", "name": EVIL, "type": "person", "aliases": [EVIL], "mentions": 3}),
+        claims=_rows(
+            {"article": "evil", "text": EVIL, "value": 1200.0, "unit": "people", "subject": EVIL},
+            {"article": "plain", "text": "1,500 people", "value": 1500.0, "unit": "people", "subject": EVIL.upper()},
+        ),
+        threads=_rows({"thread_id": "t1", "title": EVIL, "stories": ["s1", EVIL]}),
+        timeline=_rows(
+            {
+                "story_id": "s1",
+                "title": EVIL,
+                "events": [
+                    {"article": "evil", "when": "2026-11-16", "kind": "published", "text": EVIL},
+                    {"article": "plain", "when": "2019", "kind": "mentioned", "text": "in 2019"},
+                ],
+            }
+        ),
+        widgets=_rows({EVIL: EVIL, "nested": {"k": [EVIL]}}),
+    )
+    html = render_report(store)
+    _assert_safe(html)
+    for anchor in (
+        "section-reuse",
+        "section-stories",
+        "section-threads",
+        "section-timeline",
+        "section-quotes",
+        "section-entities",
+        "section-claims",
+        "section-widgets",
+    ):
+        assert f'id="{anchor}"' in html
+    assert "<mark>&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the aligned passage, highlighted
+    assert "b copied a" in html and "Where sources disagree" in html and "(unattributed)" in html
+    assert html.index("2019 · mentioned") < html.index("2026-11-16 · published")  # the timeline in time order
+    assert html.index("section-reuse") < html.index("section-stories") < html.index("section-widgets")
+
+
+def test_rows_of_unknown_shape_fall_back_to_a_table(store: SQLiteStore, exporters: dict[str, Any]) -> None:
+    exporters["quotes"] = _rows({"quote": EVIL, "who": "someone"})
+    html = render_report(store)
+    _assert_safe(html)
+    assert "<th>quote</th><th>who</th>" in html
+
+
+def test_sections_keep_the_strongest_rows(store: SQLiteStore, exporters: dict[str, Any]) -> None:
+    exporters["reuse"] = _rows(
+        *({"a": "evil", "b": "plain", "relation": f"rel{i}", "score": i / 10, "direction": "unknown"} for i in range(6))
+    )
+    html = render_report(store, limit=2)
+    assert "rel5" in html and "rel4" in html and "rel3" not in html
+    assert "First 2 shown" in html
+
+
+def test_disagreements_and_speaker_groups() -> None:
+    claims = [
+        {"article": "a", "subject": "People  evacuated", "unit": "people", "value": 1200.0},
+        {"article": "b", "subject": "people evacuated", "unit": "people", "value": 1500},
+        {"article": "c", "subject": "people evacuated", "unit": "people", "value": 1500.0},
+        {"article": "d", "subject": "contract", "unit": "EUR", "value": 35e6},
+        {"article": "e", "subject": "contract", "unit": "EUR", "value": None},
+    ]
+    (group,) = disagreeing_claims(claims)
+    assert group.values == [1200.0, 1500.0] and [c["article"] for c in group.claims] == ["a", "b", "c"]
+    quotes = [{"speaker": "B"}, {"speaker": None}, {"speaker": "A"}, {"speaker": "A"}]
+    assert [s for s, _ in quotes_by_speaker(quotes)] == ["A", "B", "(unattributed)"]
+
+
+def test_report_command(store: SQLiteStore, tmp_path: Path) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(app, ["report", "--db", str(tmp_path / "none.db"), "--out", str(tmp_path / "x.html")])
+    assert missing.exit_code == 2 and not (tmp_path / "none.db").exists()
+    out = tmp_path / "report.html"
+    done = runner.invoke(app, ["report", "--db", str(store.path), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    _assert_safe(out.read_text(encoding="utf-8"))
