@@ -1,0 +1,1 @@
+"""Extraction: canonical entities, quotes with resolved speakers, and numeric claims from article text."""

@@ -1,0 +1,182 @@
+"""Numeric claims: a quantity, normalised, with what it counts and who said it.
+
+Candidates are spaCy's CARDINAL, MONEY, PERCENT and QUANTITY entities (DATE and TIME are never
+counts). The value is parsed from digits and scale words ("1 million", "35 billion", "10,000",
+"two and a half"); the unit is the currency (EUR/USD/GBP), "percent", or else the counted noun the
+dependency parse attaches the number to ("10,000 soldiers" -> soldiers; "NATO's 32 member states"
+-> member states, owner NATO). Bounds come from the words before the number ("more than" is a lower
+bound, "up to" an upper one, "about" approximate). A number with neither unit nor counted noun is
+not a claim (a bare "one" or a list index), so it is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+NUMERIC_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
+SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+WORD_NUMBERS = {
+    w: float(i)
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+}
+WORD_NUMBERS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90})
+WORD_NUMBERS.update({"a": 1.0, "an": 1.0, "half": 0.5, "dozen": 12.0, "dozens": 24.0})
+CURRENCIES = {
+    "$": "USD",
+    "us$": "USD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "€": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "£": "GBP",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "sterling": "GBP",
+    "¥": "JPY",
+    "yen": "JPY",
+    "rouble": "RUB",
+    "roubles": "RUB",
+    "ruble": "RUB",
+    "rubles": "RUB",
+    "hryvnia": "UAH",
+    "hryvnias": "UAH",
+}
+QUALIFIERS = (
+    (("more than", "over", "at least", "upwards of", "in excess of", "a minimum of", "no fewer than"), "lower-bound"),
+    (("up to", "less than", "fewer than", "under", "at most", "a maximum of", "no more than"), "upper-bound"),
+    (
+        ("about", "around", "nearly", "almost", "some", "roughly", "approximately", "an estimated", "close to"),
+        "approximate",
+    ),
+)
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")  # a bare year the NER did not tag DATE is a date, not a count
+
+
+@dataclass(slots=True)
+class FoundClaim:
+    start: int
+    end: int
+    text: str
+    value: float
+    unit: str | None
+    subject: str | None
+    qualifier: str | None
+
+
+def extract_claims(doc: Doc) -> list[FoundClaim]:
+    claims = []
+    for ent in _number_spans(doc):
+        value = parse_value(ent)
+        if value is None or (value == 1 and not any(t.like_num and t.text[0].isdigit() for t in ent)):
+            continue
+        noun = _counted_noun(ent)
+        unit = _unit(ent, noun)
+        if unit is None:
+            continue
+        subject = _subject(noun) if noun is not None and noun.lower_ not in CURRENCIES else None
+        end = max(ent.end, noun.i + 1) if noun is not None and noun.i >= ent.end else ent.end
+        span = doc[ent.start : end]
+        claims.append(FoundClaim(span.start_char, span.end_char, span.text, value, unit, subject, _qualifier(ent)))
+    return claims
+
+
+def _number_spans(doc: Doc) -> list[Span]:
+    """Numeric entities, plus number runs the NER missed ("up to 35 billion euros") outside any entity."""
+    spans = [ent for ent in doc.ents if ent.label_ in NUMERIC_LABELS]
+    in_entity = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    run: list[Token] = []
+    for token in [*doc, None]:
+        part = (
+            token is not None
+            and token.i not in in_entity
+            and (token.like_num or (run and token.lower_ in SCALES) or token.text in "$€£")
+        )
+        if part:
+            run.append(token)  # type: ignore[arg-type]
+            continue
+        if any(t.like_num for t in run) and not (len(run) == 1 and _YEAR_RE.fullmatch(run[0].text)):
+            spans.append(Span(doc, run[0].i, run[-1].i + 1, label="CARDINAL"))
+        run = []
+    return sorted(spans, key=lambda s: s.start)
+
+
+def parse_value(ent: Span) -> float | None:
+    """The number an entity states: digits or number words, times any scale word (million, bn...)."""
+    value: float | None = None
+    scale = 1.0
+    for token in ent:
+        lower = token.lower_.rstrip(".")
+        match = _NUMBER_RE.fullmatch(lower.lstrip("$€£¥"))
+        if match:
+            number = float(match.group().replace(",", ""))
+            value = number if value is None else value + number
+        elif lower in WORD_NUMBERS and (value is None or lower == "half"):
+            value = WORD_NUMBERS[lower] if value is None else value + WORD_NUMBERS[lower]
+        elif lower in SCALES:
+            scale *= SCALES[lower]
+    return value * scale if value is not None else None
+
+
+def _counted_noun(ent: Span) -> Token | None:
+    root = ent.root
+    if root.dep_ in {"nummod", "quantmod", "amod", "compound"} and root.head.pos_ in {"NOUN", "PROPN"}:
+        return root.head if not (ent.start <= root.head.i < ent.end) else None
+    following = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    if following is not None and following.pos_ == "NOUN" and following.head.i >= following.i:
+        return following.head if following.head.pos_ == "NOUN" else following
+    return None
+
+
+def _unit(ent: Span, noun: Token | None) -> str | None:
+    if ent.label_ == "PERCENT" or any(t.lower_ in {"%", "percent", "per"} for t in ent):
+        return "percent"
+    for token in ent:
+        lower = token.lower_
+        for symbol, code in CURRENCIES.items():
+            if lower == symbol or (symbol in "$€£¥" and lower.startswith(symbol)):
+                return code
+    if noun is not None and noun.lower_ in CURRENCIES:
+        return CURRENCIES[noun.lower_]
+    if noun is not None:
+        compounds = [c for c in noun.lefts if c.dep_ == "compound" and c.pos_ == "NOUN"]
+        return " ".join([*(c.lower_ for c in compounds), noun.lower_])
+    if ent.label_ == "QUANTITY":
+        return ent[-1].lower_
+    return None
+
+
+def _subject(noun: Token) -> str:
+    """What the number counts: the noun with its compounds and a short prepositional tail
+    ("people without heat"), with the owner when there is one ("NATO's member states")."""
+    doc = noun.doc
+    owner = [t for c in noun.lefts if c.dep_ == "poss" for t in c.subtree]
+    compounds = [t for c in noun.lefts if c.dep_ == "compound" for t in c.subtree]
+    end = noun.i + 1
+    following = doc[end] if end < len(doc) else None
+    # The parse often hangs "without heat" on the verb; right after the noun it still says what is counted.
+    if (
+        following is not None
+        and following.dep_ == "prep"
+        and (following.lower_ == "without" or (following.head is noun and following.lower_ in {"of", "with"}))
+    ):
+        objects = [c for c in following.children if c.dep_ == "pobj"]
+        end = objects[0].i + 1 if objects else end
+    head = doc[min([noun.i, *(t.i for t in compounds)]) : end].text
+    return f"{doc[owner[0].i : owner[-1].i + 1].text} {head}" if owner else head
+
+
+def _qualifier(ent: Span) -> str | None:
+    doc = ent.doc
+    window = doc[max(0, ent.start - 3) : min(ent.end, ent.start + 3)].text.lower()
+    for phrases, qualifier in QUALIFIERS:
+        if any(re.search(rf"\b{re.escape(p)}\b", window) for p in phrases):
+            return qualifier
+    return None

