@@ -17,7 +17,11 @@ from rich.text import Text
 
 from storytrace.store import DEFAULT_DB, open_store
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Who reported what, who copied whom, who said what, and where news sources disagree.",
+)
 console = Console(stderr=True)
 
 DbOption = Annotated[
