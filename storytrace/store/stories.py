@@ -1,0 +1,406 @@
+"""Persistence of stories, their members, threads, the merge/split log, document frequencies and timelines.
+
+A story row keeps the running aggregates the online clusterer needs (sum of member vectors, top term
+weights, entity counts), so a later run rebuilds its in-memory index from the store without reading
+any member article. Story and thread ids never change once issued: a merge or a removal is written
+to `story_events` instead of renumbering.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from storytrace.store.core import SQLiteStore, register_migrations
+
+register_migrations(
+    "stories",
+    [
+        """
+        CREATE TABLE stories (
+            story_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, title TEXT NOT NULL, title_article TEXT,
+            title_vector BLOB, size INTEGER NOT NULL, start TEXT, end TEXT, first_day INTEGER, last_day INTEGER,
+            last_seq INTEGER NOT NULL, thread_id TEXT, vector_sum BLOB NOT NULL, terms TEXT NOT NULL,
+            names TEXT NOT NULL, sources TEXT NOT NULL
+        );
+        CREATE INDEX stories_last_day ON stories(last_day);
+        CREATE INDEX stories_last_seq ON stories(last_seq);
+        CREATE INDEX stories_thread ON stories(thread_id);
+        CREATE TABLE story_members (
+            article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL, content_hash TEXT NOT NULL,
+            seq INTEGER NOT NULL, score REAL NOT NULL
+        );
+        CREATE INDEX story_members_story ON story_members(story_id, seq);
+        CREATE TABLE story_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, story_id TEXT NOT NULL,
+            other_id TEXT, article_id TEXT, detail TEXT,
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        CREATE TABLE story_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
+        CREATE TABLE threads (
+            thread_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, title TEXT NOT NULL, size INTEGER NOT NULL,
+            vector_sum BLOB NOT NULL, names TEXT NOT NULL
+        );
+        CREATE TABLE thread_keys (key TEXT NOT NULL, thread_id TEXT NOT NULL, PRIMARY KEY (key, thread_id));
+        CREATE INDEX thread_keys_thread ON thread_keys(thread_id);
+        CREATE TABLE timeline (
+            article_id TEXT NOT NULL, position INTEGER NOT NULL, content_hash TEXT NOT NULL, kind TEXT NOT NULL,
+            start INTEGER, end INTEGER, text TEXT NOT NULL, time_when TEXT, granularity TEXT, sort_day TEXT,
+            PRIMARY KEY (article_id, position)
+        );
+        CREATE INDEX timeline_sort ON timeline(sort_day);
+        """
+    ],
+)
+
+
+@dataclass(slots=True)
+class StoryRow:
+    """The stored aggregate of one story (what the clusterer keeps per story)."""
+
+    story_id: str
+    seq: int
+    title: str
+    title_article: str | None
+    title_vector: np.ndarray | None
+    size: int
+    start: str | None
+    end: str | None
+    first_day: int | None
+    last_day: int | None
+    last_seq: int
+    thread_id: str | None
+    vector_sum: np.ndarray
+    terms: dict[str, float]
+    names: dict[str, int]
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ThreadRow:
+    thread_id: str
+    seq: int
+    title: str
+    size: int
+    vector_sum: np.ndarray
+    names: dict[str, int]
+
+
+def _blob(vector: np.ndarray | None) -> bytes | None:
+    return None if vector is None else np.asarray(vector, dtype=np.float32).tobytes()
+
+
+def _vector(blob: bytes | None) -> np.ndarray | None:
+    return None if blob is None else np.frombuffer(blob, dtype=np.float32).copy()
+
+
+_STORY_COLUMNS = (
+    "story_id, seq, title, title_article, title_vector, size, start, end, first_day, last_day, last_seq, "
+    "thread_id, vector_sum, terms, names, sources"
+)
+
+
+def _story(row: Any) -> StoryRow:
+    vector = _vector(row["vector_sum"])
+    assert vector is not None
+    return StoryRow(
+        story_id=row["story_id"],
+        seq=row["seq"],
+        title=row["title"],
+        title_article=row["title_article"],
+        title_vector=_vector(row["title_vector"]),
+        size=row["size"],
+        start=row["start"],
+        end=row["end"],
+        first_day=row["first_day"],
+        last_day=row["last_day"],
+        last_seq=row["last_seq"],
+        thread_id=row["thread_id"],
+        vector_sum=vector,
+        terms=json.loads(row["terms"]),
+        names=json.loads(row["names"]),
+        sources=json.loads(row["sources"]),
+    )
+
+
+def active_stories(store: SQLiteStore, min_day: int | None, min_seq: int) -> Iterator[StoryRow]:
+    """Stories still open to new members: seen on or after `min_day` (or undated) and since `min_seq`."""
+    sql = f"SELECT {_STORY_COLUMNS} FROM stories WHERE last_seq >= ?"
+    params: list[Any] = [min_seq]
+    if min_day is not None:
+        sql += " AND (last_day IS NULL OR last_day >= ?)"
+        params.append(min_day)
+    for row in store.iterate(sql, params):
+        yield _story(row)
+
+
+def get_stories(store: SQLiteStore, story_ids: Iterable[str]) -> dict[str, StoryRow]:
+    ids = list(story_ids)
+    found: dict[str, StoryRow] = {}
+    for offset in range(0, len(ids), 500):
+        chunk = ids[offset : offset + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in store.query(f"SELECT {_STORY_COLUMNS} FROM stories WHERE story_id IN ({marks})", chunk):
+            found[row["story_id"]] = _story(row)
+    return found
+
+
+def save_stories(store: SQLiteStore, stories: Iterable[StoryRow]) -> None:
+    """Insert or replace story aggregates; call inside a transaction."""
+    store.executemany(
+        f"INSERT OR REPLACE INTO stories ({_STORY_COLUMNS}) VALUES ({', '.join('?' * 16)})",
+        (
+            (
+                s.story_id,
+                s.seq,
+                s.title,
+                s.title_article,
+                _blob(s.title_vector),
+                s.size,
+                s.start,
+                s.end,
+                s.first_day,
+                s.last_day,
+                s.last_seq,
+                s.thread_id,
+                _blob(s.vector_sum),
+                json.dumps(s.terms, sort_keys=True),
+                json.dumps(s.names, sort_keys=True),
+                json.dumps(s.sources),
+            )
+            for s in stories
+        ),
+    )
+
+
+def delete_story(store: SQLiteStore, story_id: str) -> None:
+    store.execute("DELETE FROM stories WHERE story_id = ?", (story_id,))
+
+
+def max_seq(store: SQLiteStore) -> int:
+    row = store.query("SELECT MAX(seq) FROM story_members")[0]
+    return int(row[0]) if row[0] is not None else 0
+
+
+def member_stories(store: SQLiteStore, article_ids: Sequence[str]) -> dict[str, str]:
+    """article id -> story id for those of `article_ids` already clustered."""
+    found: dict[str, str] = {}
+    for offset in range(0, len(article_ids), 500):
+        chunk = list(article_ids[offset : offset + 500])
+        marks = ", ".join("?" for _ in chunk)
+        for row in store.query(f"SELECT article_id, story_id FROM story_members WHERE article_id IN ({marks})", chunk):
+            found[row["article_id"]] = row["story_id"]
+    return found
+
+
+def story_member_ids(store: SQLiteStore, story_id: str) -> list[str]:
+    rows = store.query("SELECT article_id FROM story_members WHERE story_id = ? ORDER BY seq", (story_id,))
+    return [r["article_id"] for r in rows]
+
+
+def save_members(store: SQLiteStore, members: Iterable[tuple[str, str, str, int, float]]) -> None:
+    """(article_id, story_id, content_hash, seq, score) rows; call inside a transaction."""
+    store.executemany(
+        "INSERT OR REPLACE INTO story_members (article_id, story_id, content_hash, seq, score) VALUES (?, ?, ?, ?, ?)",
+        members,
+    )
+
+
+def delete_member(store: SQLiteStore, article_id: str) -> None:
+    store.execute("DELETE FROM story_members WHERE article_id = ?", (article_id,))
+
+
+def move_members(store: SQLiteStore, from_story: str, to_story: str) -> None:
+    store.execute("UPDATE story_members SET story_id = ? WHERE story_id = ?", (to_story, from_story))
+
+
+def log_event(
+    store: SQLiteStore, kind: str, story_id: str, other_id: str | None, article_id: str | None, detail: str = ""
+) -> None:
+    """Record a merge, removal or thread change so a changed id is always explained."""
+    store.execute(
+        "INSERT INTO story_events (kind, story_id, other_id, article_id, detail) VALUES (?, ?, ?, ?, ?)",
+        (kind, story_id, other_id, article_id, detail),
+    )
+
+
+def story_events(store: SQLiteStore) -> list[dict[str, Any]]:
+    rows = store.query("SELECT kind, story_id, other_id, article_id, detail, at FROM story_events ORDER BY id")
+    return [dict(r) for r in rows]
+
+
+# -- evidence from other stages: used when their tables exist and hold rows, ignored otherwise -------
+def _has_tables(store: SQLiteStore, *names: str) -> bool:
+    marks = ", ".join("?" for _ in names)
+    found = store.query(f"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ({marks})", names)
+    return int(found[0][0]) == len(names)
+
+
+def article_entities(store: SQLiteStore, ids: Sequence[str], k: int) -> dict[str, frozenset[str]]:
+    """The k most mentioned entity ids of each article (extract stage); unlinked mentions use type:key."""
+    found: dict[str, Counter[str]] = defaultdict(Counter)
+    if not _has_tables(store, "mentions", "entity_keys"):
+        return {}
+    for offset in range(0, len(ids), 500):
+        chunk = list(ids[offset : offset + 500])
+        marks = ", ".join("?" for _ in chunk)
+        rows = store.query(
+            "SELECT m.article, COALESCE(k.entity_id, m.type || ':' || m.key) AS entity FROM mentions m "
+            f"LEFT JOIN entity_keys k ON k.type = m.type AND k.key = m.key WHERE m.article IN ({marks}) "
+            "ORDER BY m.article, m.start_char",
+            chunk,
+        )
+        for row in rows:
+            found[row["article"]][row["entity"]] += 1
+    return {a: frozenset(e for e, _ in counts.most_common(k)) for a, counts in found.items()}
+
+
+def reuse_neighbours(store: SQLiteStore, ids: Sequence[str]) -> dict[str, set[str]]:
+    """Articles each of `ids` shares text with, from the reuse stage's relations (either direction)."""
+    links: dict[str, set[str]] = defaultdict(set)
+    if not _has_tables(store, "reuse_relations"):
+        return links
+    for offset in range(0, len(ids), 500):
+        chunk = list(ids[offset : offset + 500])
+        marks = ", ".join("?" for _ in chunk)
+        for row in store.query(
+            f"SELECT a, b FROM reuse_relations WHERE a IN ({marks}) OR b IN ({marks})", [*chunk, *chunk]
+        ):
+            links[row["a"]].add(row["b"])
+            links[row["b"]].add(row["a"])
+    return links
+
+
+def entity_names(store: SQLiteStore, entity_ids: Sequence[str]) -> dict[str, str]:
+    if not entity_ids or not _has_tables(store, "entities"):
+        return {}
+    marks = ", ".join("?" for _ in entity_ids)
+    rows = store.query(f"SELECT entity_id, name FROM entities WHERE entity_id IN ({marks})", list(entity_ids))
+    return {r[0]: r[1] for r in rows}
+
+
+# -- document frequencies -------------------------------------------------------------------------
+def load_df(store: SQLiteStore, terms: Iterable[str]) -> dict[str, int]:
+    wanted = list(terms)
+    found: dict[str, int] = {}
+    for offset in range(0, len(wanted), 500):
+        chunk = wanted[offset : offset + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in store.query(f"SELECT term, df FROM story_df WHERE term IN ({marks})", chunk):
+            found[row["term"]] = int(row["df"])
+    return found
+
+
+def add_df(store: SQLiteStore, increments: dict[str, int]) -> None:
+    store.executemany(
+        "INSERT INTO story_df (term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+        increments.items(),
+    )
+
+
+# -- threads --------------------------------------------------------------------------------------
+def get_threads(store: SQLiteStore, thread_ids: Iterable[str]) -> dict[str, ThreadRow]:
+    ids = list(thread_ids)
+    found: dict[str, ThreadRow] = {}
+    for offset in range(0, len(ids), 500):
+        chunk = ids[offset : offset + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = store.query(
+            f"SELECT thread_id, seq, title, size, vector_sum, names FROM threads WHERE thread_id IN ({marks})", chunk
+        )
+        for row in rows:
+            vector = _vector(row["vector_sum"])
+            assert vector is not None
+            found[row["thread_id"]] = ThreadRow(
+                row["thread_id"], row["seq"], row["title"], row["size"], vector, json.loads(row["names"])
+            )
+    return found
+
+
+def threads_with_keys(store: SQLiteStore, keys: Sequence[str]) -> set[str]:
+    """Candidate threads sharing at least one index key (a term, entity or LSH band) with a query."""
+    found: set[str] = set()
+    for offset in range(0, len(keys), 500):
+        chunk = list(keys[offset : offset + 500])
+        marks = ", ".join("?" for _ in chunk)
+        found.update(
+            r[0] for r in store.query(f"SELECT DISTINCT thread_id FROM thread_keys WHERE key IN ({marks})", chunk)
+        )
+    return found
+
+
+def save_thread(store: SQLiteStore, thread: ThreadRow, keys: Iterable[str]) -> None:
+    store.execute(
+        "INSERT OR REPLACE INTO threads (thread_id, seq, title, size, vector_sum, names) VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            thread.thread_id,
+            thread.seq,
+            thread.title,
+            thread.size,
+            _blob(thread.vector_sum),
+            json.dumps(thread.names, sort_keys=True),
+        ),
+    )
+    store.execute("DELETE FROM thread_keys WHERE thread_id = ?", (thread.thread_id,))
+    store.executemany(
+        "INSERT OR IGNORE INTO thread_keys (key, thread_id) VALUES (?, ?)", ((k, thread.thread_id) for k in keys)
+    )
+
+
+def delete_thread(store: SQLiteStore, thread_id: str) -> None:
+    store.execute("DELETE FROM thread_keys WHERE thread_id = ?", (thread_id,))
+    store.execute("DELETE FROM threads WHERE thread_id = ?", (thread_id,))
+
+
+def thread_story_ids(store: SQLiteStore, thread_id: str) -> list[str]:
+    return [r[0] for r in store.query("SELECT story_id FROM stories WHERE thread_id = ? ORDER BY seq", (thread_id,))]
+
+
+def max_thread_seq(store: SQLiteStore) -> int:
+    row = store.query("SELECT MAX(seq) FROM threads")[0]
+    return int(row[0]) if row[0] is not None else 0
+
+
+# -- exports --------------------------------------------------------------------------------------
+def iter_story_rows(store: SQLiteStore) -> Iterator[tuple[StoryRow, list[str]]]:
+    """Every story in creation order with its member ids (in assignment order)."""
+    for row in store.iterate(f"SELECT {_STORY_COLUMNS} FROM stories ORDER BY seq"):
+        yield _story(row), story_member_ids(store, row["story_id"])
+
+
+def iter_threads(store: SQLiteStore) -> Iterator[tuple[ThreadRow, list[str]]]:
+    for row in store.iterate("SELECT thread_id FROM threads ORDER BY seq"):
+        thread = get_threads(store, [row[0]])[row[0]]
+        yield thread, thread_story_ids(store, thread.thread_id)
+
+
+# -- timeline -------------------------------------------------------------------------------------
+TimelineRow = tuple[str, int, str, str, int | None, int | None, str, str | None, str | None, str | None]
+
+
+def replace_timeline(store: SQLiteStore, article_id: str, rows: Iterable[TimelineRow]) -> None:
+    """Replace an article's timeline entries: (article_id, position, content_hash, kind, start, end, text,
+    when, granularity, sort_day). Call inside a transaction."""
+    store.execute("DELETE FROM timeline WHERE article_id = ?", (article_id,))
+    store.executemany(
+        "INSERT INTO timeline (article_id, position, content_hash, kind, start, end, text, time_when, granularity, "
+        "sort_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def story_timeline(store: SQLiteStore, story_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Timeline entries of the members of `story_ids`, dated ones in time order, then undated ones."""
+    marks = ", ".join("?" for _ in story_ids)
+    rows = store.query(
+        "SELECT m.story_id, t.article_id, t.kind, t.start, t.end, t.text, t.time_when, t.granularity, t.sort_day "
+        f"FROM timeline t JOIN story_members m ON m.article_id = t.article_id WHERE m.story_id IN ({marks}) "
+        "ORDER BY t.sort_day IS NULL, t.sort_day, t.granularity = 'day' DESC, m.seq, t.position",
+        list(story_ids),
+    )
+    return [dict(r) for r in rows]

@@ -1,0 +1,398 @@
+"""Online (single-pass) event clustering: each article joins the best-matching live story or opens one.
+
+For an article x and a story S with centroid c_S (sum of member unit vectors), term vector T_S (sum of
+member TF-IDF vectors) and name counts N_S, the match score is a weighted mean of three similarities
+
+    score(x, S) = [W_EMB * cos(v_x, c_S) + a_T * W_TERMS * cos(t_x, T_S) + a_N * W_NAMES * names(x, S)]
+                  / (W_EMB + a_T * W_TERMS + a_N * W_NAMES)
+                  + REUSE_BONUS * [x reuses text of a member of S]
+                  - TIME_WEIGHT * (1 - exp(-gap_days / TAU_DAYS))
+
+where a_T, a_N in [0, 1] grow with the number of distinct terms and names of x (a headline's few
+words make a noisy TF-IDF cosine, so it leans on the embedding), names() is the IDF-weighted share of
+x's names the story mentions, and gap_days is the distance from x's publication day to S's span
+[first_day, last_day] (0 when either is undated). x joins argmax_S score if it reaches THRESHOLD, else
+opens a new story. Comparing with the centroid (not the nearest member) keeps each decision
+O(candidates) and resists chaining.
+
+Defaults: the highest recall that keeps the seed articles' two adjacent Zelenskyy/NATO stories apart
+(see bench/stories_quality.py for the trade-off on the UCI and WikiRef benchmarks).
+
+When an article also scores at least MERGE_SCORE with a second story and the two stories' centroids
+match at THRESHOLD, it bridges them: the younger story is merged into the older one. `consolidate`
+(run after each batch) merges touched stories whose centroids match at MERGE_THRESHOLD. Merges are
+returned so the caller logs them: ids are never silently reassigned.
+
+Only stories in the candidate index are scored (see index.py); stories whose last day is more than
+WINDOW_DAYS before the current article leave the index, which bounds memory on a stream.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from storytrace.store.stories import StoryRow
+from storytrace.stories.features import NAME_PREFIX, ArticleFeatures, tfidf
+from storytrace.stories.index import CandidateIndex, index_keys
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    w_emb: float = 0.6
+    w_terms: float = 0.8
+    w_names: float = 0.4
+    threshold: float = 0.4
+    merge_score: float = 0.9
+    merge_threshold: float = 0.5  # story-to-story match at which consolidation merges two stories
+    reuse_bonus: float = 1.0
+    time_weight: float = 0.3
+    tau_days: float = 2.0
+    window_days: int = 30
+    full_evidence_terms: int = 60  # distinct terms at which TF-IDF gets its full weight
+    full_evidence_names: int = 10
+    story_terms: int = 100  # terms kept in a story's term vector
+    story_names: int = 50
+
+
+DEFAULT_PARAMS = Params()
+MAX_SOURCES = 200
+
+
+@dataclass(slots=True)
+class Assignment:
+    article_id: str
+    story_id: str
+    score: float
+    created: bool
+    merged: list[str] = field(default_factory=list)  # stories merged into story_id by this article
+
+
+def story_id_for(article_id: str, content_hash: str) -> str:
+    """A story is named after the article that opened it (and that article's text), so ids are stable."""
+    return "s_" + hashlib.sha1(f"{article_id}\0{content_hash}".encode()).hexdigest()[:16]
+
+
+def _sparse_cos(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(w * b.get(t, 0.0) for t, w in a.items())
+    if dot == 0.0:
+        return 0.0
+    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def _top(weights: Mapping[str, float], k: int) -> dict[str, float]:
+    return dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:k])
+
+
+def names_similarity(features: ArticleFeatures, story: StoryRow) -> float:
+    """Share of the article's name information found in the story:
+
+        sum_{n in names(x)} idf(n) * min(1, 2 * count_S(n) / |S|)  /  sum_{n in names(x)} idf(n)
+
+    A rare shared name (a town, a defendant) says far more than "NATO" or "Ukraine"; a name only a
+    few members of a large story mention counts proportionally less.
+    """
+    total = sum(features.name_weights.values())
+    if not total or not story.names:
+        return 0.0
+    shared = sum(w * min(1.0, 2.0 * story.names.get(n, 0) / story.size) for n, w in features.name_weights.items())
+    return shared / total
+
+
+def time_gap(day: int | None, story: StoryRow) -> int:
+    if day is None or story.first_day is None or story.last_day is None:
+        return 0
+    if day < story.first_day:
+        return story.first_day - day
+    return max(0, day - story.last_day)
+
+
+def span_gap(a: StoryRow, b: StoryRow) -> int:
+    """Days between two stories' spans (0 when they overlap or either is undated)."""
+    if a.first_day is None or a.last_day is None or b.first_day is None or b.last_day is None:
+        return 0
+    return max(0, a.first_day - b.last_day, b.first_day - a.last_day)
+
+
+def label_from_terms(story: StoryRow, k: int = 4) -> str:
+    """A generated title when no member has a headline: the heaviest terms that are also key names
+    (the actors and places of the event), then the heaviest other terms."""
+    ranked = sorted(story.terms.items(), key=lambda kv: (kv[0] not in story.names, -kv[1], kv[0]))
+    return " · ".join(t.title() for t, _ in ranked[:k]) or "(untitled)"
+
+
+class StoryClusterer:
+    """Holds the live stories and their candidate index; `assign` is the online step."""
+
+    def __init__(self, stories: Iterable[StoryRow] = (), params: Params = DEFAULT_PARAMS) -> None:
+        self.params = params
+        self.stories: dict[str, StoryRow] = {}
+        self.index = CandidateIndex()
+        self.df: dict[str, int] = {}
+        self.n_docs = 0
+        self.touched: set[str] = set()
+        self._norms: dict[str, tuple[float, float]] = {}  # story id -> (|vector_sum|, |terms|)
+        self.aliases: dict[str, str] = {}  # merged-away story id -> the story that absorbed it
+        self.candidates_scored = 0
+        for story in stories:
+            self.add_story(story)
+
+    def forget(self, story_id: str) -> None:
+        """Drop a story from memory and from the index (it stays in the store)."""
+        self.index.remove(story_id)
+        self.stories.pop(story_id, None)
+        self._norms.pop(story_id, None)
+
+    def add_story(self, story: StoryRow) -> None:
+        """Make a stored story live again (indexed, open to new members)."""
+        self.stories[story.story_id] = story
+        self._reindex(story)
+
+    # -- features -------------------------------------------------------------------------------
+    def weigh_terms(self, features: ArticleFeatures) -> None:
+        """Count the article into the document frequencies, then give it its TF-IDF vector."""
+        self.n_docs += 1
+        for term in (*features.term_counts, *(NAME_PREFIX + n for n in features.names)):
+            self.df[term] = self.df.get(term, 0) + 1
+        features.terms = tfidf(features.term_counts, self.df, self.n_docs)
+        features.name_weights = {
+            n: math.log((self.n_docs + 1) / (self.df[NAME_PREFIX + n] + 1)) for n in sorted(features.names)
+        }
+
+    # -- scoring --------------------------------------------------------------------------------
+    def score(self, features: ArticleFeatures, story: StoryRow, linked: bool = False) -> float:
+        p = self.params
+        norm, term_norm = self._norms[story.story_id]
+        emb = float(features.vector @ story.vector_sum) / norm if norm else 0.0
+        # Article term vectors are unit length, so the cosine only needs the story's norm (cached).
+        dot = sum(w * story.terms.get(t, 0.0) for t, w in features.terms.items())
+        w_terms, w_names = self._evidence_weights(features)
+        value = p.w_emb * emb + w_terms * (dot / term_norm if term_norm else 0.0)
+        if w_names:
+            value += w_names * names_similarity(features, story)
+        value /= p.w_emb + w_terms + w_names
+        if linked:
+            value += p.reuse_bonus
+        gap = time_gap(features.day, story)
+        if gap:
+            value -= p.time_weight * (1.0 - math.exp(-gap / p.tau_days))
+        return value
+
+    def _evidence_weights(self, features: ArticleFeatures) -> tuple[float, float]:
+        """Lexical signals weigh in proportion to the evidence they rest on: a headline's handful of
+        terms gives a noisy TF-IDF cosine, so its weight shrinks towards the embedding's."""
+        p = self.params
+        terms = p.w_terms * min(1.0, len(features.term_counts) / p.full_evidence_terms)
+        names = p.w_names * min(1.0, len(features.names) / p.full_evidence_names)
+        return terms, names
+
+    def story_similarity(self, a: StoryRow, b: StoryRow) -> float:
+        """Centroid-to-centroid match, with the same weights as the article score."""
+        p = self.params
+        na, nb = float(np.linalg.norm(a.vector_sum)), float(np.linalg.norm(b.vector_sum))
+        emb = float(a.vector_sum @ b.vector_sum) / (na * nb) if na and nb else 0.0
+        value = (p.w_emb * emb + p.w_terms * _sparse_cos(a.terms, b.terms)) / (p.w_emb + p.w_terms)
+        gap = span_gap(a, b)
+        return value - p.time_weight * (1.0 - math.exp(-gap / p.tau_days)) if gap else value
+
+    # -- the online step ------------------------------------------------------------------------
+    def assign(self, features: ArticleFeatures, seq: int, linked_stories: Iterable[str] = ()) -> Assignment:
+        """Put one article (with `terms` weighed) into a story; `linked_stories` hold articles it reuses."""
+        if features.day is not None:
+            self.expire(features.day)
+        linked = {s for s in linked_stories if s in self.stories}
+        keys = index_keys(features.vector, features.terms, features.names)
+        candidates = self.index.candidates(keys) | linked
+        self.candidates_scored += len(candidates)
+        ranked = sorted(
+            ((self.score(features, self.stories[s], s in linked), s) for s in candidates),
+            key=lambda pair: (-pair[0], self.stories[pair[1]].seq),
+        )
+        if not ranked or ranked[0][0] < self.params.threshold:
+            story = self._open(features, seq)
+            return Assignment(features.article_id, story.story_id, 1.0, created=True)
+        best_score, best_id = ranked[0]
+        story = self.stories[best_id]
+        self._add(story, features, seq)
+        merged = [
+            other_id
+            for other_score, other_id in ranked[1:]
+            if other_score >= self.params.merge_score
+            and self.story_similarity(story, self.stories[other_id]) >= self.params.threshold
+        ]
+        survivor = story
+        for other_id in merged:
+            survivor = self._merge(survivor, self.stories[other_id])
+        absorbed = [s for s in [best_id, *merged] if s != survivor.story_id]
+        return Assignment(features.article_id, survivor.story_id, best_score, created=False, merged=absorbed)
+
+    def consolidate(self) -> list[tuple[str, str]]:
+        """Merge stories touched since the last call into a matching older live story.
+
+        A single pass splits a story whenever its first articles disagree (a headline about a side
+        detail opens its own story); once both fragments have grown, their centroids match far better
+        than any single article did. Each touched story looks up its own candidates in the index, so
+        this costs O(touched x candidates). Returns (absorbed, survivor) pairs.
+        """
+        merges: list[tuple[str, str]] = []
+        for story_id in sorted(self.touched, key=lambda s: self.stories[s].seq if s in self.stories else -1):
+            story = self.stories.get(story_id)
+            if story is None:
+                continue
+            keys = index_keys(story.vector_sum, story.terms, story.names)
+            scored = [
+                (self.story_similarity(story, self.stories[other]), other)
+                for other in self.index.candidates(keys)
+                if other != story_id
+            ]
+            if not scored:
+                continue
+            best_score, best_id = max(scored, key=lambda pair: (pair[0], -self.stories[pair[1]].seq))
+            if best_score >= self.params.merge_threshold:
+                survivor = self._merge(story, self.stories[best_id])
+                absorbed = best_id if survivor.story_id == story_id else story_id
+                merges.append((absorbed, survivor.story_id))
+        return merges
+
+    def rebuild(self, story: StoryRow, members: list[ArticleFeatures]) -> StoryRow | None:
+        """Recompute a story's aggregates from its (remaining) members, keeping its id and seq.
+
+        Used when a member's text changed and it must leave: sums are not reversible once truncated,
+        so the story is replayed from its members. Returns None when no member is left."""
+        self.forget(story.story_id)
+        if not members:
+            return None
+        fresh = self._open(members[0], story.seq)
+        self.forget(fresh.story_id)
+        self.touched.discard(fresh.story_id)
+        fresh.story_id, fresh.thread_id = story.story_id, story.thread_id
+        fresh.last_seq = story.last_seq
+        self.stories[story.story_id] = fresh
+        for member in members[1:]:
+            self._add(fresh, member, story.last_seq)
+        self.touched.add(story.story_id)
+        self._reindex(fresh)
+        return fresh
+
+    def resolve(self, story_id: str) -> str:
+        """The live id of a story, following merges."""
+        while story_id in self.aliases:
+            story_id = self.aliases[story_id]
+        return story_id
+
+    def expire(self, day: int) -> None:
+        """Drop from the index the stories that ended more than WINDOW_DAYS before `day`."""
+        horizon = day - self.params.window_days
+        stale = [
+            s.story_id
+            for s in self.stories.values()
+            if s.last_day is not None and s.last_day < horizon and s.story_id not in self.touched
+        ]
+        for story_id in stale:
+            self.forget(story_id)
+
+    # -- story aggregates -----------------------------------------------------------------------
+    def _open(self, features: ArticleFeatures, seq: int) -> StoryRow:
+        story = StoryRow(
+            story_id=story_id_for(features.article_id, features.content_hash),
+            seq=seq,
+            title="",
+            title_article=None,
+            title_vector=None,
+            size=0,
+            start=None,
+            end=None,
+            first_day=None,
+            last_day=None,
+            last_seq=seq,
+            thread_id=None,
+            vector_sum=np.zeros_like(features.vector),
+            terms={},
+            names={},
+        )
+        self.stories[story.story_id] = story
+        self._add(story, features, seq)
+        return story
+
+    def _add(self, story: StoryRow, features: ArticleFeatures, seq: int) -> None:
+        """Fold one member into the story's running sums, title, span and sources."""
+        p = self.params
+        story.size += 1
+        story.last_seq = max(story.last_seq, seq)
+        story.vector_sum = story.vector_sum + features.vector
+        terms = dict(story.terms)
+        for term, weight in features.terms.items():
+            terms[term] = terms.get(term, 0.0) + weight
+        story.terms = _top(terms, p.story_terms)
+        names = Counter(story.names)
+        names.update(features.names)
+        story.names = dict(sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[: p.story_names])
+        if features.day is not None:
+            story.first_day = features.day if story.first_day is None else min(story.first_day, features.day)
+            story.last_day = features.day if story.last_day is None else max(story.last_day, features.day)
+        if features.published_at:
+            story.start = min(filter(None, (story.start, features.published_at)))
+            story.end = max(filter(None, (story.end, features.published_at)))
+        if features.source and features.source not in story.sources and len(story.sources) < MAX_SOURCES:
+            story.sources = sorted([*story.sources, features.source])
+        self._retitle(story, features)
+        self.touched.add(story.story_id)
+        self._reindex(story)
+
+    def _retitle(self, story: StoryRow, features: ArticleFeatures) -> None:
+        """Keep as title the member headline closest to the current centroid."""
+        centroid = story.vector_sum
+        if features.title and (
+            story.title_vector is None or float(features.vector @ centroid) > float(story.title_vector @ centroid)
+        ):
+            story.title, story.title_article, story.title_vector = features.title, features.article_id, features.vector
+        elif story.title_article is None:
+            story.title = label_from_terms(story)
+
+    def _merge(self, keep: StoryRow, other: StoryRow) -> StoryRow:
+        """Fold the younger story into the older one (lower seq keeps its id)."""
+        if other.seq < keep.seq:
+            keep, other = other, keep
+        keep.size += other.size
+        keep.last_seq = max(keep.last_seq, other.last_seq)
+        keep.vector_sum = keep.vector_sum + other.vector_sum
+        terms = dict(keep.terms)
+        for term, weight in other.terms.items():
+            terms[term] = terms.get(term, 0.0) + weight
+        keep.terms = _top(terms, self.params.story_terms)
+        names = Counter(keep.names)
+        names.update(other.names)
+        keep.names = dict(sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[: self.params.story_names])
+        days = [d for d in (keep.first_day, keep.last_day, other.first_day, other.last_day) if d is not None]
+        keep.first_day, keep.last_day = (min(days), max(days)) if days else (None, None)
+        stamps = [s for s in (keep.start, keep.end, other.start, other.end) if s]
+        keep.start, keep.end = (min(stamps), max(stamps)) if stamps else (None, None)
+        keep.sources = sorted(set(keep.sources) | set(other.sources))[:MAX_SOURCES]
+        if other.title_vector is not None and (
+            keep.title_vector is None
+            or float(other.title_vector @ keep.vector_sum) > float(keep.title_vector @ keep.vector_sum)
+        ):
+            keep.title, keep.title_article, keep.title_vector = other.title, other.title_article, other.title_vector
+        elif keep.title_article is None:
+            keep.title = label_from_terms(keep)
+        self.forget(other.story_id)
+        self.touched.discard(other.story_id)
+        self.aliases[other.story_id] = keep.story_id
+        self.touched.add(keep.story_id)
+        self._reindex(keep)
+        return keep
+
+    def _reindex(self, story: StoryRow) -> None:
+        self._norms[story.story_id] = (
+            float(np.linalg.norm(story.vector_sum)),
+            math.sqrt(sum(w * w for w in story.terms.values())),
+        )
+        self.index.put(story.story_id, index_keys(story.vector_sum, story.terms, story.names))

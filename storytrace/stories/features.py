@@ -1,0 +1,133 @@
+"""What the story clusterer knows about one article: an embedding, TF-IDF term weights, names and a day.
+
+Three views of "about the same event", because each alone is brittle:
+- the MiniLM document vector (headline + lead) captures paraphrase but blurs related events
+  (two NATO meetings two years apart embed alike);
+- TF-IDF over the folded words of headline and text catches the specific vocabulary of one event
+  ("umbrella", "hot phase") that the embedding averages away. IDF is online:
+  idf(t) = ln((N + 1) / (df(t) + 1)) + 1 over the N articles clustered so far (the stored
+  `story_df` table), so it needs no fitted vocabulary and grows with the corpus;
+- names (entity ids from the extract stage when it ran, else capitalised words inside sentences)
+  tie reports of the same actors together.
+Time is the day number of the publication date (None when unknown), used as a decay, never more finely.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import numpy as np
+
+from storytrace.model import Article
+from storytrace.stories.timeline import MONTHS, WEEKDAYS
+from storytrace.text import fold, sentences, words
+
+# Function words and reporting verbs: frequent in every story, so they only add noise to centroids.
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having he
+    her here hers him his how i if in into is it its itself just me more most my no nor not now of off on once
+    only or other our ours out over own same she should so some such than that the their theirs them then there
+    these they this those through to too under until up very was we were what when where which while who whom why
+    will with would you your yours said says say told tells new one two year years week day days time like get
+    got us mr mrs ms via amid per may might must shall news report reports reported according""".split()
+)
+CALENDAR_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)  # capitalised, but never names
+NAME_PREFIX = "n:"  # document frequencies of names are kept beside those of terms, under this prefix
+TITLE_WEIGHT = 2.0  # a headline word counts as two body words: headlines name the event.
+NAMES_PER_ARTICLE = 10  # the most mentioned names of an article are its actors; the tail is background
+MAX_TERMS = 40  # terms kept per article vector, by weight; the tail carries no event signal.
+# Folding is pure and vocabularies are Zipfian: a bounded cache removes most of its cost.
+_fold = lru_cache(maxsize=500_000)(fold)
+_DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+@dataclass(slots=True)
+class ArticleFeatures:
+    """One article as the clusterer sees it. `terms` is an L2-normalised TF-IDF vector."""
+
+    article_id: str
+    content_hash: str
+    vector: np.ndarray
+    term_counts: dict[str, float]
+    names: frozenset[str]
+    day: int | None
+    published_at: str | None
+    title: str | None
+    source: str | None
+    terms: dict[str, float] = field(default_factory=dict)
+    name_weights: dict[str, float] = field(default_factory=dict)  # name -> idf, filled with `terms`
+
+
+def day_number(published_at: str | None) -> int | None:
+    """Proleptic ordinal of the publication date: the clock time is ignored on purpose (news moves in days)."""
+    if not published_at:
+        return None
+    match = _DAY_RE.match(published_at)
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3])).toordinal()
+    except ValueError:
+        return None
+
+
+def term_counts(article: Article) -> dict[str, float]:
+    """Weighted counts of folded content words: headline words count TITLE_WEIGHT times."""
+    counts: Counter[str] = Counter()
+    for text, weight in ((article.title or "", TITLE_WEIGHT), (article.text, 1.0)):
+        for span in words(text):
+            key = _fold(span.text)
+            if len(key) > 1 and key not in STOPWORDS and not key.isdigit():
+                counts[key] += weight
+    return dict(counts)
+
+
+def name_keys(article: Article, k: int = NAMES_PER_ARTICLE) -> frozenset[str]:
+    """The k most mentioned capitalised words of the body that do not open a sentence (acronyms too).
+
+    A cheap stand-in for entities when none were extracted. Headlines are skipped: many are in
+    Title Case, where capitals mark nothing.
+    """
+    counts: Counter[str] = Counter()
+    for sentence in sentences(article.text):
+        for i, span in enumerate(words(sentence.text)):
+            acronym = len(span.text) > 1 and span.text.isupper()
+            if acronym or (i > 0 and span.text[:1].isupper()):
+                key = _fold(span.text)
+                if key not in STOPWORDS and key not in CALENDAR_WORDS and not key.isdigit():
+                    counts[key] += 1
+    return frozenset(name for name, _ in counts.most_common(k))
+
+
+def tfidf(counts: Mapping[str, float], df: Mapping[str, int], n_docs: int) -> dict[str, float]:
+    """Sublinear TF-IDF, L2-normalised, truncated to the MAX_TERMS heaviest terms."""
+    weights = {
+        term: (1.0 + math.log(count)) * (math.log((n_docs + 1) / (df.get(term, 0) + 1)) + 1.0)
+        for term, count in counts.items()
+        if count > 0
+    }
+    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TERMS]
+    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
+    return {term: w / norm for term, w in top}
+
+
+def build_features(article: Article, vector: np.ndarray, entity_ids: frozenset[str] | None = None) -> ArticleFeatures:
+    """Features of one article; `terms` is filled later by the clusterer, once document frequencies are known."""
+    return ArticleFeatures(
+        article_id=article.id,
+        content_hash=article.content_hash,
+        vector=np.asarray(vector, dtype=np.float32),
+        term_counts=term_counts(article),
+        names=entity_ids if entity_ids else name_keys(article),
+        day=day_number(article.published_at),
+        published_at=article.published_at,
+        title=article.title,
+        source=article.source,
+    )

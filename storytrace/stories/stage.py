@@ -1,0 +1,298 @@
+"""The `stories` and `timeline` stages, and the stories/threads/timeline exporters.
+
+`stories` feeds new or changed articles, in publication order within each batch (ingestion order
+when undated), to the online clusterer (cluster.py), whose live stories are rebuilt from the store at
+the start of a run; then it updates threads (threads.py). Re-running on unchanged data finds nothing
+pending and changes nothing; existing story ids never change, merges and removals are logged.
+Reuse relations (stage "reuse") and entity ids (stage "extract") are used when those stages stored rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from storytrace.model import Article, TimelineEvent
+from storytrace.nlp.vectors import doc_vectors
+from storytrace.pipeline import exporter, stage
+from storytrace.progress import Progress
+from storytrace.store import SQLiteStore
+from storytrace.store import stories as repo
+from storytrace.store.articles import get_articles
+from storytrace.store.stories import StoryRow
+from storytrace.stories.cluster import DEFAULT_PARAMS, Params, StoryClusterer, label_from_terms
+from storytrace.stories.features import (
+    NAME_PREFIX,
+    NAMES_PER_ARTICLE,
+    ArticleFeatures,
+    build_features,
+    day_number,
+    tfidf,
+)
+from storytrace.stories.threads import ThreadLinker
+from storytrace.stories.timeline import date_mentions
+from storytrace.text import fold, words
+
+BATCH = 2000
+SEQ_WINDOW = 200_000  # undated stories stay live for this many later articles
+N_DOCS_KEY = "stories.n_docs"
+
+
+def _df_keys(features: ArticleFeatures) -> list[str]:
+    """The document-frequency keys of an article: its terms and its prefixed names."""
+    return [*features.term_counts, *(NAME_PREFIX + n for n in features.names)]
+
+
+def _publication_order(articles: list[Article]) -> list[Article]:
+    """Dated articles by day (stable, so ingestion order breaks ties), then undated in ingestion order."""
+    return sorted(articles, key=lambda a: (day_number(a.published_at) is None, day_number(a.published_at) or 0))
+
+
+def _features(store: SQLiteStore, articles: list[Article]) -> list[ArticleFeatures]:
+    vectors = doc_vectors(store, articles)
+    entities = repo.article_entities(store, [a.id for a in articles], NAMES_PER_ARTICLE)
+    return [build_features(a, v, entities.get(a.id)) for a, v in zip(articles, vectors, strict=True)]
+
+
+class StoryBuilder:
+    """One run of the stories stage: a clusterer primed from the store, fed batch by batch."""
+
+    def __init__(self, store: SQLiteStore, params: Params = DEFAULT_PARAMS) -> None:
+        self.store = store
+        self.clusterer = StoryClusterer(params=params)
+        self.clusterer.n_docs = int(store.get_meta(N_DOCS_KEY, "0") or 0)
+        self.seq = repo.max_seq(store)
+        self.threads = ThreadLinker(store)
+        self._loaded = False
+        self._loaded_from: int | None = None
+        self.report = {"articles": 0, "new_stories": 0, "merges": 0, "removed": 0, "threads_changed": 0}
+
+    def load_live(self, min_day: int | None) -> None:
+        """Add the stored stories still open to new members (not yet in memory) to the clusterer.
+
+        Read once per run, and again only when a batch reaches further back in time than any before.
+        """
+        window = None if min_day is None else min_day - self.clusterer.params.window_days
+        if self._loaded and (window is None or (self._loaded_from is not None and window >= self._loaded_from)):
+            return
+        for story in repo.active_stories(self.store, window, self.seq - SEQ_WINDOW):
+            if story.story_id not in self.clusterer.stories:
+                self.clusterer.add_story(story)
+        self._loaded = True
+        self._loaded_from = window if self._loaded_from is None or window is None else min(window, self._loaded_from)
+
+    def run_batch(self, articles: list[Article]) -> None:
+        ordered = _publication_order(articles)
+        days = [d for a in ordered if (d := day_number(a.published_at)) is not None]
+        self.load_live(min(days) if days else None)
+        features = _features(self.store, ordered)
+        links = repo.reuse_neighbours(self.store, [a.id for a in ordered])
+        known = repo.member_stories(self.store, sorted({b for bs in links.values() for b in bs}))
+        clusterer = self.clusterer
+        clusterer.df.update(repo.load_df(self.store, {t for f in features for t in _df_keys(f)}))
+        before = dict(clusterer.df)
+        with self.store.transaction():
+            self._remove_changed(ordered)
+            members = []
+            for f in features:
+                self.seq += 1
+                clusterer.weigh_terms(f)
+                linked = {clusterer.resolve(known[b]) for b in links.get(f.article_id, ()) if b in known}
+                result = clusterer.assign(f, self.seq, linked)
+                known[f.article_id] = result.story_id
+                members.append((f.article_id, result.story_id, f.content_hash, self.seq, round(result.score, 4)))
+                self.report["new_stories"] += result.created
+                for absorbed in result.merged:
+                    self._record_merge(absorbed, result.story_id, f.article_id)
+            repo.save_members(self.store, members)
+            for absorbed, survivor in clusterer.consolidate():
+                self._record_merge(absorbed, survivor, None)
+            touched = [clusterer.stories[s] for s in sorted(clusterer.touched) if s in clusterer.stories]
+            for story in touched:
+                if story.title_article is None:
+                    story.title = _generated_title(self.store, story)
+            previous = repo.get_stories(self.store, [s.story_id for s in touched])
+            self.report["threads_changed"] += self.threads.update(touched, previous)
+            repo.save_stories(self.store, touched)
+            repo.add_df(self.store, {t: n - before.get(t, 0) for t, n in clusterer.df.items() if n != before.get(t, 0)})
+            self.store.set_meta(N_DOCS_KEY, str(clusterer.n_docs))
+            self.store.mark_done("stories", [(a.id, a.content_hash) for a in ordered])
+        clusterer.touched.clear()
+        clusterer.df.clear()
+        self.report["articles"] += len(ordered)
+
+    def _record_merge(self, absorbed: str, survivor: str, article_id: str | None) -> None:
+        """Members of the absorbed story move to the survivor; the stored absorbed story leaves its thread."""
+        repo.move_members(self.store, absorbed, survivor)
+        old = repo.get_stories(self.store, [absorbed]).get(absorbed)
+        if old is not None:
+            self.threads.detach(old)
+        repo.delete_story(self.store, absorbed)
+        repo.log_event(self.store, "merge", absorbed, survivor, article_id)
+        self.report["merges"] += 1
+
+    def _remove_changed(self, articles: list[Article]) -> None:
+        """A changed article leaves its story (rebuilt from the other members) before being re-assigned."""
+        current = repo.member_stories(self.store, [a.id for a in articles])
+        for article_id, story_id in sorted(current.items()):
+            story = repo.get_stories(self.store, [story_id]).get(story_id)
+            repo.delete_member(self.store, article_id)
+            self.clusterer.forget(story_id)
+            if story is None:
+                continue
+            rest = get_articles(self.store, repo.story_member_ids(self.store, story_id))
+            rebuilt = self.clusterer.rebuild(story, self._weighed(rest))
+            repo.log_event(self.store, "remove", story_id, None, article_id, "article text changed")
+            self.report["removed"] += 1
+            if rebuilt is None:
+                self.threads.detach(story)
+                repo.delete_story(self.store, story_id)
+                repo.log_event(self.store, "dissolve", story_id, None, article_id, "no member left")
+
+    def _weighed(self, articles: list[Article]) -> list[ArticleFeatures]:
+        """Features of existing members, weighed with the current document frequencies (not counted again)."""
+        features = _features(self.store, articles)
+        df = repo.load_df(self.store, {t for f in features for t in _df_keys(f)})
+        n_docs = max(self.clusterer.n_docs, 1)
+        for f in features:
+            f.terms = tfidf(f.term_counts, df, n_docs)
+            f.name_weights = {n: math.log((n_docs + 1) / (df.get(NAME_PREFIX + n, 0) + 1)) for n in sorted(f.names)}
+        return features
+
+
+@stage("stories", after=("reuse", "extract"))
+def run_stories(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
+    """Cluster new articles into stories (online, stable ids) and stories into threads."""
+    pending = store.pending("stories")
+    builder = StoryBuilder(store)
+    with progress.task("stories", total=len(pending)) as task:
+        for offset in range(0, len(pending), BATCH):
+            ids = [r["id"] for r in pending[offset : offset + BATCH]]
+            builder.run_batch(get_articles(store, ids))
+            task.advance(len(ids))
+    return builder.report
+
+
+def article_timeline(article: Article) -> list[TimelineEvent]:
+    """The article's publication (when dated) and every date its text states, resolved where possible."""
+    published = date.fromordinal(d) if (d := day_number(article.published_at)) else None
+    events = []
+    if published is not None:
+        events.append(TimelineEvent(article.id, published.isoformat(), article.title or "", "published", "day"))
+    for mention in date_mentions(article.text, published):
+        events.append(
+            TimelineEvent(
+                article.id, mention.when, mention.text, "mentioned", mention.granularity, mention.start, mention.end
+            )
+        )
+    return events
+
+
+@stage("timeline")
+def run_timeline(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
+    """Find and resolve the dates stated in new or changed articles."""
+    pending = store.pending("timeline")
+    resolved = unresolved = 0
+    with progress.task("timeline", total=len(pending)) as task:
+        for offset in range(0, len(pending), BATCH):
+            articles = get_articles(store, [r["id"] for r in pending[offset : offset + BATCH]])
+            with store.transaction():
+                for article in articles:
+                    events = article_timeline(article)
+                    rows = [
+                        (
+                            article.id,
+                            i,
+                            article.content_hash,
+                            e.kind,
+                            e.start,
+                            e.end,
+                            e.text,
+                            e.when,
+                            e.granularity,
+                            _sort_day(e),
+                        )
+                        for i, e in enumerate(events)
+                    ]
+                    repo.replace_timeline(store, article.id, rows)
+                    resolved += sum(e.when is not None for e in events if e.kind == "mentioned")
+                    unresolved += sum(e.when is None for e in events)
+                store.mark_done("timeline", [(a.id, a.content_hash) for a in articles])
+            task.advance(len(articles))
+    return {"articles": len(pending), "resolved_dates": resolved, "unresolved_dates": unresolved}
+
+
+def _sort_day(event: TimelineEvent) -> str | None:
+    if event.when is None:
+        return None
+    return {"year": f"{event.when}-01-01", "month": f"{event.when}-01"}.get(event.granularity or "", event.when)
+
+
+@exporter("stories")
+def export_stories(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+    for story, members in repo.iter_story_rows(store):
+        yield {
+            "story_id": story.story_id,
+            "title": story.title,
+            "articles": members,
+            "start": story.start,
+            "end": story.end,
+            "thread_id": story.thread_id,
+            "sources": story.sources,
+            "entities": _display_names(store, story.names),
+        }
+
+
+def _generated_title(store: SQLiteStore, story: StoryRow) -> str:
+    """A label for a story without headlines: its main names, ranked by how many members mention them
+    and how heavy their words are in the story's term vector (so the event's own actors and places
+    come before names every report of the region carries)."""
+    display = repo.entity_names(store, list(story.names))
+
+    def weight(key: str) -> float:
+        tokens = [fold(w.text) for w in words(display.get(key, key))]
+        return story.names[key] + max((story.terms.get(t, 0.0) for t in tokens), default=0.0)
+
+    top = sorted(story.names, key=lambda key: (-weight(key), key))[:4]
+    return " · ".join(display.get(key, key.title()) for key in top) or label_from_terms(story)
+
+
+def _display_names(store: SQLiteStore, counts: dict[str, int], k: int = 10) -> list[str]:
+    """The k most frequent names, with canonical entity names where the extract stage named them."""
+    keys = [n for n, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
+    names = repo.entity_names(store, keys)
+    return [names.get(key, key) for key in keys]
+
+
+@exporter("threads")
+def export_threads(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+    for thread, story_ids in repo.iter_threads(store):
+        yield {
+            "thread_id": thread.thread_id,
+            "title": thread.title,
+            "stories": story_ids,
+            "entities": _display_names(store, thread.names),
+        }
+
+
+@exporter("timeline")
+def export_timeline(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+    """One row per story: its events in time order (dated first), with the thread it belongs to."""
+    for story, _ in repo.iter_story_rows(store):
+        yield {
+            "story_id": story.story_id,
+            "thread_id": story.thread_id,
+            "title": story.title,
+            "events": [
+                {
+                    "article": e["article_id"],
+                    "when": e["time_when"],
+                    "granularity": e["granularity"],
+                    "kind": e["kind"],
+                    "text": e["text"],
+                }
+                for e in repo.story_timeline(store, [story.story_id])
+            ],
+        }

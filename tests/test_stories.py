@@ -1,0 +1,230 @@
+"""Stories stage: online clustering with stable ids, threads, exports, and the seed and demo floors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storytrace.model import Article
+from storytrace.progress import SILENT
+from storytrace.store import open_store
+from storytrace.store.articles import upsert_articles
+from storytrace.store.stories import story_events
+from storytrace.stories.cluster import Params, StoryClusterer
+from storytrace.stories.features import build_features
+from storytrace.stories.index import CandidateIndex, lsh_keys
+from storytrace.stories.metrics import bcubed
+from storytrace.stories.stage import (
+    StoryBuilder,
+    export_stories,
+    export_threads,
+    export_timeline,
+    run_stories,
+    run_timeline,
+)
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+DEMO = Path(__file__).resolve().parents[1] / "storytrace" / "demo"
+
+
+def _seed_articles() -> list[Article]:
+    articles = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        title = text.split("\n", 1)[0] if path.stem[:3] in ("001", "002", "003") else None
+        articles.append(Article(id=path.stem, text=text, title=title))
+    return articles
+
+
+def _unit(seed: int) -> np.ndarray:
+    vector = np.random.default_rng(seed).standard_normal(384).astype(np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def test_lsh_keys_agree_for_near_vectors_and_rarely_for_random_ones() -> None:
+    a = _unit(1)
+    near = a + 0.05 * _unit(2)
+    shared_near = len(set(lsh_keys(a)) & set(lsh_keys(near / np.linalg.norm(near))))
+    shared_random = len(set(lsh_keys(a)) & set(lsh_keys(_unit(3))))
+    assert shared_near > 10 > shared_random
+
+
+def test_candidate_index_put_remove() -> None:
+    index = CandidateIndex()
+    index.put("s1", ["t:nato", "h:0:5"])
+    index.put("s2", ["t:flood"])
+    assert index.candidates(["t:nato"]) == {"s1"}
+    index.put("s1", ["t:flood"])  # re-indexing drops the old keys
+    assert index.candidates(["t:nato"]) == set()
+    assert index.candidates(["t:flood"]) == {"s1", "s2"}
+    index.remove("s2")
+    assert index.candidates(["t:flood"]) == {"s1"}
+
+
+def test_clusterer_joins_similar_and_splits_unrelated_articles() -> None:
+    texts = [
+        ("a1", "Dockworkers strike at Harbourton port over pay", 0),
+        ("a2", "Harbourton port dockworkers strike continues over pay", 0),
+        ("b1", "River Ardle floods Brennick town centre", 1),
+    ]
+    clusterer = StoryClusterer()
+    stories = {}
+    for seq, (article_id, text, topic) in enumerate(texts, start=1):
+        vector = _unit(topic) + 0.1 * _unit(100 + seq)
+        features = build_features(Article(id=article_id, text=text), vector / np.linalg.norm(vector))
+        clusterer.weigh_terms(features)
+        stories[article_id] = clusterer.assign(features, seq).story_id
+    assert stories["a1"] == stories["a2"] != stories["b1"]
+
+
+@pytest.mark.slow
+def test_seed_stories_threads_and_rerun(tmp_path: Path) -> None:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed articles not found at {SEEDS}")
+    with open_store(tmp_path / "s.db") as store:
+        upsert_articles(store, _seed_articles())
+        report = run_stories(store, SILENT)
+        assert report["articles"] == 5
+        rows = list(export_stories(store))
+        groups = sorted(sorted(a[:3] for a in r["articles"]) for r in rows)
+        assert groups == [["000", "001"], ["002", "003"], ["004"]]
+        for row in rows:
+            assert {"story_id", "title", "articles", "start", "end", "thread_id"} <= set(row)
+            assert row["title"] and row["story_id"].startswith("s_")
+        thread_of = {a[:3]: r["thread_id"] for r in rows for a in r["articles"]}
+        assert thread_of["004"] in {thread_of["000"], thread_of["002"]}
+        # Re-running on unchanged data changes nothing.
+        assert run_stories(store, SILENT)["articles"] == 0
+        assert list(export_stories(store)) == rows
+        assert len(list(export_threads(store))) >= 1
+
+
+@pytest.mark.slow
+def test_ids_stay_stable_when_articles_are_added_and_changed(tmp_path: Path) -> None:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed articles not found at {SEEDS}")
+    seeds = _seed_articles()
+    with open_store(tmp_path / "s.db") as store:
+        upsert_articles(store, seeds[:3])
+        run_stories(store, SILENT)
+        before = {r["story_id"]: set(r["articles"]) for r in export_stories(store)}
+        upsert_articles(store, seeds[3:])
+        run_stories(store, SILENT)
+        after = {r["story_id"]: set(r["articles"]) for r in export_stories(store)}
+        for story_id, members in before.items():
+            assert story_id in after and members <= after[story_id]
+        changed = seeds[4]
+        upsert_articles(store, [Article(id=changed.id, text=changed.text + "\nUpdated.", title=changed.title)])
+        run_stories(store, SILENT)
+        assert any(e["kind"] == "remove" and e["article_id"] == changed.id for e in story_events(store))
+        members = [a for r in export_stories(store) for a in r["articles"]]
+        assert sorted(members) == sorted(a.id for a in seeds)
+
+
+def test_timeline_export_orders_dated_events(tmp_path: Path) -> None:
+    articles = [
+        Article(id="x1", text="Ministers met on Thursday. The plan dates from 2008.", published_at="2024-11-08"),
+        Article(id="x2", text="Talks resumed yesterday after a pause in April.", published_at="2024-11-09"),
+    ]
+    with open_store(tmp_path / "t.db") as store:
+        upsert_articles(store, articles)
+        run_timeline(store, SILENT)
+        assert run_timeline(store, SILENT)["articles"] == 0
+        with store.transaction():
+            store.execute(
+                "INSERT INTO story_members (article_id, story_id, content_hash, seq, score) VALUES (?, ?, ?, ?, ?)",
+                ("x1", "s_1", articles[0].content_hash, 1, 1.0),
+            )
+            store.execute(
+                "INSERT INTO story_members (article_id, story_id, content_hash, seq, score) VALUES (?, ?, ?, ?, ?)",
+                ("x2", "s_1", articles[1].content_hash, 2, 1.0),
+            )
+            store.execute(
+                "INSERT INTO stories (story_id, seq, title, size, last_seq, vector_sum, terms, names, sources) "
+                "VALUES ('s_1', 1, 't', 2, 2, x'', '{}', '{}', '[]')"
+            )
+        (row,) = list(export_timeline(store))
+        whens = [e["when"] for e in row["events"]]
+        assert whens == ["2008", "2024-04", "2024-11-07", "2024-11-08", "2024-11-08", "2024-11-09"]
+
+
+@pytest.mark.slow
+def test_demo_corpus_story_floor(tmp_path: Path) -> None:
+    """B-cubed F1 floor on the demo gold stories (stories stage alone, no reuse/extract rows)."""
+    gold_path = DEMO / "gold.json"
+    if not gold_path.exists():
+        pytest.skip("demo corpus not present")
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    fields = set(Article.__slots__)  # type: ignore[attr-defined]
+    lines = (DEMO / "corpus" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    articles = [Article(**{k: v for k, v in json.loads(line).items() if k in fields}) for line in lines]
+    articles += [Article(id=p.stem, text=p.read_text(encoding="utf-8")) for p in (DEMO / "corpus").glob("*.txt")]
+    with open_store(tmp_path / "d.db") as store:
+        upsert_articles(store, articles)
+        run_stories(store, SILENT)
+        predicted = {a: r["story_id"] for r in export_stories(store) for a in r["articles"]}
+    label = {a: i for i, story in enumerate(gold["stories"]) for a in story}
+    ids = sorted(label)
+    precision, _, f1 = bcubed([predicted[i] for i in ids], [label[i] for i in ids])
+    assert precision >= 0.90
+    assert f1 >= 0.60
+
+
+def test_consolidation_merges_the_younger_story_into_the_older() -> None:
+    clusterer = StoryClusterer(params=Params(threshold=9.0, merge_threshold=0.5))  # never join, always merge
+    ids = []
+    for seq, article_id in enumerate(["first", "second"], start=1):
+        features = build_features(Article(id=article_id, text="Harbourton dockworkers strike over pay"), _unit(5))
+        clusterer.weigh_terms(features)
+        ids.append(clusterer.assign(features, seq).story_id)
+    assert ids[0] != ids[1]
+    assert clusterer.consolidate() == [(ids[1], ids[0])]
+    assert clusterer.resolve(ids[1]) == ids[0] and clusterer.stories[ids[0]].size == 2
+
+
+@pytest.mark.slow
+def test_stage_logs_merges_and_moves_members(tmp_path: Path) -> None:
+    articles = [Article(id=f"a{i}", text="Harbourton dockworkers strike over pay, union says.") for i in range(3)]
+    with open_store(tmp_path / "m.db") as store:
+        upsert_articles(store, articles)
+        StoryBuilder(store, Params(threshold=9.0, merge_threshold=0.5)).run_batch(articles)
+        (row,) = list(export_stories(store))
+        assert sorted(row["articles"]) == ["a0", "a1", "a2"]
+        merges = [e for e in story_events(store) if e["kind"] == "merge"]
+        assert len(merges) == 2 and all(e["other_id"] == row["story_id"] for e in merges)
+
+
+UCI = Path(__file__).resolve().parents[2] / "shared" / "data" / "uci-news-stories" / "uci_news_stories_dev.csv"
+
+
+@pytest.mark.slow
+def test_uci_sample_bcubed_floor() -> None:
+    """Online clustering of a UCI sample (10 stories, <= 40 headlines each), day-only dates, shuffled rows."""
+    if not UCI.exists():
+        pytest.skip(f"UCI dev data not found at {UCI}")
+    import csv
+    import random
+    from datetime import UTC, datetime
+
+    from storytrace.nlp.embed import get_encoder
+
+    with UCI.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    stories = sorted({r["STORY"] for r in rows})[::6]
+    sample = [r for s in stories for r in [r for r in rows if r["STORY"] == s][:40]]
+    random.Random(1).shuffle(sample)
+    vectors = get_encoder().encode([r["TITLE"] for r in sample])
+    clusterer = StoryClusterer()
+    assigned = []
+    for seq, (row, vector) in enumerate(zip(sample, vectors, strict=True), start=1):
+        day = datetime.fromtimestamp(int(row["TIMESTAMP"]) / 1000, tz=UTC).date().isoformat()
+        features = build_features(Article(id=row["ID"], text=row["TITLE"], published_at=day), vector)
+        clusterer.weigh_terms(features)
+        assigned.append(clusterer.assign(features, seq).story_id)
+    clusterer.consolidate()
+    precision, recall, f1 = bcubed([clusterer.resolve(s) for s in assigned], [r["STORY"] for r in sample])
+    print(f"UCI sample: {len(sample)} rows, P {precision:.3f} R {recall:.3f} F1 {f1:.3f}")
+    assert f1 >= 0.66 and precision >= 0.74

@@ -1,0 +1,59 @@
+"""Date resolution for timelines: relative expressions against the publication day, never guessed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from storytrace.model import Article
+from storytrace.stories.stage import article_timeline
+from storytrace.stories.timeline import date_mentions
+
+FRIDAY = date(2024, 11, 8)
+
+
+def _resolved(text: str, published: date | None) -> list[tuple[str, str | None, str | None]]:
+    return [(m.text, m.when, m.granularity) for m in date_mentions(text, published)]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "when", "granularity"),
+    [
+        ("Ministers met on Thursday.", FRIDAY, "2024-11-07", "day"),  # news past tense: the day before
+        ("Ministers meet on Friday.", FRIDAY, "2024-11-08", "day"),  # same weekday: that day
+        ("They will meet next Monday.", FRIDAY, "2024-11-11", "day"),
+        ("They met last Friday.", FRIDAY, "2024-11-01", "day"),
+        ("The vote was on November 5.", FRIDAY, "2024-11-05", "day"),
+        ("The vote is due on 3 January.", date(2024, 12, 20), "2025-01-03", "day"),  # nearest date
+        ("Talks began last month.", date(2024, 10, 2), "2024-09", "month"),
+        ("They applied in April.", FRIDAY, "2024-04", "month"),
+        ("They applied in December.", FRIDAY, "2023-12", "month"),  # latest December on or before
+        ("A vow made in 2008.", FRIDAY, "2008", "year"),
+        ("Signed on March 3, 2022.", None, "2022-03-03", "day"),
+        ("It happened yesterday.", FRIDAY, "2024-11-07", "day"),
+        ("Prices rose last week.", FRIDAY, "2024-10-28", "week"),
+        ("Published 2023-06-30 in full.", None, "2023-06-30", "day"),
+    ],
+)
+def test_resolution(text: str, published: date | None, when: str, granularity: str) -> None:
+    (mention,) = date_mentions(text, published)
+    assert (mention.when, mention.granularity) == (when, granularity)
+
+
+def test_relative_dates_stay_unresolved_without_a_publication_date() -> None:
+    found = _resolved("On Thursday, after talks last month and in April, they met on November 5.", None)
+    assert [w for _, w, _ in found] == [None, None, None, None]
+    assert [t for t, _, _ in found] == ["Thursday", "last month", "in April", "November 5"]
+
+
+def test_may_as_a_verb_is_not_a_date() -> None:
+    assert date_mentions("Officials may meet again, they said.", FRIDAY) == []
+
+
+def test_article_timeline_has_publication_and_offsets() -> None:
+    text = "Leaders met on Thursday in Brussels."
+    events = article_timeline(Article(id="a", text=text, title="Summit", published_at="2024-11-08T09:00:00Z"))
+    assert [(e.kind, e.when) for e in events] == [("published", "2024-11-08"), ("mentioned", "2024-11-07")]
+    mention = events[1]
+    assert mention.start is not None and text[mention.start : mention.end] == "Thursday"
