@@ -196,6 +196,9 @@ def main() -> None:
         "paragraph (a paragraph where it bails out on an unclosed quote counts as no quotes), same spaCy",
         "model (en_core_web_sm 3.8). textacy finds no indirect speech, so its 'all' rows hold direct quotes",
         "only. 'no merge' scores each quote fragment alone, like textacy.",
+        "Indirect speech: cue verbs with a clause, parenthetical cues, the object or prepositional complement of",
+        "cues that take one ('called for ...', 'denied the report'), speech nouns with a that-clause, 'according to'.",
+        "Before those (commit 97bb031): indirect @0.3 P 88.1 R 36.0 F1 51.1; direct @0.3 F1 85.3, speaker 93.8.",
         "",
         f"Quote extraction alone (parse included): {len(articles) / seconds * 60:.0f} articles/min, 1 process.",
     ]

@@ -10,8 +10,9 @@ from storytrace.extract.aliases import AliasTable
 from storytrace.extract.claims import extract_claims
 from storytrace.extract.entities import article_entities
 from storytrace.extract.quotes import FoundQuote, extract_quotes
+from storytrace.extract.roles import role_rows
 from storytrace.extract.speakers import SpeakerResolver
-from storytrace.store.extract import ClaimRow, MentionRow, QuoteRow
+from storytrace.store.extract import ClaimRow, DescribedRow, MentionRow, QuoteRow, RoleRow
 
 
 @dataclass(slots=True)
@@ -19,9 +20,11 @@ class ArticleExtraction:
     mentions: list[MentionRow] = field(default_factory=list)
     quotes: list[QuoteRow] = field(default_factory=list)
     claims: list[ClaimRow] = field(default_factory=list)
+    roles: list[RoleRow] = field(default_factory=list)  # roles the article gives people
+    described: list[DescribedRow] = field(default_factory=list)  # quotes by a description it leaves unresolved
 
 
-def extract_article(article_id: str, doc: Doc, aliases: AliasTable) -> ArticleExtraction:
+def extract_article(article_id: str, doc: Doc, aliases: AliasTable, published: str | None = None) -> ArticleExtraction:
     text = doc.text
     entities = article_entities(doc, aliases)
     resolver = SpeakerResolver(entities, aliases)
@@ -32,6 +35,22 @@ def extract_article(article_id: str, doc: Doc, aliases: AliasTable) -> ArticleEx
         MentionRow(article_id, start, end, text[start:end], "person", key) for start, end, key in resolver.described
     )
     result.quotes = [_quote_row(article_id, text, q) for q in found]
+    result.roles = role_rows(article_id, published, entities.roles)
+    result.described = [
+        DescribedRow(
+            article_id,
+            q.start,
+            q.end,
+            q.kind,
+            q.speaker.text,
+            q.speaker.role.head,
+            " ".join(sorted(q.speaker.role.words)),
+            q.speaker.salient,
+            published,
+        )
+        for q in found
+        if q.speaker is not None and q.speaker.role is not None
+    ]
     for claim in extract_claims(doc):
         quote = _enclosing(found, claim.start, claim.end)
         speaker = quote.speaker.text if quote is not None and quote.speaker is not None else None

@@ -1,12 +1,14 @@
 """Corpus-wide entity identity: every (type, key) a mention or speaker names is linked to one entity.
 
 A new key is linked, in order, to: the entity of its alias-file canonical name; the entity with the
-same key; for a one-word person key, the only person entity with that surname ("Rutte" -> Mark
-Rutte; left alone when several people share it); for a full person name, an entity holding only its
-surname so far (which then takes the full name as its key) or one whose key is nearly the same
-(difflib ratio >= SIMILARITY, same first initial, surnames sharing their first BLOCK_PREFIX letters:
-transliterations the fold misses). Otherwise it founds a new entity. Candidates come from indexed look-ups (key,
-surname), never a scan of all entities.
+same key (a place and an organisation with the same key are one entity: the small NER model labels
+a town "Harbourton" GPE in one sentence and ORG in the next; the entity's type is then the majority
+over its mentions, see `refresh_entities`); for a one-word person key, the only person entity with
+that surname ("Rutte" -> Mark Rutte; left alone when several people share it); for a full person
+name, an entity holding only its surname so far (which then takes the full name as its key) or one
+whose key is nearly the same (difflib ratio >= SIMILARITY, same first initial, surnames sharing their
+first BLOCK_PREFIX letters: transliterations the fold misses). Otherwise it founds a new entity.
+Candidates come from indexed look-ups (key, surname), never a scan of all entities.
 
 Entity ids are a hash of type and founding key, so re-running on the same data gives the same ids,
 and later articles link to existing entities instead of renumbering them.
@@ -22,6 +24,7 @@ from storytrace.extract.keys import surname
 from storytrace.store import SQLiteStore
 from storytrace.store import extract as repo
 
+_PLACE_OR_ORGANISATION = {"place": "organisation", "organisation": "place"}
 SIMILARITY = 0.85
 BLOCK_PREFIX = 4
 
@@ -51,6 +54,8 @@ def _find(store: SQLiteStore, type_: str, key: str, aliases: AliasTable) -> str:
     if canonical is not None:
         type_, key = canonical.type, canonical.key
     existing = repo.entity_by_key(store, type_, key)
+    if existing is None and type_ in _PLACE_OR_ORGANISATION:  # one name, labelled either way by the NER
+        existing = repo.entity_by_key(store, _PLACE_OR_ORGANISATION[type_], key)
     if existing is not None:
         return existing.entity_id
     if type_ == "person":

@@ -56,6 +56,10 @@ QUALIFIERS = (
         "approximate",
     ),
 )
+# Counted nouns that say little alone: "people" in one sentence is not "people" in another.
+GENERIC_NOUNS = frozenset({"people", "persons", "others", "men", "women", "children", "individuals", "residents"})
+_CLAUSE_WORDS = 6  # at most this many words of a relative clause join the subject
+DURATION_UNITS = frozenset({"years", "months", "weeks", "days", "hours"})
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")  # a bare year the NER did not tag DATE is a date, not a count
 
@@ -82,6 +86,8 @@ def extract_claims(doc: Doc) -> list[FoundClaim]:
         if unit is None:
             continue
         subject = _subject(noun) if noun is not None and noun.lower_ not in CURRENCIES else None
+        if noun is not None and noun.i < ent.start and noun.head.lower_ == "of":
+            subject = None  # a part of a counted whole ("of the 1,500 people, about 600"): not the same count
         end = max(ent.end, noun.i + 1) if noun is not None and noun.i >= ent.end else ent.end
         span = doc[ent.start : end]
         claims.append(FoundClaim(span.start_char, span.end_char, span.text, value, unit, subject, _qualifier(ent)))
@@ -89,8 +95,10 @@ def extract_claims(doc: Doc) -> list[FoundClaim]:
 
 
 def _number_spans(doc: Doc) -> list[Span]:
-    """Numeric entities, plus number runs the NER missed ("up to 35 billion euros") outside any entity."""
-    spans = [ent for ent in doc.ents if ent.label_ in NUMERIC_LABELS]
+    """Numeric entities, plus number runs the NER missed ("up to 35 billion euros") outside any entity,
+    plus bounded durations the NER calls dates ("up to eight years in prison": a count of years, where
+    "eight years ago" is a point in time and "over two years" a period)."""
+    spans = [ent for ent in doc.ents if ent.label_ in NUMERIC_LABELS or _is_duration(ent)]
     in_entity = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     run: list[Token] = []
     for token in [*doc, None]:
@@ -106,6 +114,14 @@ def _number_spans(doc: Doc) -> list[Span]:
             spans.append(Span(doc, run[0].i, run[-1].i + 1, label="CARDINAL"))
         run = []
     return sorted(spans, key=lambda s: s.start)
+
+
+def _is_duration(ent: Span) -> bool:
+    if ent.label_ != "DATE" or ent[-1].lower_ not in DURATION_UNITS or not any(t.like_num for t in ent):
+        return False
+    following = ent.doc[ent.end].lower_ if ent.end < len(ent.doc) else ""
+    bounded = any(ent.text.lower().startswith(f"{p} ") for phrases, _ in QUALIFIERS[:2] for p in phrases)
+    return bounded and following not in {"ago", "old", "later", "earlier", "before", "after"}
 
 
 def parse_value(ent: Span) -> float | None:
@@ -126,12 +142,24 @@ def parse_value(ent: Span) -> float | None:
 
 
 def _counted_noun(ent: Span) -> Token | None:
+    """The noun a number counts: the one it modifies ("10,000 soldiers"), the next noun, the object
+    a verb puts at it ("police put the crowd at 2,000"), or, for a number standing alone as a
+    subject, the counted noun of a partitive "of" earlier in its sentence ("Of the 1,500 people who
+    left, about 600 were still in shelters")."""
     root = ent.root
     if root.dep_ in {"nummod", "quantmod", "amod", "compound"} and root.head.pos_ in {"NOUN", "PROPN"}:
         return root.head if not (ent.start <= root.head.i < ent.end) else None
     following = ent.doc[ent.end] if ent.end < len(ent.doc) else None
     if following is not None and following.pos_ == "NOUN" and following.head.i >= following.i:
         return following.head if following.head.pos_ == "NOUN" else following
+    if root.dep_ == "pobj" and root.head.lower_ == "at" and root.head.head.pos_ == "VERB":
+        return next((c for c in root.head.head.children if c.dep_ == "dobj" and c.pos_ == "NOUN"), None)
+    if root.dep_ in {"nsubj", "nsubjpass"}:
+        partitive = [
+            t for t in ent.sent if t.i < ent.start and t.dep_ == "pobj" and t.head.lower_ == "of" and t.pos_ == "NOUN"
+        ]
+        if partitive and any(c.dep_ == "nummod" for c in partitive[0].children):
+            return partitive[0]
     return None
 
 
@@ -148,14 +176,16 @@ def _unit(ent: Span, noun: Token | None) -> str | None:
     if noun is not None:
         compounds = [c for c in noun.lefts if c.dep_ == "compound" and c.pos_ == "NOUN"]
         return " ".join([*(c.lower_ for c in compounds), noun.lower_])
-    if ent.label_ == "QUANTITY":
+    if ent.label_ == "QUANTITY" or _is_duration(ent):
         return ent[-1].lower_
     return None
 
 
 def _subject(noun: Token) -> str:
     """What the number counts: the noun with its compounds and a short prepositional tail
-    ("people without heat"), with the owner when there is one ("NATO's member states")."""
+    ("people without heat"), with the owner when there is one ("NATO's member states"), and a short
+    relative clause right after a generic noun ("four people who climbed the scaffolding", not a bare
+    "people" that would group with every other count of people)."""
     doc = noun.doc
     owner = [t for c in noun.lefts if c.dep_ == "poss" for t in c.subtree]
     compounds = [t for c in noun.lefts if c.dep_ == "compound" for t in c.subtree]
@@ -169,6 +199,13 @@ def _subject(noun: Token) -> str:
     ):
         objects = [c for c in following.children if c.dep_ == "pobj"]
         end = objects[0].i + 1 if objects else end
+    clause = next((c for c in noun.rights if c.dep_ in {"relcl", "acl"} and c.i <= end + 1), None)
+    if end == noun.i + 1 and noun.lower_ in GENERIC_NOUNS and clause is not None:
+        end = min(clause.right_edge.i + 1, clause.i + _CLAUSE_WORDS)
+        while end < len(doc) and end > noun.i + 1 and doc[end].pos_ == "PROPN" and doc[end - 1].pos_ == "PROPN":
+            end -= 1  # never cut a name in two
+        while end > noun.i + 1 and (doc[end - 1].is_punct or doc[end - 1].pos_ in {"ADP", "DET", "CCONJ", "PROPN"}):
+            end -= 1
     head = doc[min([noun.i, *(t.i for t in compounds)]) : end].text
     return f"{doc[owner[0].i : owner[-1].i + 1].text} {head}" if owner else head
 

@@ -11,6 +11,7 @@ description resolves only to a person the article gave a matching role, never by
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -40,6 +41,19 @@ ROLE_NOUNS = frozenset(
     "director leader analyst economist expert lawyer attorney judge colonel captain commander sergeant "
     "lieutenant admiral marshal ambassador prosecutor commissioner activist".split()
 )
+# Head words of organisation names and descriptions ("the company", "Port of Harbourton Authority").
+ORGANISATION_NOUNS = frozenset(
+    "company firm group union agency ministry department bank carrier airline retailer manufacturer contractor "
+    "organisation organization charity coalition alliance authority council committee court".split()
+)
+# Last words of place names ("Mill Quarter", "Kestrel Street", "Anchor Café").
+PLACE_NOUNS = frozenset(
+    "quarter street lane road avenue square bridge park district café cafe hotel station airport harbour "
+    "harbor port valley river lake island bay hill".split()
+)
+# Words before a name that say it is a place: "in Harbourton", "from Kyiv".
+_PLACE_PREPOSITIONS = frozenset({"in", "from", "to", "near", "across", "outside", "inside"})
+_TYPE_PRIORITY = ("place", "person", "organisation")  # tie-break of the type vote
 _ROLE_SUFFIXES = ("er", "or", "ist", "ent", "ant", "ian", "man", "woman", "person")
 _TITLE_DEPS = frozenset({"compound", "amod", "poss", "case", "punct", "npadvmod", "nmod", "nummod"})
 
@@ -131,7 +145,9 @@ def article_entities(doc: Doc, aliases: AliasTable) -> ArticleEntities:
         if mention is not None:
             result.mentions.append(mention)
     result.mentions.extend(_untagged_surnames(doc, full_names, result.mentions))
+    result.mentions.extend(_untagged_names(doc, result.mentions))
     result.mentions.sort(key=lambda m: m.start)
+    _vote_types(result.mentions, doc, aliases)
     for mention in result.mentions:
         result.types.setdefault(mention.key, mention.type)
         if len(mention.text) > len(result.names.get(mention.key, "")):
@@ -146,6 +162,51 @@ def article_entities(doc: Doc, aliases: AliasTable) -> ArticleEntities:
                 if title in HONORIFIC_GENDER:
                     result.genders.setdefault(mention.key, HONORIFIC_GENDER[title])
     return result
+
+
+def _vote_types(mentions: list[ArticleMention], doc: Doc, aliases: AliasTable) -> None:
+    """One type per name in an article, by majority over its mentions, each mention voting with its
+    context where that is decisive and with its NER label otherwise: a dateline ("HARBOURTON (MPA) —")
+    or a place preposition ("in Harbourton") votes place, a role apposition or title ("the energy
+    minister, Aleksandra Nowicka"; "Prosecutor Clara Benn") votes person. The small NER model labels
+    the same name differently from sentence to sentence; ties go place > person > organisation.
+    Names the alias file types keep its type."""
+    votes: dict[str, Counter[str]] = {}
+    for mention in mentions:
+        votes.setdefault(mention.key, Counter())[_context_type(mention, doc) or mention.type] += 1
+    for mention in mentions:
+        if aliases.by_key.get(mention.key) is None:
+            counts = votes[mention.key]
+            mention.type = max(counts, key=lambda t: (counts[t], -_TYPE_PRIORITY.index(t)))
+
+
+def _context_type(mention: ArticleMention, doc: Doc) -> str | None:
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    before = doc[span.start - 1] if span.start else None
+    after = doc[span.end] if span.end < len(doc) else None
+    if (
+        (before is None or "\n" in before.text)
+        and mention.text.isupper()
+        and after is not None
+        and after.text in "(—–-,"
+    ):
+        return "place"  # a dateline
+    last = name_key(mention.text).rsplit(" ", 1)[-1]
+    if " " in mention.text.strip() and last in PLACE_NOUNS:
+        return "place"  # "Tanners Lane", whatever the NER said
+    according = before is not None and before.i > 0 and doc[before.i - 1].lower_ == "according"
+    if before is not None and before.lower_ in _PLACE_PREPOSITIONS and last not in ORGANISATION_NOUNS and not according:
+        return "place"
+    root = span.root
+    while root.dep_ == "compound" and root.head is not root:
+        root = root.head
+    if root.dep_ in {"appos", "npadvmod"} and root.head.lower_ in ROLE_NOUNS:
+        return "person"
+    if before is not None and before.lower_ in ROLE_NOUNS and before.text[:1].isupper():
+        return "person"  # a title: "Prosecutor Clara Benn"
+    return None
 
 
 def _names_in(span: Span) -> list[Span]:
@@ -212,6 +273,38 @@ def _untagged_surnames(doc: Doc, full_names: dict[str, str], found: list[Article
                     ArticleMention(token.idx, token.idx + len(token.text), token.text, "person", full_names[key])
                 )
     return extra
+
+
+def _untagged_names(doc: Doc, found: list[ArticleMention]) -> list[ArticleMention]:
+    """Capitalised proper-noun runs the NER missed whose last word (or the common noun right after
+    them) says what they are: "the flooded Mill Quarter", "the Anchor Café" (places), "the Clean Grid
+    Now coalition" (an organisation). Runs without such a word are left alone: a capitalised run
+    alone is as likely a title or a slogan as a name."""
+    covered = {i for m in found for i in range(m.start, m.end)}
+    extra = []
+    run: list[Token] = []
+    for token in [*doc, None]:
+        if (
+            token is not None
+            and _capitalised_name_word(token)
+            and token.idx not in covered
+            and token.i > token.sent.start
+        ):
+            run.append(token)
+            continue
+        if len(run) >= 2:
+            last = run[-1].lower_
+            following = token.lower_ if token is not None and token.pos_ == "NOUN" else ""
+            type_ = "place" if last in PLACE_NOUNS else "organisation" if following in ORGANISATION_NOUNS else None
+            if type_ is not None:
+                span = doc[run[0].i : run[-1].i + 1]
+                extra.append(ArticleMention(span.start_char, span.end_char, span.text, type_, name_key(span.text)))
+        run = []
+    return extra
+
+
+def _capitalised_name_word(token: Token) -> bool:
+    return token.pos_ in {"PROPN", "NOUN"} and token.text[:1].isupper() and token.is_alpha and not token.is_sent_start
 
 
 def _roles_of(span: Span, aliases: AliasTable) -> list[Role]:

@@ -13,8 +13,10 @@ no attribution of its own takes the speaker of the quote next to it in the same 
 it opens a paragraph, of the last quote in the previous one (the "continuing quote" convention).
 
 Indirect speech comes from the dependency parse: a cue verb with a clausal complement (Zelenskyy said
-that ...; X told reporters ...; the Post has learned ...; X urged allies to ...), or "according to
-X". Clauses that are a direct quote already are skipped.
+that ...; X told reporters ...; the Post has learned ...; X urged allies to ...), a parenthetical cue
+(The economy, he argued, is weak), the object or prepositional complement of a cue that takes one (X
+denied the report; X called for talks; X called the deal "terrible"), a speech noun with a that-clause
+(Trump's assertion that ...), or "according to X". Clauses that are a direct quote already are skipped.
 
 Speakers are resolved in text order by `SpeakerResolver` so pronouns can look back.
 """
@@ -45,6 +47,34 @@ CUE_LEMMAS = frozenset(
 )
 # Cues that do not attribute a quote they follow ('"...," he hoped' is rare; '"X" called Y' is common).
 _NOT_AFTER_QUOTE = frozenset({"call", "hope", "expect", "learn", "fear"})
+# Cues whose object is what was said ("denied the report", "called the merger a terrible deal").
+OBJECT_CUES = frozenset(
+    "announce describe deny acknowledge admit dismiss criticise criticize praise call propose demand reject "
+    "defend predict vow pledge promise concede cite dispute question blame endorse reiterate recommend "
+    "express voice condemn welcome support oppose accuse discuss attack seek endorse".split()
+)
+# Cues whose prepositional complement is what was said ("called for an end to the strike").
+PREPOSITION_CUES = {
+    "call": ("for",),
+    "warn": ("of", "about", "against"),
+    "complain": ("about", "of"),
+    "argue": ("for", "against"),
+    "insist": ("on",),
+    "speak": ("of", "about"),
+    "talk": ("about",),
+    "accuse": ("of",),
+    "worry": ("about",),
+    "criticize": ("for",),
+    "criticise": ("for",),
+    "blame": ("for",),
+}
+# Nouns whose that-clause is a statement ("Trump's assertion that ...").
+NOUN_CUES = frozenset(
+    "assertion claim statement warning argument suggestion insistence promise pledge allegation accusation "
+    "admission announcement prediction remark comment denial assurance vow threat".split()
+)
+_COMPLEMENT_CUES = OBJECT_CUES | PREPOSITION_CUES.keys() | {"want", "feel", "know", "decline", "vow"}
+_COMPLEMENT_DEPS = frozenset({"oprd", "prep", "advcl"})  # "described X as Y", "called X a Y"
 _CLAUSE_DEPS = frozenset({"ccomp", "xcomp"})  # what was said: "said (that) ...", "urged them to ..."
 _DASHES = frozenset({"―", "—", "–", "-", "--"})
 _SENTENCE_END = frozenset({".", "!", "?"})
@@ -284,33 +314,73 @@ def _inverted_subject(cue: Token, context: list[Token]) -> Token | None:
 def _indirect(
     doc: Doc, marks: list[QuoteSpan], direct: list[FoundQuote], paragraph_starts: list[int]
 ) -> list[FoundQuote]:
-    """Reported speech from the parse: cue verbs with a clausal complement, and "according to X"."""
+    """Reported speech from the parse: cue verbs with a clausal complement, a parenthetical cue ("The
+    economy, he argued, is weak"), an object or prepositional complement of a cue that takes one
+    ("called the merger a terrible deal"; "called for an end to the strike"), a speech noun with a
+    that-clause ("Trump's assertion that ..."), and "according to X"."""
     found = []
     for token in doc:
-        if not _is_cue(token) or _inside(token.idx, token.idx + 1, marks):
+        if _inside(token.idx, token.idx + 1, marks):
             continue
-        if token.lower_ == "according":
-            content = _according_content(token)
+        if token.pos_ == "NOUN" and token.lemma_.lower() in NOUN_CUES:
+            content, head = _noun_content(token), _noun_speaker(token)
+        elif _is_cue(token) or (token.pos_ == "VERB" and token.lemma_.lower() in _COMPLEMENT_CUES):
+            content, head = _verb_content(token), _speaker_head(token, token.sent)
         else:
-            clause = next((c for c in token.children if c.dep_ in _CLAUSE_DEPS), None)
-            content = doc[clause.left_edge.i : clause.right_edge.i + 1] if clause is not None else None
+            continue
         if content is None:
             continue
         content = _trim_punct(content)
         if len(content) < _MIN_INDIRECT_TOKENS or _overlaps_direct(content, direct):
             continue
         paragraph = bisect.bisect_right(paragraph_starts, content.start_char) - 1
-        found.append(
-            FoundQuote(
-                content.start_char,
-                content.end_char,
-                "indirect",
-                _cue_text(token),
-                _speaker_head(token, token.sent),
-                paragraph,
-            )
-        )
+        found.append(FoundQuote(content.start_char, content.end_char, "indirect", _cue_text(token), head, paragraph))
     return found
+
+
+def _verb_content(cue: Token) -> Span | None:
+    """What a cue verb reports: its clause, the sentence around a parenthetical cue, or its object."""
+    doc = cue.doc
+    if cue.lower_ == "according":
+        return _according_content(cue)
+    # The clause after the cue first: a parse run across a paragraph break can hang an earlier quote on it too.
+    clause = min(
+        (c for c in cue.children if c.dep_ in _CLAUSE_DEPS), key=lambda c: (c.i < cue.i, abs(c.i - cue.i)), default=None
+    )
+    if clause is not None:
+        return doc[clause.left_edge.i : clause.right_edge.i + 1]
+    if cue.dep_ == "parataxis" and any(c.dep_ in SUBJECT_DEPS for c in cue.children):
+        sentence = cue.sent  # "The hashtag, Mr. Abboud said, accompanied ...": the rest of the sentence
+        before, after = doc[sentence.start : cue.left_edge.i], doc[cue.right_edge.i + 1 : sentence.end]
+        return before if len(before) >= len(after) else after
+    lemma = cue.lemma_.lower()
+    for child in cue.children:
+        if child.dep_ == "dobj" and lemma in OBJECT_CUES:
+            end = max([child.right_edge.i, *(c.right_edge.i for c in cue.children if c.dep_ in _COMPLEMENT_DEPS)])
+            return doc[child.left_edge.i : end + 1]
+        if child.dep_ == "prep" and child.lower_ in PREPOSITION_CUES.get(lemma, ()):
+            return doc[child.i + 1 : child.right_edge.i + 1]
+    return None
+
+
+def _noun_content(noun: Token) -> Span | None:
+    """The that-clause of a speech noun ("the assertion that Russia should hack ...")."""
+    clause = next(
+        (c for c in noun.children if c.dep_ in {"acl", "ccomp"} and any(m.lower_ == "that" for m in c.children)),
+        None,
+    )
+    return noun.doc[clause.left_edge.i : clause.right_edge.i + 1] if clause is not None else None
+
+
+def _noun_speaker(noun: Token) -> Token | None:
+    """Whose statement: the noun's possessor ("Trump's assertion"), else the subject of the verb whose
+    object it is ("Smith made the claim that ...")."""
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is not None:
+        return owner
+    if noun.dep_ == "dobj":
+        return next((c for c in noun.head.children if c.dep_ in SUBJECT_DEPS), None)
+    return None
 
 
 def _according_content(according: Token) -> Span | None:

@@ -5,19 +5,33 @@ Resolution order, first hit wins:
 2. a named mention (surname-only names already carry the full name's key, see `entities`);
 3. he/she -> the most recent person who spoke before (a named speaker, else a named person subject);
    they -> the most recent anonymous source or organisation that spoke;
-4. a description ("the secretary-general") -> the person the article gave that role;
-5. otherwise the phrase itself, without an entity: anonymous sources ("a second NATO diplomat") and
-   descriptions the article does not resolve stay as written rather than being guessed.
+4. a description ("the secretary-general") -> the person the article gave that role, or named in
+   apposition ("the compact's secretary-general, Jonas Eklund, said"); "the company" -> the
+   organisation named last in its paragraph or the one before;
+5. otherwise the phrase itself, without an entity: anonymous sources ("a second NATO diplomat") stay
+   as written. A description the article does not resolve keeps its role and the people named just
+   before it (`salient`), so the stage's corpus pass (`roles`) can resolve it from what other articles
+   say about who holds the role, or else to the most recent of those people.
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from storytrace.extract.aliases import AliasTable
-from storytrace.extract.entities import ArticleEntities, description_role, is_role_noun
+from storytrace.extract.entities import (
+    ORGANISATION_NOUNS,
+    ArticleEntities,
+    ArticleMention,
+    Role,
+    description_role,
+    is_role_noun,
+)
+from storytrace.extract.keys import name_key
+from storytrace.text import paragraphs
 
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 GROUP_PRONOUNS = frozenset({"they", "them"})
@@ -25,6 +39,9 @@ RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _NP_CUT_DEPS = frozenset({"relcl", "acl", "appos", "prep", "punct", "cc", "conj", "advcl"})
 SOURCE_NOUNS = frozenset({"source", "sources", "insider", "insiders", "person", "people", "witness", "resident"})
+REPLY_LEMMAS = frozenset({"reply", "respond", "answer", "retort"})
+SALIENCE_PARAGRAPHS = 2
+_APPOSITION_DEPS = frozenset({"appos", "npadvmod"})  # the small parser labels some appositions npadvmod
 _ANONYMOUS_DETERMINERS = frozenset({"a", "an", "one", "another", "two", "three", "several", "some", "many"})
 
 
@@ -36,6 +53,9 @@ class Speaker:
     type: str | None = None
     key: str | None = None
     anonymous: bool = False
+    singular: bool = False  # an anonymous source that "he" or "she" can refer back to ("a fire brigade officer")
+    role: Role | None = None  # an unresolved description's role
+    salient: tuple[str, ...] = ()  # person keys named before an unresolved description, most recent first
 
 
 @dataclass(slots=True)
@@ -46,6 +66,7 @@ class SpeakerResolver:
     aliases: AliasTable
     history: list[tuple[int, Speaker]] = field(default_factory=list)
     described: list[tuple[int, int, str]] = field(default_factory=list)  # resolved descriptions: start, end, key
+    paragraph_starts: list[int] = field(default_factory=list)  # filled on first use
 
     def resolve(self, head: Token) -> Speaker:
         speaker = self._resolve(head)
@@ -66,37 +87,82 @@ class SpeakerResolver:
             return Speaker(canonical.name, canonical.type, canonical.key)
         named = phrase.root if phrase.root.ent_type_ else head
         mention = self.entities.mention_at(named.idx, named.idx + len(named.text))
+        if mention is None:  # "the compact's secretary-general, Jonas Eklund, said": the named apposition
+            mention = next((m for c in head.children if c.dep_ in _APPOSITION_DEPS and (m := self._person_at(c))), None)
         if mention is not None:
             return Speaker(self.entities.names.get(mention.key, mention.text), mention.type, mention.key)
         if _is_anonymous(phrase):
-            return Speaker(phrase.text, anonymous=True)
+            return Speaker(phrase.text, anonymous=True, singular=phrase.root.tag_ in {"NN", "NNP"})
+        if _looks_like_name(phrase):  # a full name the NER labelled as something else (WORK_OF_ART...)
+            return Speaker(phrase.text, "person", name_key(phrase.text))
         role = description_role(phrase.text, self.aliases)
         if role is not None:
             key = self.entities.resolve_description(role, phrase.start_char)
             if key is not None:
                 self.described.append((phrase.start_char, phrase.end_char, key))
                 return Speaker(self.entities.names.get(key, key), "person", key)
+            return Speaker(phrase.text, role=role, salient=self._salient(phrase))
+        if phrase.root.lower_ in ORGANISATION_NOUNS and phrase[0].lower_ == "the":
+            return self._recent_organisation(phrase) or Speaker(phrase.text)
         return Speaker(phrase.text)
 
+    def _person_at(self, token: Token) -> ArticleMention | None:
+        mention = self.entities.mention_at(token.idx, token.idx + len(token.text))
+        return mention if mention is not None and mention.type == "person" else None
+
+    def _recent_organisation(self, phrase: Span) -> Speaker | None:
+        """For "the company said": the organisation named last before it, in its paragraph or the one before."""
+        floor = self._paragraph_floor(phrase.doc, phrase.start_char, 1)
+        for mention in reversed(self.entities.mentions):
+            if mention.type == "organisation" and floor <= mention.start and mention.end <= phrase.start_char:
+                return Speaker(self.entities.names.get(mention.key, mention.text), mention.type, mention.key)
+        return None
+
+    def _paragraph_floor(self, doc: Doc, position: int, back: int) -> int:
+        """Start of the paragraph `back` paragraphs before the one holding `position`."""
+        if not self.paragraph_starts:
+            self.paragraph_starts = [p.start for p in paragraphs(doc.text)] or [0]
+        starts = self.paragraph_starts
+        return starts[max(0, bisect.bisect_right(starts, position) - 1 - back)]
+
+    def _salient(self, phrase: Span) -> tuple[str, ...]:
+        """People named in the description's paragraph before it and in the two paragraphs before that,
+        most recent first, leaving out those in its own sentence (the other participants: "the prime
+        minister told Zelenskyy")."""
+        floor = self._paragraph_floor(phrase.doc, phrase.start_char, SALIENCE_PARAGRAPHS)
+        sentence = phrase.sent
+        keys: list[str] = []
+        for mention in reversed(self.entities.mentions):
+            if mention.type != "person" or mention.start < floor or mention.end > phrase.start_char:
+                continue
+            if sentence.start_char <= mention.start < sentence.end_char or mention.key in keys:
+                continue
+            keys.append(mention.key)
+        return tuple(keys)
+
     def _recent_person(self, pronoun: Token) -> Speaker | None:
-        """He/she: the latest person who spoke before, else the latest named person subject; a person
-        whose honorific (Mr, Ms...) says the other gender is skipped."""
+        """He/she: the latest person before it who spoke (a named person, or a singular anonymous source)
+        or was the subject of a sentence ("Inside, the energy minister, Aleksandra Nowicka, defended
+        the outcome. '...,' she said"); a person whose honorific (Mr, Ms...) says the other gender is
+        skipped."""
         gender = "she" if pronoun.lower_ in {"she", "her"} else "he"
-        for position, speaker in reversed(self.history):
-            if position < pronoun.idx and speaker.type == "person" and self._fits(speaker.key, gender):
-                return speaker
-        subjects = [
-            m
+        candidates = [
+            (position, speaker)
+            for position, speaker in self.history
+            if position < pronoun.idx
+            and ((speaker.type == "person" and self._fits(speaker.key, gender)) or speaker.singular)
+        ]
+        candidates.extend(
+            (m.start, Speaker(self.entities.names.get(m.key, m.text), "person", m.key))
             for m in self.entities.mentions
             if m.type == "person"
             and m.end <= pronoun.idx
             and self._fits(m.key, gender)
             and _is_subject(pronoun.doc, m.start)
-        ]
-        if subjects:
-            last = subjects[-1]
-            return Speaker(self.entities.names.get(last.key, last.text), "person", last.key)
-        return None
+        )
+        if pronoun.head.lemma_.lower() in REPLY_LEMMAS:  # "... asked why. '...,' she replied": not the asker
+            candidates = [c for c in candidates if _governing_lemma(pronoun.doc, c[0]) != "ask"]
+        return max(candidates, key=lambda c: c[0])[1] if candidates else None
 
     def _fits(self, key: str | None, gender: str) -> bool:
         return key is None or self.entities.genders.get(key, gender) == gender
@@ -144,11 +210,28 @@ def _is_anonymous(phrase: Span) -> bool:
     return phrase[0].lower_ in _ANONYMOUS_DETERMINERS or head.lower_ in {"sources", "officials", "diplomats"}
 
 
+def _looks_like_name(phrase: Span) -> bool:
+    """Two to four capitalised proper nouns and nothing else ("Dmitry Volkov"), outside any person-less
+    entity type the speaker table knows (organisations and places are mentions already)."""
+    return 2 <= len(phrase) <= 4 and all(t.pos_ == "PROPN" and t.text[:1].isupper() and t.is_alpha for t in phrase)
+
+
+def _governing_lemma(doc: Doc, start: int) -> str:
+    """The lemma of the word governing the name that starts at `start` (its verb, for a subject)."""
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    if span is None or not len(span):
+        return ""
+    token = span[0]
+    while token.dep_ in {"compound", "appos"} and token.head is not token:
+        token = token.head
+    return token.head.lemma_.lower()
+
+
 def _is_subject(doc: Doc, start: int) -> bool:
     span = doc.char_span(start, start + 1, alignment_mode="expand")
     if span is None or not len(span):
         return False
     token = span[0]
-    while token.dep_ == "compound" and token.head is not token:
+    while token.dep_ in {"compound", "appos"} and token.head is not token:
         token = token.head
-    return token.dep_ in SUBJECT_DEPS
+    return token.dep_ in SUBJECT_DEPS and token.head.dep_ == "ROOT"  # a main clause's, not "... that Halloran had"

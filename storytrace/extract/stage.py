@@ -2,7 +2,8 @@
 
 Per-article extraction runs only on pending articles (new or changed text), parsed in batches with
 `nlp.pipe`; each batch's rows replace the articles' old rows in one transaction, in which the keys
-its mentions name for the first time are linked to existing entities (or found new ones). Names,
+its mentions name for the first time are linked to existing entities (or found new ones), and
+descriptions no article resolved itself are resolved from corpus-wide role knowledge (`roles`). Names,
 aliases and counts are then recomputed only for the entities touched. Re-running on unchanged data
 finds nothing pending, so it changes nothing.
 
@@ -20,6 +21,7 @@ from storytrace.extract.aliases import load_aliases
 from storytrace.extract.article import extract_article
 from storytrace.extract.canon import fixed_names, link_new_keys
 from storytrace.extract.nlp import parse
+from storytrace.extract.roles import new_role_pairs, resolve_described
 from storytrace.pipeline import exporter, stage
 from storytrace.progress import Progress
 from storytrace.store import SQLiteStore
@@ -36,7 +38,7 @@ def run_extract(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
     """Entities, quotes with speakers and numeric claims, per article, then entity identity corpus-wide."""
     aliases = load_aliases()
     n_process = int(os.environ.get(PROCESSES_ENV, "1"))
-    counts = {"articles": 0, "quotes": 0, "claims": 0, "mentions": 0}
+    counts = {"articles": 0, "quotes": 0, "claims": 0, "mentions": 0, "described_resolved": 0}
     stale: set[str] = set()
     with progress.task("extract") as task:
         # A page of pending ids at a time keeps memory bounded; one nlp.pipe per page keeps worker
@@ -44,17 +46,22 @@ def run_extract(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
         while page := store.pending("extract", limit=PAGE):
             articles = get_articles(store, [row["id"] for row in page])
             parsed = zip(articles, parse((a.text for a in articles), n_process=n_process), strict=True)
-            while batch := [(a, extract_article(a.id, doc, aliases)) for a, doc in islice(parsed, BATCH)]:
+            while batch := [
+                (a, extract_article(a.id, doc, aliases, a.published_at)) for a, doc in islice(parsed, BATCH)
+            ]:
                 with store.transaction():
                     ids = [a.id for a, _ in batch]
                     stale |= repo.stale_entities(store, ids)
+                    new_roles = new_role_pairs(store, [r for _, result in batch for r in result.roles])
                     for article, result in batch:
                         repo.replace_article_rows(store, article.id, result.mentions, result.quotes, result.claims)
+                        repo.replace_article_roles(store, article.id, result.roles, result.described)
                         counts["quotes"] += len(result.quotes)
                         counts["claims"] += len(result.claims)
                         counts["mentions"] += len(result.mentions)
                     store.mark_done("extract", [(a.id, a.content_hash) for a, _ in batch])
                     stale |= link_new_keys(store, aliases, ids) | repo.stale_entities(store, ids)
+                    counts["described_resolved"] += resolve_described(store, ids, new_roles)
                 counts["articles"] += len(batch)
                 task.advance(len(batch))
     with store.transaction():

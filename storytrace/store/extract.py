@@ -46,7 +46,20 @@ register_migrations(
             value REAL, unit TEXT, subject TEXT, qualifier TEXT, speaker TEXT,
             PRIMARY KEY (article, start_char, end_char)
         );
+        """,
         """
+        CREATE TABLE roles (
+            article TEXT NOT NULL, key TEXT NOT NULL, head TEXT NOT NULL, words TEXT NOT NULL, published TEXT,
+            PRIMARY KEY (article, key, head, words)
+        );
+        CREATE INDEX roles_key ON roles(key, head);
+        CREATE TABLE described (
+            article TEXT NOT NULL, start_char INTEGER NOT NULL, end_char INTEGER NOT NULL, kind TEXT NOT NULL,
+            phrase TEXT NOT NULL, head TEXT NOT NULL, words TEXT NOT NULL, salient TEXT NOT NULL, published TEXT,
+            PRIMARY KEY (article, start_char, end_char, kind)
+        );
+        CREATE INDEX described_head ON described(article, head);
+        """,
     ],
 )
 
@@ -90,6 +103,32 @@ class ClaimRow:
     speaker: str | None
 
 
+@dataclass(slots=True, frozen=True)
+class RoleRow:
+    """A role the text gives a person ("Ukrainian President Volodymyr Zelenskyy"): head noun, qualifying words."""
+
+    article: str
+    key: str
+    head: str
+    words: str  # sorted, space-separated
+    published: str | None
+
+
+@dataclass(slots=True, frozen=True)
+class DescribedRow:
+    """A quote whose speaker is a description the article itself does not resolve ("the prime minister")."""
+
+    article: str
+    start: int
+    end: int
+    kind: str
+    phrase: str
+    head: str
+    words: str
+    salient: tuple[str, ...]  # person keys named just before it, most recent first
+    published: str | None
+
+
 @dataclass(slots=True)
 class EntityRow:
     entity_id: str
@@ -120,6 +159,86 @@ def replace_article_rows(
     store.executemany(
         "INSERT OR IGNORE INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ((c.article, c.start, c.end, c.text, c.value, c.unit, c.subject, c.qualifier, c.speaker) for c in claims),
+    )
+
+
+def replace_article_roles(
+    store: SQLiteStore, article: str, roles: Iterable[RoleRow], described: Iterable[DescribedRow]
+) -> None:
+    """Swap an article's role facts and unresolved descriptions; call inside a transaction."""
+    store.execute("DELETE FROM roles WHERE article = ?", (article,))
+    store.execute("DELETE FROM described WHERE article = ?", (article,))
+    store.executemany(
+        "INSERT OR IGNORE INTO roles VALUES (?, ?, ?, ?, ?)",
+        ((r.article, r.key, r.head, r.words, r.published) for r in roles),
+    )
+    store.executemany(
+        "INSERT OR IGNORE INTO described VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (d.article, d.start, d.end, d.kind, d.phrase, d.head, d.words, json.dumps(d.salient), d.published)
+            for d in described
+        ),
+    )
+
+
+def role_known(store: SQLiteStore, key: str, head: str) -> bool:
+    """Whether any article already gives this person key this role head."""
+    return (
+        store.conn.execute("SELECT 1 FROM roles WHERE key = ? AND head = ? LIMIT 1", (key, head)).fetchone() is not None
+    )
+
+
+def articles_describing(store: SQLiteStore, key: str, head: str) -> list[str]:
+    """Articles that mention the person of `key` (any key of its entity) and hold an unresolved
+    description with role head `head`: the ones a newly learned role can resolve."""
+    rows = store.query(
+        "SELECT DISTINCT d.article FROM entity_keys k JOIN entity_keys k2 ON k2.entity_id = k.entity_id "
+        "JOIN mentions m ON m.type = k2.type AND m.key = k2.key "
+        "JOIN described d ON d.article = m.article AND d.head = ? WHERE k.type = 'person' AND k.key = ?",
+        (head, key),
+    )
+    return [row[0] for row in rows]
+
+
+def described_in(store: SQLiteStore, article: str) -> list[DescribedRow]:
+    rows = store.query(
+        "SELECT article, start_char, end_char, kind, phrase, head, words, salient, published FROM described "
+        "WHERE article = ? ORDER BY start_char",
+        (article,),
+    )
+    return [DescribedRow(*row[:7], tuple(json.loads(row[7])), row[8]) for row in rows]
+
+
+def person_keys(store: SQLiteStore, article: str) -> dict[str, str]:
+    """Every key of every person entity the article mentions -> the key the article uses for it."""
+    rows = store.query(
+        "SELECT DISTINCT k2.key, m.key FROM mentions m JOIN entity_keys k ON k.type = m.type AND k.key = m.key "
+        "JOIN entity_keys k2 ON k2.entity_id = k.entity_id WHERE m.article = ? AND m.type = 'person'",
+        (article,),
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def roles_of(store: SQLiteStore, keys: Iterable[str]) -> list[RoleRow]:
+    """Role facts about these person keys, from any article."""
+    found: list[RoleRow] = []
+    ids = list(keys)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = store.query(f"SELECT article, key, head, words, published FROM roles WHERE key IN ({marks})", chunk)
+        found.extend(RoleRow(*row) for row in rows)
+    return found
+
+
+def set_quote_speaker(
+    store: SQLiteStore, quote: DescribedRow, speaker: str, speaker_type: str | None, speaker_key: str | None
+) -> None:
+    """Re-attribute a described quote (to the person it resolved to, or back to its own words)."""
+    store.execute(
+        "UPDATE quotes SET speaker = ?, speaker_type = ?, speaker_key = ? "
+        "WHERE article = ? AND start_char = ? AND end_char = ? AND kind = ?",
+        (speaker, speaker_type, speaker_key, quote.article, quote.start, quote.end, quote.kind),
     )
 
 
@@ -204,16 +323,22 @@ def refresh_entities(store: SQLiteStore, entity_ids: Iterable[str], fixed_names:
     """Recompute name, aliases and mention count of entities from their mentions.
 
     The name is the alias file's canonical name when it has one, else the most frequent full name
-    (several words, no description), longest on ties.
+    (several words, no description), longest on ties. A place-or-organisation entity takes the type
+    most of its mentions have (place on ties: a name used as both is usually a town's).
     """
     for entity_id in entity_ids:
         spellings: Counter[str] = Counter()
+        types: Counter[str] = Counter()
         for row in store.iterate(
-            "SELECT m.text, COUNT(*) FROM entity_keys k JOIN mentions m ON m.type = k.type AND m.key = k.key "
-            "WHERE k.entity_id = ? GROUP BY m.text",
+            "SELECT m.text, m.type, COUNT(*) FROM entity_keys k JOIN mentions m ON m.type = k.type AND m.key = k.key "
+            "WHERE k.entity_id = ? GROUP BY m.text, m.type",
             (entity_id,),
         ):
-            spellings[" ".join(row[0].split())] += int(row[1])
+            spellings[" ".join(row[0].split())] += int(row[2])
+            types[row[1]] += int(row[2])
+        if types.keys() <= {"place", "organisation"} and types:
+            majority = max(types, key=lambda t: (types[t], t == "place"))
+            store.execute("UPDATE entities SET type = ? WHERE entity_id = ?", (majority, entity_id))
         if not spellings:  # its last mentions went with a changed article: hidden from exports
             store.execute("UPDATE entities SET mentions = 0 WHERE entity_id = ?", (entity_id,))
             continue

@@ -54,7 +54,8 @@ register_migrations(
             PRIMARY KEY (article_id, position)
         );
         CREATE INDEX timeline_sort ON timeline(sort_day);
-        """
+        """,
+        "ALTER TABLE stories ADD COLUMN evidence_sum REAL NOT NULL DEFAULT 0;",
     ],
 )
 
@@ -79,6 +80,7 @@ class StoryRow:
     terms: dict[str, float]
     names: dict[str, int]
     sources: list[str] = field(default_factory=list)
+    evidence_sum: float = 0.0  # sum over members of their lexical evidence in [0, 1] (cluster.Params)
 
 
 @dataclass(slots=True)
@@ -101,7 +103,7 @@ def _vector(blob: bytes | None) -> np.ndarray | None:
 
 _STORY_COLUMNS = (
     "story_id, seq, title, title_article, title_vector, size, start, end, first_day, last_day, last_seq, "
-    "thread_id, vector_sum, terms, names, sources"
+    "thread_id, vector_sum, terms, names, sources, evidence_sum"
 )
 
 
@@ -125,6 +127,7 @@ def _story(row: Any) -> StoryRow:
         terms=json.loads(row["terms"]),
         names=json.loads(row["names"]),
         sources=json.loads(row["sources"]),
+        evidence_sum=row["evidence_sum"],
     )
 
 
@@ -153,7 +156,7 @@ def get_stories(store: SQLiteStore, story_ids: Iterable[str]) -> dict[str, Story
 def save_stories(store: SQLiteStore, stories: Iterable[StoryRow]) -> None:
     """Insert or replace story aggregates; call inside a transaction."""
     store.executemany(
-        f"INSERT OR REPLACE INTO stories ({_STORY_COLUMNS}) VALUES ({', '.join('?' * 16)})",
+        f"INSERT OR REPLACE INTO stories ({_STORY_COLUMNS}) VALUES ({', '.join('?' * 17)})",
         (
             (
                 s.story_id,
@@ -172,6 +175,7 @@ def save_stories(store: SQLiteStore, stories: Iterable[StoryRow]) -> None:
                 json.dumps(s.terms, sort_keys=True),
                 json.dumps(s.names, sort_keys=True),
                 json.dumps(s.sources),
+                s.evidence_sum,
             )
             for s in stories
         ),

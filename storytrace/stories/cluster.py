@@ -47,9 +47,9 @@ class Params:
     w_emb: float = 0.6
     w_terms: float = 0.8
     w_names: float = 0.4
-    threshold: float = 0.4
+    threshold: float = 0.3
     merge_score: float = 0.9
-    merge_threshold: float = 0.5  # story-to-story match at which consolidation merges two stories
+    merge_threshold: float = 0.3  # story-to-story match at which consolidation merges two stories
     reuse_bonus: float = 1.0
     time_weight: float = 0.3
     tau_days: float = 2.0

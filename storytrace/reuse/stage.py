@@ -1,0 +1,229 @@
+"""The incremental reuse stage: new or changed articles are matched against the whole store.
+
+Per batch of pending articles: sketch them (MinHash, fingerprints, document-vector hyperplanes),
+store the sketches, look their bucket keys up in the store to get candidate pairs (plus exact
+duplicates by content hash), then verify each candidate by passage alignment and, short of a
+version, by sentence alignment; finally relate, direct and cluster. A changed article has its old
+sketches and relations replaced. Also registers `storytrace export --what reuse`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from storytrace.model import AlignedSentence, Article, ReuseRelation
+from storytrace.nlp.vectors import doc_vectors, sentence_vectors
+from storytrace.pipeline import exporter, stage
+from storytrace.progress import Progress
+from storytrace.reuse.align import align
+from storytrace.reuse.boilerplate import boilerplate_spans
+from storytrace.reuse.minhash import jaccard
+from storytrace.reuse.quotes import matched_quotes
+from storytrace.reuse.relate import Evidence, UnionFind, classify, demote_siblings, direction, needs_sentences
+from storytrace.reuse.rewrite import align_sentences, is_reworded
+from storytrace.reuse.sketch import sketch_articles
+from storytrace.store import SQLiteStore
+from storytrace.store import reuse as repo
+from storytrace.store.articles import get_articles
+
+BATCH = 256
+MAX_BUCKET = 500
+MIN_FINGERPRINTS = 2
+DOC_COSINE = 0.6
+WINDOW_DAYS = 14
+
+
+@stage("reuse", after=("extract",))
+def run_reuse(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
+    """Find duplicates, versions, partial reuse and rewrites of new or changed articles."""
+    pending = [row["id"] for row in store.pending("reuse")]
+    counts: Counter[str] = Counter()
+    with progress.task("reuse", total=len(pending)) as task:
+        for offset in range(0, len(pending), BATCH):
+            ids = pending[offset : offset + BATCH]
+            counts.update(_process(store, get_articles(store, ids)))
+            task.advance(len(ids))
+    counts["articles"] = len(pending)
+    return dict(counts)
+
+
+def _process(store: SQLiteStore, articles: list[Article]) -> Counter[str]:
+    ids = [a.id for a in articles]
+    vectors = doc_vectors(store, articles)
+    sketches = sketch_articles(articles, vectors)
+    with store.transaction():
+        repo.replace_sketches(store, sketches)
+        unlinked = repo.delete_relations(store, ids)
+        pairs = _candidates(store, ids, sketches)
+    known = {a.id: a for a in articles}
+    known.update({a.id: a for a in get_articles(store, sorted({x for p in pairs for x in p} - set(known)))})
+    pairs = _screen(store, pairs, known)
+    relations = _verify(store, pairs, known)
+    with store.transaction():
+        repo.save_relations(store, relations)
+        _redirect_siblings(store, ids)
+        _update_clusters(store, [*ids, *unlinked])
+        store.mark_done("reuse", ((a.id, a.content_hash) for a in articles))
+    return Counter(r.relation for r in relations)
+
+
+def _candidates(store: SQLiteStore, ids: Sequence[str], sketches: Sequence[repo.Sketch]) -> dict[tuple[str, str], set]:
+    """Pairs (a < b) sharing a bucket or a text hash, with which sources proposed them."""
+    probes = ((band, key, s.article_id) for s in sketches for band, key in [*s.buckets, *s.probes])
+    shared: dict[tuple[str, str], dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for probe, other, band, key in repo.bucket_matches(store, probes, MAX_BUCKET):
+        kind = "fingerprint" if band == repo.FINGERPRINT_BAND else "vector" if band >= repo.SIMHASH_BAND else "minhash"
+        shared[min(probe, other), max(probe, other)][kind].add(key)
+    for x, y in repo.same_text(store, ids):
+        shared[min(x, y), max(x, y)]["same_text"].add(0)
+    return {
+        pair: {kind for kind, keys in found.items() if kind != "fingerprint" or len(keys) >= MIN_FINGERPRINTS}
+        for pair, found in shared.items()
+    }
+
+
+def _screen(
+    store: SQLiteStore, pairs: dict[tuple[str, str], set], known: dict[str, Article]
+) -> dict[tuple[str, str], set]:
+    """Keep text-overlap candidates; keep vector-only candidates when close in meaning and in time."""
+    vector_only = [p for p, kinds in pairs.items() if kinds == {"vector"}]
+    kept = {p: kinds for p, kinds in pairs.items() if kinds and kinds != {"vector"}}
+    if vector_only:
+        involved = sorted({x for p in vector_only for x in p})
+        matrix = doc_vectors(store, [known[i] for i in involved])
+        row = {article_id: i for i, article_id in enumerate(involved)}
+        for x, y in vector_only:
+            if float(matrix[row[x]] @ matrix[row[y]]) >= DOC_COSINE and _within_window(known[x], known[y]):
+                kept[x, y] = {"vector"}
+    return kept
+
+
+def _within_window(a: Article, b: Article) -> bool:
+    if not (a.published_at and b.published_at):
+        return True
+    try:
+        delta = datetime.fromisoformat(a.published_at[:10]) - datetime.fromisoformat(b.published_at[:10])
+    except ValueError:
+        return True
+    return abs(delta.days) <= WINDOW_DAYS
+
+
+def _verify(store: SQLiteStore, pairs: dict[tuple[str, str], set], known: dict[str, Article]) -> list[ReuseRelation]:
+    """Align every candidate pair and keep those whose evidence makes a relation."""
+    involved = sorted({x for p in pairs for x in p})
+    sketches = repo.load_sketch_rows(store, involved)
+    boiler = {i: _boilerplate(store, sketches[i][1], sketches[i][2]) for i in involved}
+    evidences: dict[tuple[str, str], Evidence] = {}
+    for x, y in sorted(pairs):
+        a, b = known[x], known[y]
+        same = "same_text" in pairs[x, y] or a.content_hash == b.content_hash
+        estimate = jaccard(sketches[x][0], sketches[y][0])
+        evidences[x, y] = Evidence(align(a.text, b.text, boiler[x], boiler[y]), same_text=same, jaccard=estimate)
+    sentences = _add_sentence_evidence(store, {p: e for p, e in evidences.items() if needs_sentences(e)}, known)
+    relations = []
+    for (x, y), evidence in evidences.items():
+        decision = classify(evidence)
+        if decision is None:
+            continue
+        kind, score = decision
+        towards, reason = direction(known[x], known[y], kind, evidence)
+        relations.append(
+            ReuseRelation(
+                a=x,
+                b=y,
+                relation=kind,
+                score=score,
+                direction=towards,
+                passages=evidence.alignment.passages,
+                sentences=sentences.get((x, y), []) if kind == "rewrite" else [],
+                evidence={
+                    "candidates": sorted(pairs[x, y]),
+                    "jaccard": round(evidence.jaccard, 4),
+                    "a_aligned": round(evidence.alignment.a_fraction, 4),
+                    "b_aligned": round(evidence.alignment.b_fraction, 4),
+                    "n_passages": len(evidence.alignment.passages),
+                    "n_sentences": evidence.n_sentences,
+                    "matched_quotes": evidence.matched_quotes,
+                    "direction_reason": reason,
+                    "evidence_direction": towards,
+                    "evidence_reason": reason,
+                },
+            )
+        )
+    return relations
+
+
+def _boilerplate(store: SQLiteStore, source: str | None, lines: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    return boilerplate_spans(lines, repo.line_counts(store, source, (key for _, _, key in lines)))
+
+
+def _add_sentence_evidence(
+    store: SQLiteStore, evidences: dict[tuple[str, str], Evidence], known: dict[str, Article]
+) -> dict[tuple[str, str], list[AlignedSentence]]:
+    """Align sentences of each pair, filling the evidence's sentence and quote counts; returns the alignments."""
+    if not evidences:
+        return {}
+    involved = sorted({x for p in evidences for x in p})
+    vectors = sentence_vectors(store, [known[i] for i in involved])
+    quotes = repo.quotes_of(store, involved)
+    found = {}
+    for (x, y), evidence in evidences.items():
+        spans_a, va = vectors[x]
+        spans_b, vb = vectors[y]
+        aligned = align_sentences(known[x].text, known[y].text, spans_a, va, spans_b, vb)
+        reworded = [s for s in aligned if is_reworded(s.a_text, s.b_text)]
+        covered = [(p.a_start, p.a_end) for p in evidence.alignment.passages] + [(s.a_start, s.a_end) for s in aligned]
+        evidence.n_sentences, evidence.a_sentences, evidence.b_sentences = len(reworded), len(spans_a), len(spans_b)
+        evidence.matched_quotes = matched_quotes(quotes.get(x, []), quotes.get(y, []), covered)
+        found[x, y] = aligned
+    return found
+
+
+def _redirect_siblings(store: SQLiteStore, ids: Sequence[str]) -> None:
+    """Re-apply the common-origin rule around the batch: its new links may give two older articles a shared source."""
+    near = set(ids) | {x for r in repo.relations_touching(store, ids) for x in (r.a, r.b)}
+    around = [r for r in repo.relations_touching(store, sorted(near)) if r.a in near and r.b in near]
+    repo.save_relations(store, demote_siblings(around))
+
+
+def _update_clusters(store: SQLiteStore, ids: Sequence[str]) -> None:
+    """Recompute the connected components (duplicate/version links) around `ids`, keeping cluster ids stable.
+
+    A component keeps the oldest cluster id among its members; clusters it absorbed point to it; a
+    component with no id yet gets one derived from its first member; lone articles leave their cluster.
+    """
+    union = UnionFind()
+    frontier, seen = set(ids), set(ids)
+    while frontier:
+        edges = repo.cluster_edges(store, sorted(frontier))
+        frontier = set()
+        for x, y in edges:
+            union.union(x, y)
+            frontier |= {x, y} - seen
+        seen |= frontier
+    grouped = {x for group in union.groups() for x in group}
+    repo.leave_clusters(store, sorted(set(ids) - grouped))
+    taken: set[str] = set()
+    for group in sorted(union.groups(), key=len, reverse=True):
+        current = repo.cluster_of(store, group)
+        existing = sorted(set(current.values()) - taken)
+        ages = repo.cluster_ages(store, existing)
+        keep = min(existing, key=lambda c: ages.get(c, 0)) if existing else _new_cluster_id(group)
+        taken.add(keep)
+        repo.write_cluster(store, keep, group, [c for c in existing if c != keep])
+
+
+def _new_cluster_id(members: Sequence[str]) -> str:
+    digest = hashlib.sha1("\n".join(members).encode("utf-8")).hexdigest()
+    return f"rc-{digest[:12]}"
+
+
+@exporter("reuse")
+def export_reuse(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+    """One row per linked pair: relation, score, direction, passages, rewrite sentences, evidence, cluster."""
+    for relation in repo.iter_relations(store):
+        yield relation.to_dict()

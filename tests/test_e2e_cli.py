@@ -1,0 +1,104 @@
+"""End to end through the CLI on the five real seed articles: ingest, analyze, export every kind.
+
+These are the acceptance checks of the issues, run the way a user runs them; the unit tests of
+each stage cover the details.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from storytrace.cli import app
+
+SEED_IDS = [
+    "000_59f418e64c1e3aaf",
+    "001_1faf3d478d7b600d",
+    "002_12087162219adedc",
+    "003_ce342c1d8288ce55",
+    "004_811dcac62ff5ac35",
+]
+
+runner = CliRunner()
+
+
+def _run(*args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def seed_db(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = str(tmp_path_factory.mktemp("e2e") / "seeds.db")
+    _run("ingest", str(seeds_dir), "--db", db, "--quiet")
+    _run("analyze", "--db", db, "--quiet")
+    return db
+
+
+def _export(db: str, what: str) -> list[dict]:
+    return [json.loads(line) for line in _run("export", "--what", what, "--db", db).splitlines()]
+
+
+def test_articles_keep_ids_and_text(seed_db: str, seeds_dir: Path) -> None:
+    rows = {row["id"]: row for row in _export(seed_db, "articles")}
+    assert sorted(rows) == SEED_IDS
+    for article_id, row in rows.items():
+        original = (seeds_dir / f"{article_id}.txt").read_text(encoding="utf-8")
+        body_lines = [line for line in original.splitlines()[4:] if line.strip() and line != row["dateline"]]
+        assert all(line in row["text"] for line in body_lines)
+
+
+def test_reuse_relations(seed_db: str) -> None:
+    links = {frozenset((r["a"], r["b"])): r for r in _export(seed_db, "reuse")}
+    version = links[frozenset(SEED_IDS[2:4])]
+    assert version["relation"] == "version" and len(version["passages"]) >= 8
+    rewrite = links[frozenset(SEED_IDS[0:2])]
+    assert rewrite["relation"] == "rewrite"
+    assert any("hot stage" in s["a_text"] + s["b_text"] for s in rewrite["sentences"])
+    assert not [pair for pair in links if SEED_IDS[4] in pair]
+
+
+def test_stories_and_thread(seed_db: str) -> None:
+    stories = _export(seed_db, "stories")
+    groups = sorted(sorted(s["articles"]) for s in stories)
+    assert groups == [SEED_IDS[0:2], SEED_IDS[2:4], SEED_IDS[4:5]]
+    thread_of = {s["articles"][0]: s["thread_id"] for s in stories}
+    lone = next(s for s in stories if s["articles"] == [SEED_IDS[4]])
+    assert sum(1 for s in stories if s["thread_id"] == lone["thread_id"]) >= 2, thread_of
+
+
+def test_quotes_speakers_and_entities(seed_db: str) -> None:
+    quotes = _export(seed_db, "quotes")
+
+    def speaker_of(fragment: str) -> str | None:
+        return next(q["speaker"] for q in quotes if fragment in q["text"])
+
+    assert speaker_of("hot stage") == "Volodymyr Zelenskyy"
+    assert speaker_of("We stand by that, too") == "Jens Stoltenberg"
+    assert speaker_of("Patriots and transformers") == "Dmytro Kuleba"
+    assert speaker_of("I look forward to the day") == "Mark Rutte"
+    zelensky = [e for e in _export(seed_db, "entities") if "Zelensky" in e["aliases"] or e["name"] == "Zelensky"]
+    assert len(zelensky) == 1 and "Zelenskyy" in " ".join([zelensky[0]["name"], *zelensky[0]["aliases"]])
+
+
+def test_claims_have_values_units_and_subjects(seed_db: str) -> None:
+    claims = _export(seed_db, "claims")
+    members = [c for c in claims if c["article"] == SEED_IDS[4] and c["value"] == 30]
+    assert members and "member" in (members[0]["subject"] or "")
+    assert any(c["value"] == 32 and c["article"] in SEED_IDS[2:4] for c in claims)
+
+
+def test_rerunning_analyze_changes_nothing(seed_db: str) -> None:
+    before = {what: _export(seed_db, what) for what in ("reuse", "stories", "quotes", "entities", "claims")}
+    _run("analyze", "--db", seed_db, "--quiet")
+    after = {what: _export(seed_db, what) for what in before}
+    assert after == before
+
+
+def test_stats_counts_what_is_stored(seed_db: str) -> None:
+    figures = json.loads(_run("stats", "--db", seed_db, "--json"))
+    assert figures["articles"] == 5 and figures["quotes"] > 10

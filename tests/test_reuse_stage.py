@@ -1,0 +1,135 @@
+"""The reuse stage end to end: seeds, demo gold, incremental runs, changed articles, clusters, export."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from storytrace.model import Article
+from storytrace.pipeline import export_rows
+from storytrace.progress import SILENT
+from storytrace.reuse.stage import run_reuse
+from storytrace.store import SQLiteStore, open_store
+from storytrace.store.articles import upsert_articles
+
+pytestmark = pytest.mark.slow
+DEMO = Path(__file__).resolve().parents[1] / "storytrace" / "demo"
+
+
+def _relations(store: SQLiteStore) -> dict[frozenset[str], dict]:
+    return {frozenset((r["a"], r["b"])): r for r in export_rows(store, "reuse")}
+
+
+@pytest.fixture(scope="module")
+def seed_store(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SQLiteStore]:
+    with open_store(tmp_path_factory.mktemp("seeds") / "store.db") as store:
+        upsert_articles(store, [Article(id=p.stem, text=p.read_text()) for p in sorted(seeds_dir.glob("*.txt"))])
+        run_reuse(store, SILENT)
+        yield store
+
+
+def _seed(store: SQLiteStore, prefix: str) -> str:
+    return next(row["id"] for row in store.query("SELECT id FROM articles") if row["id"].startswith(prefix))
+
+
+def test_seed_versions_002_003(seed_store: SQLiteStore) -> None:
+    a, b = _seed(seed_store, "002"), _seed(seed_store, "003")
+    relation = _relations(seed_store)[frozenset((a, b))]
+    assert relation["relation"] == "version"
+    assert len(relation["passages"]) >= 8
+    texts = {row["id"]: row["text"] for row in seed_store.query("SELECT id, text FROM articles")}
+    first, second = texts[relation["a"]], texts[relation["b"]]
+    reused = [(first[p["a_start"] : p["a_end"]], second[p["b_start"] : p["b_end"]]) for p in relation["passages"]]
+    donbas = [x for x in reused if "two and a half years" in x[0] and "Donbas" in x[0]]
+    assert donbas and "Donbas" in donbas[0][1] and {"Kiev", "Kyiv"} <= set(" ".join(donbas[0]).split())
+    assert any('"irreversible path"' in x and '"irreversible path"' in y for x, y in reused)
+    assert relation["direction"] == "unknown"  # the seeds carry no dates and no credit lines
+    assert relation["cluster_id"]
+
+
+def test_seed_rewrite_000_001_aligns_the_quote(seed_store: SQLiteStore) -> None:
+    a, b = _seed(seed_store, "000"), _seed(seed_store, "001")
+    relation = _relations(seed_store)[frozenset((a, b))]
+    assert relation["relation"] == "rewrite"
+    pairs = [(s["a_text"], s["b_text"]) for s in relation["sentences"]]
+    assert any("hot stage" in x and "hot phase" in y for x, y in pairs)
+    for s in relation["sentences"]:
+        assert {"a_start", "a_end", "b_start", "b_end", "similarity"} <= set(s)
+
+
+def test_seed_004_is_unrelated(seed_store: SQLiteStore) -> None:
+    other = _seed(seed_store, "004")
+    assert not [pair for pair in _relations(seed_store) if other in pair]
+    assert len(_relations(seed_store)) == 2
+
+
+def test_rerun_changes_nothing(seed_store: SQLiteStore) -> None:
+    before = list(export_rows(seed_store, "reuse"))
+    assert run_reuse(seed_store, SILENT) == {"articles": 0}
+    assert list(export_rows(seed_store, "reuse")) == before
+
+
+def test_export_rows_have_the_documented_fields(seed_store: SQLiteStore) -> None:
+    for row in export_rows(seed_store, "reuse"):
+        assert {"a", "b", "relation", "score", "direction", "passages", "sentences", "evidence"} <= set(row)
+        for passage in row["passages"]:
+            assert {"a_start", "a_end", "b_start", "b_end"} <= set(passage)
+        assert {"jaccard", "a_aligned", "b_aligned", "n_sentences", "direction_reason"} <= set(row["evidence"])
+
+
+def test_incremental_changed_article_and_stable_clusters(seeds_dir: Path, tmp_store: SQLiteStore) -> None:
+    texts = {p.stem[:3]: p.read_text() for p in seeds_dir.glob("*.txt")}
+    upsert_articles(tmp_store, [Article(id="v1", text=texts["002"], source="AFP")])
+    assert run_reuse(tmp_store, SILENT)["articles"] == 1
+    upsert_articles(tmp_store, [Article(id="v2", text=texts["002"], source="Herald")])
+    run_reuse(tmp_store, SILENT)
+    rel = _relations(tmp_store)[frozenset(("v1", "v2"))]
+    assert rel["relation"] == "duplicate" and rel["direction"] == "a->b"
+    cluster = rel["cluster_id"]
+    trimmed = texts["002"][: len(texts["002"]) * 2 // 3]
+    upsert_articles(tmp_store, [Article(id="v3", text=trimmed)])
+    assert run_reuse(tmp_store, SILENT)["articles"] == 1  # only the new article is processed
+    relations = _relations(tmp_store)
+    assert relations[frozenset(("v1", "v3"))]["relation"] == "version"
+    assert {r["cluster_id"] for r in relations.values()} == {cluster}
+    upsert_articles(tmp_store, [Article(id="v2", text=texts["004"], source="Herald")])  # v2 changes text
+    run_reuse(tmp_store, SILENT)
+    relations = _relations(tmp_store)
+    assert not [pair for pair in relations if "v2" in pair]
+    assert relations[frozenset(("v1", "v3"))]["cluster_id"] == cluster
+
+
+def test_small_batches_give_the_same_relations(
+    seeds_dir: Path, tmp_store: SQLiteStore, seed_store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storytrace.reuse.stage.BATCH", 2)
+    articles = [Article(id=p.stem, text=p.read_text()) for p in sorted(seeds_dir.glob("*.txt"))]
+    upsert_articles(tmp_store, [*articles, Article(id="zz-copy", text=articles[0].text)])
+    run_reuse(tmp_store, SILENT)
+    relations = _relations(tmp_store)
+    assert relations[frozenset((articles[0].id, "zz-copy"))]["relation"] == "duplicate"
+    expected = {pair: r["relation"] for pair, r in _relations(seed_store).items()}
+    assert {pair: r["relation"] for pair, r in relations.items() if "zz-copy" not in pair} == expected
+
+
+@pytest.mark.skipif(not (DEMO / "gold.json").exists(), reason="demo corpus not available")
+def test_demo_gold_relations(tmp_store: SQLiteStore) -> None:
+    from storytrace.demo import corpus_paths
+    from storytrace.ingest import IngestOptions, ingest_paths
+
+    ingest_paths(tmp_store, corpus_paths(), options=IngestOptions())
+    run_reuse(tmp_store, SILENT)
+    found = {(r["a"], r["b"]): r for r in export_rows(tmp_store, "reuse")}
+    gold = json.loads((DEMO / "gold.json").read_text())["reuse"]
+    flip = {"a->b": "b->a", "b->a": "a->b", "unknown": "unknown"}
+    for planted in gold:
+        key = (planted["a"], planted["b"])
+        row = found.get(key) or found.get(key[::-1])
+        assert row is not None, f"missed {key}"
+        assert row["relation"] == planted["relation"], key
+        direction = row["direction"] if (row["a"], row["b"]) == key else flip[row["direction"]]
+        assert direction == planted["direction"], key
+    assert len(found) == len(gold)  # no pair outside the gold
