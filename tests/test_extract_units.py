@@ -103,3 +103,20 @@ def test_read_brat_discontinuous_content(tmp_path: Path) -> None:
     )
     (attribution,) = read_brat(ann, text)
     assert attribution.direct and attribution.content == ((0, 14), (25, 31)) and attribution.source_text == "she"
+
+
+def test_a_name_labelled_place_and_organisation_is_one_entity_of_the_majority_type(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    aliases = load_aliases()
+    _mentions(db, "a", [("Harbourton", "organisation", "harbourton")])
+    _mentions(db, "b", [("HARBOURTON", "place", "harbourton"), ("Harbourton", "place", "harbourton")])
+    with open_store(db) as store, store.transaction():
+        touched = link_new_keys(store, aliases, ["a", "b"])
+        repo.refresh_entities(store, touched, fixed_names(aliases))
+        entities = list(repo.iter_entities(store))
+    assert [(e["type"], e["mentions"]) for e in entities] == [("place", 3)]
+
+
+def test_river_names_share_a_key() -> None:
+    assert name_key("River Ardle") == name_key("the Ardle") == "ardle"
+    assert name_key("River") == "river"

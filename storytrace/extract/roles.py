@@ -24,7 +24,6 @@ that person, found through indices (entity keys, mentions by key, described by a
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
 from storytrace.extract.entities import Role
 from storytrace.store import SQLiteStore
@@ -57,34 +56,37 @@ def resolve_described(store: SQLiteStore, articles: list[str], new_pairs: set[tu
         if not described:
             continue
         mentioned = repo.person_keys(store, article)
-        facts = repo.roles_of(store, mentioned)
+        facts = repo.role_summaries(store, mentioned, described[0].published)
         for quote in described:
             key = _holder(quote, mentioned, facts) or _salient(quote, mentioned, facts)
             if key is None:
                 repo.set_quote_speaker(store, quote, quote.phrase, None, None)
             else:
-                repo.set_quote_speaker(store, quote, key, "person", key)
+                name = repo.mention_name(store, article, "person", key) or key
+                repo.set_quote_speaker(store, quote, name, "person", key)
                 changed += 1
     return changed
 
 
-def _matches(fact: repo.RoleRow, quote: repo.DescribedRow) -> bool:
+def _matches(fact: repo.RoleSummary, quote: repo.DescribedRow) -> bool:
     return fact.head == quote.head and set(quote.words.split()) <= set(fact.words.split())
 
 
-def _holder(quote: repo.DescribedRow, mentioned: dict[str, str], facts: list[repo.RoleRow]) -> str | None:
-    """The article's own key for the mentioned person whose matching role statement is closest in time."""
-    closest: dict[str, int] = {}
+def _holder(quote: repo.DescribedRow, mentioned: dict[str, str], facts: list[repo.RoleSummary]) -> str | None:
+    """The article's own key for the mentioned person whose matching role statement is closest in
+    time; the most often stated on ties."""
+    closest: dict[str, float] = {}
     counts: Counter[str] = Counter()
     for fact in facts:
         if fact.key in mentioned and _matches(fact, quote):
             person = mentioned[fact.key]
-            counts[person] += 1
-            closest[person] = min(closest.get(person, _NO_DATE), _days_apart(fact.published, quote.published))
+            counts[person] += fact.statements
+            distance = _NO_DATE if fact.days_apart is None else fact.days_apart
+            closest[person] = min(closest.get(person, _NO_DATE), distance)
     return min(closest, key=lambda person: (closest[person], -counts[person], person)) if closest else None
 
 
-def _salient(quote: repo.DescribedRow, mentioned: dict[str, str], facts: list[repo.RoleRow]) -> str | None:
+def _salient(quote: repo.DescribedRow, mentioned: dict[str, str], facts: list[repo.RoleSummary]) -> str | None:
     """The most recent person named before the description who holds no other known role."""
     if _PAST & set(quote.words.split()):  # "the former prime minister" now holds another role
         other_role: set[str] = set()
@@ -95,10 +97,3 @@ def _salient(quote: repo.DescribedRow, mentioned: dict[str, str], facts: list[re
         if key not in other_role or key in same_role:
             return key
     return None
-
-
-def _days_apart(a: str | None, b: str | None) -> int:
-    try:
-        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days) if a and b else _NO_DATE
-    except ValueError:
-        return _NO_DATE

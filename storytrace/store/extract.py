@@ -219,27 +219,57 @@ def person_keys(store: SQLiteStore, article: str) -> dict[str, str]:
     return {row[0]: row[1] for row in rows}
 
 
-def roles_of(store: SQLiteStore, keys: Iterable[str]) -> list[RoleRow]:
-    """Role facts about these person keys, from any article."""
-    found: list[RoleRow] = []
+@dataclass(slots=True, frozen=True)
+class RoleSummary:
+    """What the corpus says about one person holding one role: how often, and how close in time."""
+
+    key: str
+    head: str
+    words: str
+    days_apart: float | None  # fewest days between a statement of it and the reference date; None: undated
+    statements: int
+
+
+def role_summaries(store: SQLiteStore, keys: Iterable[str], published: str | None) -> list[RoleSummary]:
+    """Roles stated anywhere about these person keys, one row per distinct role, aggregated in SQL so a
+    much-described person costs one grouped index scan, not a row per article."""
+    found: list[RoleSummary] = []
     ids = list(keys)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join("?" for _ in chunk)
-        rows = store.query(f"SELECT article, key, head, words, published FROM roles WHERE key IN ({marks})", chunk)
-        found.extend(RoleRow(*row) for row in rows)
+        rows = store.query(
+            "SELECT key, head, words, MIN(ABS(julianday(substr(published, 1, 10)) - julianday(substr(?, 1, 10)))), "
+            f"COUNT(*) FROM roles WHERE key IN ({marks}) GROUP BY key, head, words",
+            [published, *chunk],
+        )
+        found.extend(RoleSummary(*row) for row in rows)
     return found
 
 
 def set_quote_speaker(
     store: SQLiteStore, quote: DescribedRow, speaker: str, speaker_type: str | None, speaker_key: str | None
 ) -> None:
-    """Re-attribute a described quote (to the person it resolved to, or back to its own words)."""
+    """Re-attribute a described quote (to the person it resolved to, or back to its own words), and
+    the claims inside it, which carry the speaker of the quote they were made in."""
     store.execute(
         "UPDATE quotes SET speaker = ?, speaker_type = ?, speaker_key = ? "
         "WHERE article = ? AND start_char = ? AND end_char = ? AND kind = ?",
         (speaker, speaker_type, speaker_key, quote.article, quote.start, quote.end, quote.kind),
     )
+    store.execute(
+        "UPDATE claims SET speaker = ? WHERE article = ? AND start_char >= ? AND end_char <= ?",
+        (speaker, quote.article, quote.start, quote.end),
+    )
+
+
+def mention_name(store: SQLiteStore, article: str, type_: str, key: str) -> str | None:
+    """The longest spelling an article uses for a (type, key): how the article itself names it."""
+    row = store.conn.execute(
+        "SELECT text FROM mentions WHERE article = ? AND type = ? AND key = ? ORDER BY length(text) DESC LIMIT 1",
+        (article, type_, key),
+    ).fetchone()
+    return row[0] if row else None
 
 
 def unlinked_keys(store: SQLiteStore, articles: list[str]) -> list[tuple[str, str]]:
