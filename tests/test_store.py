@@ -105,3 +105,18 @@ def test_readonly_store_refuses_writes(tmp_path):
 def test_trigger_bodies_stay_whole():
     script = "CREATE TABLE t (x); CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; SELECT 2; END; SELECT 3"
     assert len(_split_statements(script)) == 3
+
+
+def test_select_in_chunks_long_lists_and_binds_every_value(tmp_path):
+    store = open_store(tmp_path / "a.db")
+    upsert_articles(store, [Article(id=f"id{i}", text=f"text {i}", source="s" if i % 2 else "t") for i in range(1200)])
+    wanted = [f"id{i}" for i in range(0, 1200, 3)] + ["x' OR '1'='1"]
+    rows = list(
+        store.select_in(
+            "SELECT id FROM articles WHERE source = ? AND (id IN ({marks}) OR title IN ({marks}))",
+            wanted,
+            before=["s"],
+            chunk_size=100,
+        )
+    )
+    assert sorted(r["id"] for r in rows) == sorted(f"id{i}" for i in range(0, 1200, 3) if i % 2)

@@ -132,13 +132,9 @@ def get_article(store: SQLiteStore, article_id: str) -> Article | None:
 
 def get_articles(store: SQLiteStore, ids: Iterable[str]) -> list[Article]:
     """Fetch several articles by id, in the order asked; missing ids are skipped."""
-    found = {}
     id_list = list(ids)
-    for chunk_start in range(0, len(id_list), 500):
-        chunk = id_list[chunk_start : chunk_start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        for row in store.conn.execute(f"SELECT {', '.join(_FIELDS)} FROM articles WHERE id IN ({marks})", chunk):
-            found[row["id"]] = _row_to_article(row)
+    rows = store.select_in(f"SELECT {', '.join(_FIELDS)} FROM articles WHERE id IN ({{marks}})", id_list)
+    found = {row["id"]: _row_to_article(row) for row in rows}
     return [found[i] for i in id_list if i in found]
 
 

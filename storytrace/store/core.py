@@ -95,6 +95,22 @@ class SQLiteStore:
         while rows := cursor.fetchmany(500):
             yield from rows
 
+    def select_in(
+        self, sql: str, values: Iterable[Any], before: Sequence[Any] = (), chunk_size: int = 500
+    ) -> Iterator[sqlite3.Row]:
+        """Rows of `sql` whose `{marks}` stands for an `IN (...)` list over `values`, queried in chunks.
+
+        SQLite caps the number of bound parameters, so a long id list is split; only `?` marks are
+        formatted into the SQL, every value is bound. `before` binds the parameters ahead of the list,
+        and a `{marks}` used twice binds the chunk twice.
+        """
+        items = list(values)
+        repeats = sql.count("{marks}")
+        for start in range(0, len(items), chunk_size):
+            chunk = items[start : start + chunk_size]
+            marks = ", ".join("?" for _ in chunk)
+            yield from self.conn.execute(sql.format(marks=marks), [*before, *(chunk * repeats)])
+
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
 

@@ -233,18 +233,13 @@ class RoleSummary:
 def role_summaries(store: SQLiteStore, keys: Iterable[str], published: str | None) -> list[RoleSummary]:
     """Roles stated anywhere about these person keys, one row per distinct role, aggregated in SQL so a
     much-described person costs one grouped index scan, not a row per article."""
-    found: list[RoleSummary] = []
-    ids = list(keys)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        rows = store.query(
-            "SELECT key, head, words, MIN(ABS(julianday(substr(published, 1, 10)) - julianday(substr(?, 1, 10)))), "
-            f"COUNT(*) FROM roles WHERE key IN ({marks}) GROUP BY key, head, words",
-            [published, *chunk],
-        )
-        found.extend(RoleSummary(*row) for row in rows)
-    return found
+    rows = store.select_in(
+        "SELECT key, head, words, MIN(ABS(julianday(substr(published, 1, 10)) - julianday(substr(?, 1, 10)))), "
+        "COUNT(*) FROM roles WHERE key IN ({marks}) GROUP BY key, head, words",
+        keys,
+        before=[published],
+    )
+    return [RoleSummary(*row) for row in rows]
 
 
 def set_quote_speaker(
@@ -274,20 +269,15 @@ def mention_name(store: SQLiteStore, article: str, type_: str, key: str) -> str 
 
 def unlinked_keys(store: SQLiteStore, articles: list[str]) -> list[tuple[str, str]]:
     """(type, key) pairs named by these articles' mentions or speakers that no entity holds yet."""
-    found: set[tuple[str, str]] = set()
-    for start in range(0, len(articles), 500):
-        chunk = articles[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        rows = store.query(
-            f"SELECT m.type, m.key FROM mentions m LEFT JOIN entity_keys k ON k.type = m.type AND k.key = m.key "
-            f"WHERE m.article IN ({marks}) AND k.entity_id IS NULL "
-            f"UNION SELECT q.speaker_type, q.speaker_key FROM quotes q LEFT JOIN entity_keys k "
-            f"ON k.type = q.speaker_type AND k.key = q.speaker_key "
-            f"WHERE q.article IN ({marks}) AND q.speaker_key IS NOT NULL AND k.entity_id IS NULL",
-            [*chunk, *chunk],
-        )
-        found.update((row[0], row[1]) for row in rows)
-    return sorted(found)
+    rows = store.select_in(
+        "SELECT m.type, m.key FROM mentions m LEFT JOIN entity_keys k ON k.type = m.type AND k.key = m.key "
+        "WHERE m.article IN ({marks}) AND k.entity_id IS NULL "
+        "UNION SELECT q.speaker_type, q.speaker_key FROM quotes q LEFT JOIN entity_keys k "
+        "ON k.type = q.speaker_type AND k.key = q.speaker_key "
+        "WHERE q.article IN ({marks}) AND q.speaker_key IS NOT NULL AND k.entity_id IS NULL",
+        articles,
+    )
+    return sorted({(row[0], row[1]) for row in rows})
 
 
 def entity_by_key(store: SQLiteStore, type_: str, key: str) -> EntityRow | None:
@@ -335,18 +325,12 @@ def link_key(store: SQLiteStore, type_: str, key: str, entity_id: str) -> None:
 
 def stale_entities(store: SQLiteStore, articles: Iterable[str]) -> set[str]:
     """Entities named in these articles: their counts and aliases need recomputing."""
-    found: set[str] = set()
-    ids = list(articles)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        rows = store.query(
-            f"SELECT DISTINCT k.entity_id FROM mentions m JOIN entity_keys k ON k.type = m.type AND k.key = m.key "
-            f"WHERE m.article IN ({marks})",
-            chunk,
-        )
-        found.update(row[0] for row in rows)
-    return found
+    rows = store.select_in(
+        "SELECT DISTINCT k.entity_id FROM mentions m JOIN entity_keys k ON k.type = m.type AND k.key = m.key "
+        "WHERE m.article IN ({marks})",
+        articles,
+    )
+    return {row[0] for row in rows}
 
 
 def refresh_entities(store: SQLiteStore, entity_ids: Iterable[str], fixed_names: dict[str, str]) -> None:

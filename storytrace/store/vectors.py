@@ -30,18 +30,15 @@ def load_vectors(store: SQLiteStore, kind: str, keys: Sequence[tuple[str, str]])
     """Vectors already stored for (article_id, content_hash) keys; stale hashes are ignored."""
     found: dict[str, list[Row]] = {}
     wanted = dict(keys)
-    ids = list(wanted)
-    for offset in range(0, len(ids), 500):
-        chunk = ids[offset : offset + 500]
-        marks = ", ".join("?" for _ in chunk)
-        rows = store.query(
-            f"SELECT article_id, content_hash, start, end, vector FROM vectors "
-            f"WHERE kind = ? AND article_id IN ({marks}) ORDER BY article_id, position",
-            [kind, *chunk],
-        )
-        for row in rows:
-            if wanted.get(row["article_id"]) == row["content_hash"]:
-                found.setdefault(row["article_id"], []).append((row["start"], row["end"], row["vector"]))
+    rows = store.select_in(
+        "SELECT article_id, content_hash, start, end, vector FROM vectors "
+        "WHERE kind = ? AND article_id IN ({marks}) ORDER BY article_id, position",
+        wanted,
+        before=[kind],
+    )
+    for row in rows:
+        if wanted.get(row["article_id"]) == row["content_hash"]:
+            found.setdefault(row["article_id"], []).append((row["start"], row["end"], row["vector"]))
     return found
 
 
