@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from seeds import SEED_IDS
 from typer.testing import CliRunner
 
 from storytrace.cli import app
@@ -21,13 +22,6 @@ from storytrace.store import open_store
 from storytrace.store.articles import article_versions, count_articles, get_article
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED_IDS = [
-    "000_59f418e64c1e3aaf",
-    "001_1faf3d478d7b600d",
-    "002_12087162219adedc",
-    "003_ce342c1d8288ce55",
-    "004_811dcac62ff5ac35",
-]
 BATCH = 500
 
 
