@@ -65,11 +65,6 @@ class Sketch:
     probes: list[tuple[int, int]] = field(default_factory=list)  # extra keys looked up, never stored
 
 
-def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
-    for offset in range(0, len(items), size):
-        yield items[offset : offset + size]
-
-
 def replace_sketches(store: SQLiteStore, sketches: Iterable[Sketch]) -> None:
     """Store sketches, replacing an article's previous ones and moving its boilerplate counts. In a transaction."""
     conn = store.conn
@@ -109,28 +104,18 @@ def _count_lines(store: SQLiteStore, source: str | None, keys: set[int], delta: 
 
 def line_counts(store: SQLiteStore, source: str | None, keys: Iterable[int]) -> dict[int, int]:
     """How many articles of `source` contain each sentence key."""
-    counts: dict[int, int] = {}
-    key_list = list(keys)
-    for chunk in _chunks(key_list):  # type: ignore[arg-type]
-        marks = ", ".join("?" for _ in chunk)
-        for row in store.query(
-            f"SELECT key, n FROM reuse_lines WHERE source = ? AND key IN ({marks})", [source or "", *chunk]
-        ):
-            counts[row["key"]] = row["n"]
-    return counts
+    rows = store.select_in("SELECT key, n FROM reuse_lines WHERE source = ? AND key IN ({marks})", keys, [source or ""])
+    return {row["key"]: row["n"] for row in rows}
 
 
 def load_sketch_rows(store: SQLiteStore, ids: Sequence[str]) -> dict[str, tuple[np.ndarray, str | None, list]]:
     """article id -> (signature, source, sentence lines) for stored articles."""
     found = {}
-    for chunk in _chunks(ids):
-        marks = ", ".join("?" for _ in chunk)
-        for row in store.query(
-            f"SELECT article_id, source, signature, lines FROM reuse_signatures WHERE article_id IN ({marks})",
-            list(chunk),
-        ):
-            signature = np.frombuffer(row["signature"], dtype=np.uint32)
-            found[row["article_id"]] = (signature, row["source"], [tuple(x) for x in json.loads(row["lines"])])
+    for row in store.select_in(
+        "SELECT article_id, source, signature, lines FROM reuse_signatures WHERE article_id IN ({marks})", ids
+    ):
+        signature = np.frombuffer(row["signature"], dtype=np.uint32)
+        found[row["article_id"]] = (signature, row["source"], [tuple(x) for x in json.loads(row["lines"])])
     return found
 
 
@@ -164,28 +149,23 @@ def same_text(store: SQLiteStore, ids: Sequence[str]) -> Iterator[tuple[str, str
 
     Only already-sketched others count: an article still pending finds this pair in its own batch.
     """
-    for chunk in _chunks(ids):
-        marks = ", ".join("?" for _ in chunk)
-        for row in store.query(
-            f"SELECT a.id AS a, o.id AS b FROM articles a JOIN articles o "
-            f"ON o.content_hash = a.content_hash AND o.id != a.id "
-            f"JOIN reuse_signatures s ON s.article_id = o.id AND s.content_hash = o.content_hash "
-            f"WHERE a.id IN ({marks})",
-            list(chunk),
-        ):
-            yield row["a"], row["b"]
+    rows = store.select_in(
+        "SELECT a.id AS a, o.id AS b FROM articles a JOIN articles o "
+        "ON o.content_hash = a.content_hash AND o.id != a.id "
+        "JOIN reuse_signatures s ON s.article_id = o.id AND s.content_hash = o.content_hash "
+        "WHERE a.id IN ({marks})",
+        ids,
+    )
+    for row in rows:
+        yield row["a"], row["b"]
 
 
 def delete_relations(store: SQLiteStore, ids: Sequence[str]) -> list[str]:
     """Drop the relations touching `ids` (their text changed); returns the other articles they linked."""
     others: set[str] = set()
-    for chunk in _chunks(ids):
-        marks = ", ".join("?" for _ in chunk)
-        for row in store.query(
-            f"SELECT a, b FROM reuse_relations WHERE a IN ({marks}) OR b IN ({marks})", [*chunk, *chunk]
-        ):
-            others.update((row["a"], row["b"]))
-        store.execute(f"DELETE FROM reuse_relations WHERE a IN ({marks}) OR b IN ({marks})", [*chunk, *chunk])
+    for row in list(store.select_in("SELECT a, b FROM reuse_relations WHERE a IN ({marks}) OR b IN ({marks})", ids)):
+        others.update((row["a"], row["b"]))
+        store.execute("DELETE FROM reuse_relations WHERE a = ? AND b = ?", (row["a"], row["b"]))
     return sorted(others - set(ids))
 
 
@@ -237,51 +217,30 @@ def iter_relations(store: SQLiteStore) -> Iterator[ReuseRelation]:
 
 def relations_touching(store: SQLiteStore, ids: Sequence[str]) -> list[ReuseRelation]:
     """Relations with either side in `ids`."""
-    found: dict[tuple[str, str], ReuseRelation] = {}
-    for chunk in _chunks(ids):
-        marks = ", ".join("?" for _ in chunk)
-        for row in store.query(_RELATION_SQL + f" WHERE r.a IN ({marks}) OR r.b IN ({marks})", [*chunk, *chunk]):
-            found[row["a"], row["b"]] = _row_to_relation(row)
+    rows = store.select_in(_RELATION_SQL + " WHERE r.a IN ({marks}) OR r.b IN ({marks})", ids)
+    found = {(row["a"], row["b"]): _row_to_relation(row) for row in rows}
     return [found[k] for k in sorted(found)]
 
 
 def cluster_edges(store: SQLiteStore, ids: Sequence[str]) -> list[tuple[str, str]]:
     """Duplicate/version links touching `ids`."""
-    edges = []
-    for chunk in _chunks(ids):
-        marks = ", ".join("?" for _ in chunk)
-        edges += [
-            (row["a"], row["b"])
-            for row in store.query(
-                f"SELECT a, b FROM reuse_relations WHERE relation IN ('duplicate', 'version') "
-                f"AND (a IN ({marks}) OR b IN ({marks}))",
-                [*chunk, *chunk],
-            )
-        ]
-    return edges
+    rows = store.select_in(
+        "SELECT a, b FROM reuse_relations WHERE relation IN ('duplicate', 'version') "
+        "AND (a IN ({marks}) OR b IN ({marks}))",
+        ids,
+    )
+    return [(row["a"], row["b"]) for row in rows]
 
 
 def cluster_of(store: SQLiteStore, ids: Sequence[str]) -> dict[str, str]:
-    found = {}
-    for chunk in _chunks(ids):
-        marks = ", ".join("?" for _ in chunk)
-        for row in store.query(
-            f"SELECT article_id, cluster_id FROM reuse_members WHERE article_id IN ({marks})", list(chunk)
-        ):
-            found[row["article_id"]] = row["cluster_id"]
-    return found
+    rows = store.select_in("SELECT article_id, cluster_id FROM reuse_members WHERE article_id IN ({marks})", ids)
+    return {row["article_id"]: row["cluster_id"] for row in rows}
 
 
 def cluster_ages(store: SQLiteStore, cluster_ids: Sequence[str]) -> dict[str, int]:
     """Creation order (rowid) of clusters, to keep the oldest id when clusters merge."""
-    found = {}
-    for chunk in _chunks(cluster_ids):
-        marks = ", ".join("?" for _ in chunk)
-        for row in store.query(
-            f"SELECT cluster_id, rowid FROM reuse_clusters WHERE cluster_id IN ({marks})", list(chunk)
-        ):
-            found[row["cluster_id"]] = row["rowid"]
-    return found
+    rows = store.select_in("SELECT cluster_id, rowid FROM reuse_clusters WHERE cluster_id IN ({marks})", cluster_ids)
+    return {row["cluster_id"]: row["rowid"] for row in rows}
 
 
 def write_cluster(store: SQLiteStore, cluster_id: str, members: Sequence[str], merged: Sequence[str]) -> None:
@@ -308,10 +267,8 @@ def quotes_of(store: SQLiteStore, ids: Sequence[str]) -> dict[str, list[tuple[in
     found: dict[str, list[tuple[int, int, str]]] = {}
     if not exists:
         return found
-    for chunk in _chunks(ids):
-        marks = ", ".join("?" for _ in chunk)
-        for row in store.query(
-            f"SELECT article, start_char, end_char, text FROM quotes WHERE article IN ({marks})", list(chunk)
-        ):
-            found.setdefault(row["article"], []).append((row["start_char"], row["end_char"], row["text"]))
+    for row in store.select_in(
+        "SELECT article, start_char, end_char, text FROM quotes WHERE article IN ({marks})", ids
+    ):
+        found.setdefault(row["article"], []).append((row["start_char"], row["end_char"], row["text"]))
     return found
