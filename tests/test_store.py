@@ -74,6 +74,7 @@ def test_pending_tracks_new_and_changed_articles(tmp_path):
     store = open_store(tmp_path / "a.db")
     upsert_articles(store, [Article(id="a", text="one"), Article(id="b", text="two")])
     assert [r["id"] for r in store.pending("demo")] == ["a", "b"]
+    assert store.pending_count("demo") == 2
     with store.transaction():
         store.mark_done("demo", [(r["id"], r["content_hash"]) for r in store.pending("demo")])
     assert store.pending("demo") == []

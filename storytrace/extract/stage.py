@@ -40,7 +40,7 @@ def run_extract(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
     n_process = int(os.environ.get(PROCESSES_ENV, "1"))
     counts = {"articles": 0, "quotes": 0, "claims": 0, "mentions": 0, "described_resolved": 0}
     stale: set[str] = set()
-    with progress.task("extract") as task:
+    with progress.task("extract", total=store.pending_count("extract")) as task:
         # A page of pending ids at a time keeps memory bounded; one nlp.pipe per page keeps worker
         # processes (n_process > 1) alive across its write batches.
         while page := store.pending("extract", limit=PAGE):

@@ -118,18 +118,23 @@ class SQLiteStore:
         self.conn.executemany(sql, rows)
 
     # -- stage bookkeeping --------------------------------------------------------------------
+    _PENDING_FROM = (
+        "FROM articles a LEFT JOIN stage_done d "
+        "ON d.stage = ? AND d.article_id = a.id AND d.content_hash = a.content_hash WHERE d.article_id IS NULL"
+    )
+
     def pending(self, stage: str, limit: int | None = None) -> list[sqlite3.Row]:
         """Articles whose current text a stage has not processed yet (new or changed)."""
-        sql = (
-            "SELECT a.id, a.content_hash FROM articles a LEFT JOIN stage_done d "
-            "ON d.stage = ? AND d.article_id = a.id AND d.content_hash = a.content_hash "
-            "WHERE d.article_id IS NULL ORDER BY a.rowid"
-        )
+        sql = f"SELECT a.id, a.content_hash {self._PENDING_FROM} ORDER BY a.rowid"
         params: list[Any] = [stage]
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
         return self.query(sql, params)
+
+    def pending_count(self, stage: str) -> int:
+        """How many articles `pending` would return, without loading them (for progress totals)."""
+        return int(self.conn.execute(f"SELECT COUNT(*) {self._PENDING_FROM}", (stage,)).fetchone()[0])
 
     def mark_done(self, stage: str, items: Iterable[tuple[str, str]]) -> None:
         """Record (article_id, content_hash) pairs as processed; call inside the stage's transaction."""
