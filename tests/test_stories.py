@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ from storytrace.model import Article
 from storytrace.progress import SILENT
 from storytrace.store import open_store
 from storytrace.store.articles import upsert_articles
-from storytrace.store.stories import story_events
+from storytrace.store.stories import StoryRow, story_events
 from storytrace.stories.cluster import Params, StoryClusterer
 from storytrace.stories.features import build_features
 from storytrace.stories.index import CandidateIndex, lsh_keys
@@ -25,6 +26,7 @@ from storytrace.stories.stage import (
     run_stories,
     run_timeline,
 )
+from storytrace.stories.threads import ThreadLinker
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 DEMO = Path(__file__).resolve().parents[1] / "storytrace" / "demo"
@@ -153,7 +155,7 @@ def test_timeline_export_orders_dated_events(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_demo_corpus_story_floor(tmp_path: Path) -> None:
-    """B-cubed F1 floor on the demo gold stories (stories stage alone, no reuse/extract rows)."""
+    """B-cubed floors on the demo gold stories and threads (stories stage alone, no reuse/extract rows)."""
     gold_path = DEMO / "gold.json"
     if not gold_path.exists():
         pytest.skip("demo corpus not present")
@@ -166,11 +168,22 @@ def test_demo_corpus_story_floor(tmp_path: Path) -> None:
         upsert_articles(store, articles)
         run_stories(store, SILENT)
         predicted = {a: r["story_id"] for r in export_stories(store) for a in r["articles"]}
+        thread_of = {a: r["thread_id"] for r in export_stories(store) for a in r["articles"]}
     label = {a: i for i, story in enumerate(gold["stories"]) for a in story}
     ids = sorted(label)
     precision, _, f1 = bcubed([predicted[i] for i in ids], [label[i] for i in ids])
-    assert precision >= 0.90
+    assert precision >= 0.95
     assert f1 >= 0.60
+    # Threads: gold threads group stories; a story outside every gold thread is its own thread.
+    thread_label = {a: t for t, group in enumerate(gold["threads"]) for s in group for a in gold["stories"][s]}
+    gold_threads = [thread_label.get(i, -1 - label[i]) for i in ids]
+    _, thread_recall, thread_f1 = bcubed([thread_of[i] for i in ids], gold_threads)
+    assert thread_recall >= 0.95 and thread_f1 >= 0.85
+    # A summit a year earlier is another story, in the same thread as this year's summit.
+    for t, group in enumerate(gold["threads"]):
+        stories = {predicted[a] for s in group for a in gold["stories"][s]}
+        threads = {thread_of[a] for s in group for a in gold["stories"][s]}
+        assert len(stories) >= len(group) and len(threads) == 1, f"gold thread {t}"
 
 
 def test_consolidation_merges_the_younger_story_into_the_older() -> None:
@@ -227,4 +240,55 @@ def test_uci_sample_bcubed_floor() -> None:
     clusterer.consolidate()
     precision, recall, f1 = bcubed([clusterer.resolve(s) for s in assigned], [r["STORY"] for r in sample])
     print(f"UCI sample: {len(sample)} rows, P {precision:.3f} R {recall:.3f} F1 {f1:.3f}")
-    assert f1 >= 0.66 and precision >= 0.74
+    assert f1 >= 0.72 and precision >= 0.66
+
+
+def test_a_year_apart_is_another_story() -> None:
+    """Coverage of one event lasts days: the same text a year later opens a new story."""
+    clusterer = StoryClusterer()
+    ids = []
+    for seq, day in enumerate(["2025-11-20", "2025-11-21", "2026-11-20"], start=1):
+        text = "Energy ministers meet at the Northern Energy Council summit."
+        features = build_features(Article(id=f"summit{seq}", text=text, published_at=day), _unit(9))
+        clusterer.weigh_terms(features)
+        ids.append(clusterer.assign(features, seq).story_id)
+    assert ids[0] == ids[1] != ids[2]
+
+
+def _story_row(story_id: str, seq: int, vector: np.ndarray, terms: dict[str, float], names: dict[str, int]) -> StoryRow:
+    return StoryRow(story_id, seq, story_id, None, None, 1, None, None, None, None, seq, None, vector, terms, names)
+
+
+def test_threads_that_come_to_match_are_folded_into_the_older(tmp_path: Path) -> None:
+    port = ({"harbourton": 1.0, "strike": 1.0}, {"harbourton": 2, "union": 1})
+    flood = ({"flood": 1.0, "ardle": 1.0}, {"brennick": 2})
+    with open_store(tmp_path / "t.db") as store, store.transaction():
+        linker = ThreadLinker(store)
+        a1, a2 = (_story_row(f"a{i}", i, _unit(1), *port) for i in (1, 2))
+        b1, b2 = (_story_row(f"b{i}", 2 + i, _unit(2), *flood) for i in (1, 2))
+        linker.update([a1, a2, b1, b2], {})
+        assert a1.thread_id == a2.thread_id != b1.thread_id == b2.thread_id
+        previous = {s.story_id: replace(s) for s in (b1, b2)}
+        for story in (b1, b2):
+            story.vector_sum, story.terms, story.names = _unit(1), *port
+        linker.update([b1, b2], previous)
+        assert b1.thread_id == b2.thread_id == a1.thread_id
+        assert [e["kind"] for e in story_events(store)] == ["thread_merge"]
+
+
+WIKIREF = Path(__file__).resolve().parents[2] / "shared" / "data" / "wikiref" / "wikiref220_dev.jsonl"
+
+
+@pytest.mark.slow
+def test_wikiref_thread_bcubed_floor(tmp_path: Path) -> None:
+    """WikiRef labels are coarse topics, so they are matched by threads (the `stories` stage end to end)."""
+    if not WIKIREF.exists():
+        pytest.skip(f"WikiRef dev data not found at {WIKIREF}")
+    records = [json.loads(line) for line in WIKIREF.read_text(encoding="utf-8").splitlines()]
+    with open_store(tmp_path / "w.db") as store:
+        upsert_articles(store, [Article(id=r["id"], text=r["text"]) for r in records])
+        run_stories(store, SILENT)
+        thread_of = {a: r["thread_id"] for r in export_stories(store) for a in r["articles"]}
+    precision, recall, f1 = bcubed([thread_of[r["id"]] for r in records], [r["label"] for r in records])
+    print(f"WikiRef threads: P {precision:.3f} R {recall:.3f} F1 {f1:.3f}")
+    assert f1 >= 0.93 and precision >= 0.90

@@ -55,7 +55,9 @@ register_migrations(
         );
         CREATE INDEX timeline_sort ON timeline(sort_day);
         """,
-        "ALTER TABLE stories ADD COLUMN evidence_sum REAL NOT NULL DEFAULT 0;",
+        # Stories stored before evidence was tracked count as full articles: the stricter merge level.
+        "ALTER TABLE stories ADD COLUMN evidence_sum REAL NOT NULL DEFAULT 0; UPDATE stories SET evidence_sum = size;",
+        "ALTER TABLE threads ADD COLUMN terms TEXT NOT NULL DEFAULT '{}';",
     ],
 )
 
@@ -91,6 +93,7 @@ class ThreadRow:
     size: int
     vector_sum: np.ndarray
     names: dict[str, int]
+    terms: dict[str, float] = field(default_factory=dict)  # sum of its stories' unit term vectors (top terms)
 
 
 def _blob(vector: np.ndarray | None) -> bytes | None:
@@ -315,13 +318,20 @@ def get_threads(store: SQLiteStore, thread_ids: Iterable[str]) -> dict[str, Thre
         chunk = ids[offset : offset + 500]
         marks = ", ".join("?" for _ in chunk)
         rows = store.query(
-            f"SELECT thread_id, seq, title, size, vector_sum, names FROM threads WHERE thread_id IN ({marks})", chunk
+            f"SELECT thread_id, seq, title, size, vector_sum, names, terms FROM threads WHERE thread_id IN ({marks})",
+            chunk,
         )
         for row in rows:
             vector = _vector(row["vector_sum"])
             assert vector is not None
             found[row["thread_id"]] = ThreadRow(
-                row["thread_id"], row["seq"], row["title"], row["size"], vector, json.loads(row["names"])
+                row["thread_id"],
+                row["seq"],
+                row["title"],
+                row["size"],
+                vector,
+                json.loads(row["names"]),
+                json.loads(row["terms"]),
             )
     return found
 
@@ -340,7 +350,8 @@ def threads_with_keys(store: SQLiteStore, keys: Sequence[str]) -> set[str]:
 
 def save_thread(store: SQLiteStore, thread: ThreadRow, keys: Iterable[str]) -> None:
     store.execute(
-        "INSERT OR REPLACE INTO threads (thread_id, seq, title, size, vector_sum, names) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO threads (thread_id, seq, title, size, vector_sum, names, terms) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             thread.thread_id,
             thread.seq,
@@ -348,6 +359,7 @@ def save_thread(store: SQLiteStore, thread: ThreadRow, keys: Iterable[str]) -> N
             thread.size,
             _blob(thread.vector_sum),
             json.dumps(thread.names, sort_keys=True),
+            json.dumps(thread.terms, sort_keys=True),
         ),
     )
     store.execute("DELETE FROM thread_keys WHERE thread_id = ?", (thread.thread_id,))
@@ -359,6 +371,10 @@ def save_thread(store: SQLiteStore, thread: ThreadRow, keys: Iterable[str]) -> N
 def delete_thread(store: SQLiteStore, thread_id: str) -> None:
     store.execute("DELETE FROM thread_keys WHERE thread_id = ?", (thread_id,))
     store.execute("DELETE FROM threads WHERE thread_id = ?", (thread_id,))
+
+
+def move_thread_stories(store: SQLiteStore, from_thread: str, to_thread: str) -> None:
+    store.execute("UPDATE stories SET thread_id = ? WHERE thread_id = ?", (to_thread, from_thread))
 
 
 def thread_story_ids(store: SQLiteStore, thread_id: str) -> list[str]:

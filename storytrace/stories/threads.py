@@ -1,22 +1,30 @@
 """Threads: stories about the same ongoing matter, linked across any time gap.
 
-A thread is summarised by the sum of its stories' unit centroids and the counts of their key names.
-A story S joins the thread Th that maximises
+A thread is summarised by the sum of its stories' unit centroids, the sum of their unit TF-IDF term
+vectors (top THREAD_TERMS terms) and the counts of their key names. A story S joins the thread Th that
+maximises
 
-    link(S, Th) = cos(c_S, c_Th) + NAME_WEIGHT * |names(S) ∩ names(Th)| / min(|names(S)|, |names(Th)|)
+    link(S, Th) = cos(c_S, c_Th) + TERM_WEIGHT * cos(T_S, T_Th)
+                  + NAME_WEIGHT * |names(S) ∩ names(Th)| / min(|names(S)|, |names(Th)|)
 
 if link >= LINK_THRESHOLD and at least MIN_SHARED_NAMES key names are shared; this is looser than the
-story match (no time decay, no TF-IDF on event vocabulary), because a 2022 ministers' meeting and a 2024
-summit share actors and subject but not the words of one event. Candidate threads come from the
-persistent SQLite key index (`thread_keys`: top terms, names and LSH bands, as for stories), so no scan
-over all threads is made. Thread ids are "t_" + hash of the first story and never change; a thread
-that lost its last story is deleted, and a one-story thread whose story later matches another thread
-is folded into it, both logged in `story_events`.
+story match (no time decay), because a 2022 ministers' meeting and a 2024 summit share actors and
+subject but not the words of one event. The term cosine separates subjects that embed alike (MiniLM
+puts most politics or most sport close together) by their own vocabulary (a club, an aircraft, a phone
+model); see bench/results/stories_quality.md for its effect on the WikiRef topics.
+
+Candidate threads come from the persistent SQLite key index (`thread_keys`: top terms, names and LSH
+bands, as for stories), so no scan over all threads is made. Thread ids are "t_" + hash of the first
+story and never change; a thread that lost its last story is deleted, a one-story thread whose story
+later matches another thread is folded into it, and after each batch a touched thread that now links
+to another thread (the same rule on the two summaries) is folded into the older one: all logged in
+`story_events` as "thread_merge".
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import Counter
 from collections.abc import Iterable
 
@@ -30,14 +38,18 @@ from storytrace.store.stories import (
     get_threads,
     log_event,
     max_thread_seq,
+    move_thread_stories,
     save_thread,
     threads_with_keys,
 )
+from storytrace.stories.cluster import sparse_cos
 from storytrace.stories.index import index_keys
 
-LINK_THRESHOLD = 0.6
+LINK_THRESHOLD = 0.5
+TERM_WEIGHT = 1.0
 NAME_WEIGHT = 0.5
-MIN_SHARED_NAMES = 2
+THREAD_TERMS = 200
+MIN_SHARED_NAMES = 1
 KEY_NAMES = 10  # names of a story that count towards its thread
 THREAD_NAMES = 40
 
@@ -51,17 +63,37 @@ def _unit(vector: np.ndarray) -> np.ndarray:
     return vector / norm if norm else vector
 
 
+def top_names(counts: dict[str, int]) -> list[str]:
+    return [n for n, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:KEY_NAMES]]
+
+
 def key_names(story: StoryRow) -> list[str]:
-    return [n for n, _ in sorted(story.names.items(), key=lambda kv: (-kv[1], kv[0]))[:KEY_NAMES]]
+    return top_names(story.names)
 
 
 def link_score(story: StoryRow, thread: ThreadRow) -> tuple[float, int]:
     """(link score, number of shared names) between a story and a thread."""
-    names = set(key_names(story))
-    shared = len(names & set(thread.names))
-    overlap = shared / min(len(names), len(thread.names)) if names and thread.names else 0.0
-    cosine = float(_unit(story.vector_sum) @ _unit(thread.vector_sum))
-    return cosine + NAME_WEIGHT * overlap, shared
+    return _link(story.vector_sum, story.terms, key_names(story), thread.vector_sum, thread.terms, thread.names)
+
+
+def _link(
+    vector_a: np.ndarray,
+    terms_a: dict[str, float],
+    names_a: Iterable[str],
+    vector_b: np.ndarray,
+    terms_b: dict[str, float],
+    names_b: Iterable[str],
+) -> tuple[float, int]:
+    a, b = set(names_a), set(names_b)
+    shared = len(a & b)
+    overlap = shared / min(len(a), len(b)) if a and b else 0.0
+    cosine = float(_unit(vector_a) @ _unit(vector_b))
+    return cosine + TERM_WEIGHT * sparse_cos(terms_a, terms_b) + NAME_WEIGHT * overlap, shared
+
+
+def _unit_terms(terms: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(w * w for w in terms.values()))
+    return {t: w / norm for t, w in terms.items()} if norm else {}
 
 
 class ThreadLinker:
@@ -70,12 +102,21 @@ class ThreadLinker:
     def __init__(self, store: SQLiteStore) -> None:
         self.store = store
         self.next_seq = max_thread_seq(store) + 1
+        self.aliases: dict[str, str] = {}  # thread folded into another during this run -> its survivor
 
-    def update(self, stories: Iterable[StoryRow], previous: dict[str, StoryRow]) -> int:
+    def resolve(self, thread_id: str) -> str:
+        """The live id of a thread, following this run's merges (stories held in memory may lag)."""
+        while thread_id in self.aliases:
+            thread_id = self.aliases[thread_id]
+        return thread_id
+
+    def update(self, stories: list[StoryRow], previous: dict[str, StoryRow]) -> int:
         """Place touched `stories` in threads; `previous` holds their stored state before this batch."""
         changed = 0
         for story in sorted(stories, key=lambda s: s.seq):
             old = previous.get(story.story_id)
+            if story.thread_id is not None:
+                story.thread_id = self.resolve(story.thread_id)
             if story.thread_id is None:
                 self._attach(story, self._best_thread(story, exclude=None))
                 changed += 1
@@ -95,7 +136,57 @@ class ThreadLinker:
                 changed += 1
             else:
                 self._save(thread)
-        return changed
+        merged = self._consolidate({s.thread_id for s in stories if s.thread_id is not None})
+        for story in stories:
+            if story.thread_id is not None:
+                story.thread_id = self.resolve(story.thread_id)
+        return changed + merged
+
+    def _consolidate(self, thread_ids: set[str]) -> int:
+        """Merge each touched thread into its best-linked other thread when the two match at
+        LINK_THRESHOLD (the story-to-thread rule applied to thread summaries).
+
+        Threads are formed online, so a topic whose first stories disagreed starts in several threads;
+        once those have grown, their summaries match. The younger thread (higher seq) is folded into
+        the older, its stories re-pointed and the merge logged. Returns the number of merges."""
+        merges = 0
+        for thread_id in sorted(thread_ids):
+            live = self.resolve(thread_id)
+            thread = get_threads(self.store, [live]).get(live)
+            if thread is None:
+                continue
+            names = top_names(thread.names)
+            keys = index_keys(_unit(thread.vector_sum), thread.terms, names)
+            best: tuple[float, ThreadRow] | None = None
+            for other in get_threads(self.store, threads_with_keys(self.store, keys) - {thread.thread_id}).values():
+                score, shared = _link(
+                    thread.vector_sum, thread.terms, names, other.vector_sum, other.terms, top_names(other.names)
+                )
+                if score >= LINK_THRESHOLD and shared >= MIN_SHARED_NAMES and (best is None or score > best[0]):
+                    best = (score, other)
+            if best is None:
+                continue
+            keep, gone = sorted((thread, best[1]), key=lambda t: t.seq)
+            self._fold(keep, gone)
+            self.aliases[gone.thread_id] = keep.thread_id
+            merges += 1
+        return merges
+
+    def _fold(self, keep: ThreadRow, gone: ThreadRow) -> None:
+        """Fold thread `gone` into `keep`: sums add, its stories move, the merge is logged."""
+        keep.vector_sum = keep.vector_sum + gone.vector_sum
+        keep.size += gone.size
+        names = Counter(keep.names)
+        names.update(gone.names)
+        keep.names = dict(sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[:THREAD_NAMES])
+        terms = dict(keep.terms)
+        for term, weight in gone.terms.items():
+            terms[term] = terms.get(term, 0.0) + weight
+        keep.terms = dict(sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[:THREAD_TERMS])
+        move_thread_stories(self.store, gone.thread_id, keep.thread_id)
+        delete_thread(self.store, gone.thread_id)
+        log_event(self.store, "thread_merge", gone.thread_id, keep.thread_id, None, "threads matched")
+        self._save(keep)
 
     def detach(self, story: StoryRow) -> None:
         """Remove a (deleted or merged-away) story's contribution from its thread."""
@@ -140,15 +231,19 @@ class ThreadLinker:
     def _replace_contribution(thread: ThreadRow, old: StoryRow | None, new: StoryRow | None) -> None:
         """Swap a story's old unit centroid and key names for its new ones in the thread sums."""
         names = Counter(thread.names)
-        if old is not None:
-            thread.vector_sum = thread.vector_sum - _unit(old.vector_sum)
-            names.subtract(key_names(old))
-        if new is not None:
-            thread.vector_sum = thread.vector_sum + _unit(new.vector_sum)
-            names.update(key_names(new))
+        terms = dict(thread.terms)
+        for story, sign in ((old, -1.0), (new, 1.0)):
+            if story is None:
+                continue
+            thread.vector_sum = thread.vector_sum + sign * _unit(story.vector_sum)
+            names.update({n: int(sign) for n in key_names(story)})
+            for term, weight in _unit_terms(story.terms).items():
+                terms[term] = terms.get(term, 0.0) + sign * weight
         kept = sorted(((n, c) for n, c in names.items() if c > 0), key=lambda kv: (-kv[1], kv[0]))
         thread.names = dict(kept[:THREAD_NAMES])
+        # Truncation makes the subtraction approximate; a term driven to ~0 is dropped.
+        heavy = sorted(((t, w) for t, w in terms.items() if w > 1e-6), key=lambda kv: (-kv[1], kv[0]))
+        thread.terms = dict(heavy[:THREAD_TERMS])
 
     def _save(self, thread: ThreadRow) -> None:
-        terms: dict[str, float] = {}
-        save_thread(self.store, thread, index_keys(_unit(thread.vector_sum), terms, thread.names))
+        save_thread(self.store, thread, index_keys(_unit(thread.vector_sum), thread.terms, thread.names))
