@@ -64,13 +64,17 @@ def print_summary(console: Console, store: SQLiteStore, run: DemoRun, top: int =
         outlets.add_row(Text(source or "(no outlet)"), str(count))
     console.print(outlets)
 
+    # The terminal shows the readable sections; raw record kinds (mentions, timeline events) are in
+    # the HTML report and `storytrace export`.
     for name in exporter_names():
         printer = _PRINTERS.get(name)
+        if printer is None:
+            continue
         rows = section_rows(store, name, _QUOTE_SAMPLE if name == "quotes" else top)
         console.rule(f"[bold]{name}")
         if not rows:
             console.print("nothing yet")
-        elif printer is not None and fits(name, rows):
+        elif fits(name, rows):
             printer(console, store, rows, top)
         else:
             _generic(console, rows)
