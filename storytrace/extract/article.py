@@ -12,14 +12,15 @@ from storytrace.extract.entities import article_entities
 from storytrace.extract.quotes import FoundQuote, extract_quotes
 from storytrace.extract.roles import role_rows
 from storytrace.extract.speakers import SpeakerResolver
-from storytrace.store.extract import ClaimRow, DescribedRow, MentionRow, QuoteRow, RoleRow
+from storytrace.model import Claim
+from storytrace.store.extract import DescribedRow, MentionRow, QuoteRow, RoleRow
 
 
 @dataclass(slots=True)
 class ArticleExtraction:
     mentions: list[MentionRow] = field(default_factory=list)
     quotes: list[QuoteRow] = field(default_factory=list)
-    claims: list[ClaimRow] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
     roles: list[RoleRow] = field(default_factory=list)  # roles the article gives people
     described: list[DescribedRow] = field(default_factory=list)  # quotes by a description it leaves unresolved
 
@@ -55,7 +56,7 @@ def extract_article(article_id: str, doc: Doc, aliases: AliasTable, published: s
         quote = _enclosing(found, claim.start, claim.end)
         speaker = quote.speaker.text if quote is not None and quote.speaker is not None else None
         result.claims.append(
-            ClaimRow(
+            Claim(
                 article_id,
                 claim.start,
                 claim.end,

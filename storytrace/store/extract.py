@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from storytrace.model import Claim
 from storytrace.store.core import SQLiteStore, register_migrations
 
 register_migrations(
@@ -91,19 +92,6 @@ class QuoteRow:
 
 
 @dataclass(slots=True, frozen=True)
-class ClaimRow:
-    article: str
-    start: int
-    end: int
-    text: str
-    value: float | None
-    unit: str | None
-    subject: str | None
-    qualifier: str | None
-    speaker: str | None
-
-
-@dataclass(slots=True, frozen=True)
 class RoleRow:
     """A role the text gives a person ("Ukrainian President Volodymyr Zelenskyy"): head noun, qualifying words."""
 
@@ -143,7 +131,7 @@ def replace_article_rows(
     article: str,
     mentions: Iterable[MentionRow],
     quotes: Iterable[QuoteRow],
-    claims: Iterable[ClaimRow],
+    claims: Iterable[Claim],
 ) -> None:
     """Swap an article's derived rows for new ones; call inside a transaction."""
     for table in ("mentions", "quotes", "claims"):
