@@ -1,9 +1,11 @@
-"""The sentence-pair paraphrase decision: logistic regression over `features`, stored as JSON.
+"""The sentence-pair paraphrase decision: logistic regression over `features` and `kld` term weights.
 
-P(paraphrase) = sigmoid(w . (x - mean) / scale + bias). The coefficients are trained on MSRP train by
-`python -m bench.reuse_msrp --save` and kept as a small JSON file in the package, so loading the
-model needs no pickle and no training library. Without the file the decision falls back to a plain
-cosine threshold.
+P(paraphrase) = sigmoid(w . (x - mean) / scale + bias), where x holds the handcrafted pair features
+of `features` followed by the TF-KLD features of `kld`. The coefficients and the decision threshold
+are trained on MSRP train by `python -m bench.reuse_msrp --save` and kept as a small JSON file
+(paraphrase.json) plus the term weights (paraphrase_terms.npz) in the package, so loading the model
+needs no pickle and no training library, only numpy. Without the files the decision falls back to a
+plain cosine threshold.
 """
 
 from __future__ import annotations
@@ -15,10 +17,18 @@ from pathlib import Path
 
 import numpy as np
 
+from storytrace.reuse import kld
 from storytrace.reuse.features import NAMES, feature_matrix
 
 MODEL_FILE = Path(__file__).with_name("paraphrase.json")
+TERMS_FILE = Path(__file__).with_name("paraphrase_terms.npz")
+FEATURES = NAMES + kld.NAMES
 COSINE_THRESHOLD = 0.75
+
+
+def pair_feature_matrix(pairs: list[tuple[str, str]], cosines: np.ndarray, terms: kld.TermWeights) -> np.ndarray:
+    """The model's input rows (in FEATURES order) for sentence pairs with their embedding cosines."""
+    return np.hstack([feature_matrix(pairs, cosines).reshape(len(pairs), len(NAMES)), terms.feature_matrix(pairs)])
 
 
 @dataclass(slots=True, frozen=True)
@@ -38,12 +48,9 @@ class ParaphraseModel:
     def decide_features(self, features: np.ndarray) -> np.ndarray:
         return self.probability(features) >= self.threshold
 
-    def decide(self, pairs: list[tuple[str, str]], cosines: np.ndarray) -> np.ndarray:
-        return self.decide_features(feature_matrix(pairs, cosines)) if pairs else np.zeros(0, dtype=bool)
-
     def to_json(self) -> dict[str, object]:
         return {
-            "features": list(NAMES),
+            "features": list(FEATURES),
             "mean": self.mean.tolist(),
             "scale": self.scale.tolist(),
             "weights": self.weights.tolist(),
@@ -53,7 +60,7 @@ class ParaphraseModel:
 
     @classmethod
     def from_json(cls, data: dict) -> ParaphraseModel:
-        if list(data["features"]) != list(NAMES):
+        if list(data["features"]) != list(FEATURES):
             raise ValueError("paraphrase model was trained on other features; retrain with bench.reuse_msrp --save")
         return cls(
             np.array(data["mean"]),
@@ -64,12 +71,32 @@ class ParaphraseModel:
         )
 
 
+@dataclass(slots=True, frozen=True)
+class ParaphraseClassifier:
+    """The packaged decision: term weights to compute the features, the linear model to weigh them."""
+
+    model: ParaphraseModel
+    terms: kld.TermWeights
+
+    def probability(self, pairs: list[tuple[str, str]], cosines: np.ndarray) -> np.ndarray:
+        return self.model.probability(pair_feature_matrix(pairs, cosines, self.terms)) if pairs else np.zeros(0)
+
+    def decide(self, pairs: list[tuple[str, str]], cosines: np.ndarray) -> np.ndarray:
+        return self.probability(pairs, cosines) >= self.model.threshold
+
+    def save(self, model_file: Path = MODEL_FILE, terms_file: Path = TERMS_FILE) -> None:
+        model_file.write_text(json.dumps(self.model.to_json(), indent=1) + "\n")
+        self.terms.save(terms_file)
+
+
 @lru_cache(maxsize=1)
-def load_model() -> ParaphraseModel | None:
-    """The packaged model, or None when it has not been trained."""
-    if not MODEL_FILE.exists():
+def load_model() -> ParaphraseClassifier | None:
+    """The packaged classifier, or None when it has not been trained."""
+    if not (MODEL_FILE.exists() and TERMS_FILE.exists()):
         return None
-    return ParaphraseModel.from_json(json.loads(MODEL_FILE.read_text()))
+    return ParaphraseClassifier(
+        ParaphraseModel.from_json(json.loads(MODEL_FILE.read_text())), kld.TermWeights.load(TERMS_FILE)
+    )
 
 
 def is_paraphrase(pairs: list[tuple[str, str]], cosines: np.ndarray) -> np.ndarray:
