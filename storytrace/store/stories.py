@@ -58,6 +58,8 @@ register_migrations(
         # Stories stored before evidence was tracked count as full articles: the stricter merge level.
         "ALTER TABLE stories ADD COLUMN evidence_sum REAL NOT NULL DEFAULT 0; UPDATE stories SET evidence_sum = size;",
         "ALTER TABLE threads ADD COLUMN terms TEXT NOT NULL DEFAULT '{}';",
+        # Threads stored before spans were tracked stay undated (the looser, undated link rule).
+        "ALTER TABLE threads ADD COLUMN first_day INTEGER; ALTER TABLE threads ADD COLUMN last_day INTEGER;",
     ],
 )
 
@@ -94,6 +96,8 @@ class ThreadRow:
     vector_sum: np.ndarray
     names: dict[str, int]
     terms: dict[str, float] = field(default_factory=dict)  # sum of its stories' unit term vectors (top terms)
+    first_day: int | None = None  # day span of its dated stories; it only grows (see threads.py)
+    last_day: int | None = None
 
 
 def _blob(vector: np.ndarray | None) -> bytes | None:
@@ -318,7 +322,8 @@ def get_threads(store: SQLiteStore, thread_ids: Iterable[str]) -> dict[str, Thre
         chunk = ids[offset : offset + 500]
         marks = ", ".join("?" for _ in chunk)
         rows = store.query(
-            f"SELECT thread_id, seq, title, size, vector_sum, names, terms FROM threads WHERE thread_id IN ({marks})",
+            "SELECT thread_id, seq, title, size, vector_sum, names, terms, first_day, last_day FROM threads "
+            f"WHERE thread_id IN ({marks})",
             chunk,
         )
         for row in rows:
@@ -332,6 +337,8 @@ def get_threads(store: SQLiteStore, thread_ids: Iterable[str]) -> dict[str, Thre
                 vector,
                 json.loads(row["names"]),
                 json.loads(row["terms"]),
+                row["first_day"],
+                row["last_day"],
             )
     return found
 
@@ -350,8 +357,8 @@ def threads_with_keys(store: SQLiteStore, keys: Sequence[str]) -> set[str]:
 
 def save_thread(store: SQLiteStore, thread: ThreadRow, keys: Iterable[str]) -> None:
     store.execute(
-        "INSERT OR REPLACE INTO threads (thread_id, seq, title, size, vector_sum, names, terms) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO threads (thread_id, seq, title, size, vector_sum, names, terms, first_day, last_day) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             thread.thread_id,
             thread.seq,
@@ -360,6 +367,8 @@ def save_thread(store: SQLiteStore, thread: ThreadRow, keys: Iterable[str]) -> N
             _blob(thread.vector_sum),
             json.dumps(thread.names, sort_keys=True),
             json.dumps(thread.terms, sort_keys=True),
+            thread.first_day,
+            thread.last_day,
         ),
     )
     store.execute("DELETE FROM thread_keys WHERE thread_id = ?", (thread.thread_id,))

@@ -7,7 +7,14 @@ maximises
     link(S, Th) = cos(c_S, c_Th) + TERM_WEIGHT * cos(T_S, T_Th)
                   + NAME_WEIGHT * |names(S) ∩ names(Th)| / min(|names(S)|, |names(Th)|)
 
-if link >= LINK_THRESHOLD and at least MIN_SHARED_NAMES key names are shared; this is looser than the
+if link >= LINK_THRESHOLD and at least one key name is shared. Between concurrent stories (dated, day
+spans at most WINDOW_DAYS apart) it takes more: at least CONCURRENT_SHARED_NAMES shared key names, or
+a term cosine cos(T_S, T_Th) >= CONCURRENT_TERM_COS. The story clusterer has already compared such
+stories and kept them apart as different events, so one or two shared names (a port strike and a
+corruption trial in the same port share the port authority and the wire agency) make a thread of
+"everything about one place this week", not of one matter. Stories further apart could never have
+joined one story, and for them the thread link is the only evidence. A thread's span only grows (a
+story that leaves does not shrink it), which errs towards the stricter rule. The link is looser than the
 story match (no time decay), because a 2022 ministers' meeting and a 2024 summit share actors and
 subject but not the words of one event. The term cosine separates subjects that embed alike (MiniLM
 puts most politics or most sport close together) by their own vocabulary (a club, an aircraft, a phone
@@ -42,7 +49,7 @@ from storytrace.store.stories import (
     save_thread,
     threads_with_keys,
 )
-from storytrace.stories.cluster import sparse_cos
+from storytrace.stories.cluster import DEFAULT_PARAMS, sparse_cos
 from storytrace.stories.index import index_keys
 
 LINK_THRESHOLD = 0.5
@@ -50,6 +57,9 @@ TERM_WEIGHT = 1.0
 NAME_WEIGHT = 0.5
 THREAD_TERMS = 200
 MIN_SHARED_NAMES = 1
+CONCURRENT_SHARED_NAMES = 3
+CONCURRENT_TERM_COS = 0.25
+WINDOW_DAYS = DEFAULT_PARAMS.window_days
 KEY_NAMES = 10  # names of a story that count towards its thread
 THREAD_NAMES = 40
 
@@ -71,9 +81,19 @@ def key_names(story: StoryRow) -> list[str]:
     return top_names(story.names)
 
 
-def link_score(story: StoryRow, thread: ThreadRow) -> tuple[float, int]:
-    """(link score, number of shared names) between a story and a thread."""
-    return _link(story.vector_sum, story.terms, key_names(story), thread.vector_sum, thread.terms, thread.names)
+def link_score(story: StoryRow, thread: ThreadRow) -> tuple[float, bool]:
+    """(link score, whether the pair may link at all) between a story and a thread."""
+    concurrent = _concurrent(story.first_day, story.last_day, thread.first_day, thread.last_day)
+    return _link(
+        story.vector_sum, story.terms, key_names(story), thread.vector_sum, thread.terms, thread.names, concurrent
+    )
+
+
+def _concurrent(first_a: int | None, last_a: int | None, first_b: int | None, last_b: int | None) -> bool:
+    """Both dated and at most WINDOW_DAYS apart: the story clusterer could have joined them."""
+    if first_a is None or last_a is None or first_b is None or last_b is None:
+        return False
+    return max(0, first_a - last_b, first_b - last_a) <= WINDOW_DAYS
 
 
 def _link(
@@ -83,17 +103,29 @@ def _link(
     vector_b: np.ndarray,
     terms_b: dict[str, float],
     names_b: Iterable[str],
-) -> tuple[float, int]:
+    concurrent: bool,
+) -> tuple[float, bool]:
+    """The link score and whether the shared names (and, for concurrent stories, terms) allow a link."""
     a, b = set(names_a), set(names_b)
     shared = len(a & b)
     overlap = shared / min(len(a), len(b)) if a and b else 0.0
     cosine = float(_unit(vector_a) @ _unit(vector_b))
-    return cosine + TERM_WEIGHT * sparse_cos(terms_a, terms_b) + NAME_WEIGHT * overlap, shared
+    term_cosine = sparse_cos(terms_a, terms_b)
+    allowed = shared >= MIN_SHARED_NAMES and (
+        not concurrent or shared >= CONCURRENT_SHARED_NAMES or term_cosine >= CONCURRENT_TERM_COS
+    )
+    return cosine + TERM_WEIGHT * term_cosine + NAME_WEIGHT * overlap, allowed
 
 
 def _unit_terms(terms: dict[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(w * w for w in terms.values()))
     return {t: w / norm for t, w in terms.items()} if norm else {}
+
+
+def _widen(thread: ThreadRow, first_day: int | None, last_day: int | None) -> None:
+    """Grow the thread's day span to cover [first_day, last_day]."""
+    days = [d for d in (thread.first_day, thread.last_day, first_day, last_day) if d is not None]
+    thread.first_day, thread.last_day = (min(days), max(days)) if days else (None, None)
 
 
 class ThreadLinker:
@@ -159,10 +191,17 @@ class ThreadLinker:
             keys = index_keys(_unit(thread.vector_sum), thread.terms, names)
             best: tuple[float, ThreadRow] | None = None
             for other in get_threads(self.store, threads_with_keys(self.store, keys) - {thread.thread_id}).values():
-                score, shared = _link(
-                    thread.vector_sum, thread.terms, names, other.vector_sum, other.terms, top_names(other.names)
+                concurrent = _concurrent(thread.first_day, thread.last_day, other.first_day, other.last_day)
+                score, allowed = _link(
+                    thread.vector_sum,
+                    thread.terms,
+                    names,
+                    other.vector_sum,
+                    other.terms,
+                    top_names(other.names),
+                    concurrent,
                 )
-                if score >= LINK_THRESHOLD and shared >= MIN_SHARED_NAMES and (best is None or score > best[0]):
+                if score >= LINK_THRESHOLD and allowed and (best is None or score > best[0]):
                     best = (score, other)
             if best is None:
                 continue
@@ -183,6 +222,7 @@ class ThreadLinker:
         for term, weight in gone.terms.items():
             terms[term] = terms.get(term, 0.0) + weight
         keep.terms = dict(sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[:THREAD_TERMS])
+        _widen(keep, gone.first_day, gone.last_day)
         move_thread_stories(self.store, gone.thread_id, keep.thread_id)
         delete_thread(self.store, gone.thread_id)
         log_event(self.store, "thread_merge", gone.thread_id, keep.thread_id, None, "threads matched")
@@ -207,12 +247,8 @@ class ThreadLinker:
         ids = threads_with_keys(self.store, keys) - {exclude}
         best: tuple[float, ThreadRow] | None = None
         for thread in get_threads(self.store, ids).values():
-            score, shared = link_score(story, thread)
-            if (
-                score >= LINK_THRESHOLD
-                and shared >= MIN_SHARED_NAMES
-                and (best is None or (score, -thread.seq) > (best[0], -best[1].seq))
-            ):
+            score, allowed = link_score(story, thread)
+            if score >= LINK_THRESHOLD and allowed and (best is None or (score, -thread.seq) > (best[0], -best[1].seq)):
                 best = (score, thread)
         return best[1] if best else None
 
@@ -239,6 +275,8 @@ class ThreadLinker:
             names.update({n: int(sign) for n in key_names(story)})
             for term, weight in _unit_terms(story.terms).items():
                 terms[term] = terms.get(term, 0.0) + sign * weight
+        if new is not None:
+            _widen(thread, new.first_day, new.last_day)
         kept = sorted(((n, c) for n, c in names.items() if c > 0), key=lambda kv: (-kv[1], kv[0]))
         thread.names = dict(kept[:THREAD_NAMES])
         # Truncation makes the subtraction approximate; a term driven to ~0 is dropped.
