@@ -150,14 +150,8 @@ def active_stories(store: SQLiteStore, min_day: int | None, min_seq: int) -> Ite
 
 
 def get_stories(store: SQLiteStore, story_ids: Iterable[str]) -> dict[str, StoryRow]:
-    ids = list(story_ids)
-    found: dict[str, StoryRow] = {}
-    for offset in range(0, len(ids), 500):
-        chunk = ids[offset : offset + 500]
-        marks = ", ".join("?" for _ in chunk)
-        for row in store.query(f"SELECT {_STORY_COLUMNS} FROM stories WHERE story_id IN ({marks})", chunk):
-            found[row["story_id"]] = _story(row)
-    return found
+    rows = store.select_in(f"SELECT {_STORY_COLUMNS} FROM stories WHERE story_id IN ({{marks}})", story_ids)
+    return {row["story_id"]: _story(row) for row in rows}
 
 
 def save_stories(store: SQLiteStore, stories: Iterable[StoryRow]) -> None:
@@ -200,13 +194,8 @@ def max_seq(store: SQLiteStore) -> int:
 
 def member_stories(store: SQLiteStore, article_ids: Sequence[str]) -> dict[str, str]:
     """article id -> story id for those of `article_ids` already clustered."""
-    found: dict[str, str] = {}
-    for offset in range(0, len(article_ids), 500):
-        chunk = list(article_ids[offset : offset + 500])
-        marks = ", ".join("?" for _ in chunk)
-        for row in store.query(f"SELECT article_id, story_id FROM story_members WHERE article_id IN ({marks})", chunk):
-            found[row["article_id"]] = row["story_id"]
-    return found
+    rows = store.select_in("SELECT article_id, story_id FROM story_members WHERE article_id IN ({marks})", article_ids)
+    return {row["article_id"]: row["story_id"] for row in rows}
 
 
 def story_member_ids(store: SQLiteStore, story_id: str) -> list[str]:
@@ -257,17 +246,14 @@ def article_entities(store: SQLiteStore, ids: Sequence[str], k: int) -> dict[str
     found: dict[str, Counter[str]] = defaultdict(Counter)
     if not _has_tables(store, "mentions", "entity_keys"):
         return {}
-    for offset in range(0, len(ids), 500):
-        chunk = list(ids[offset : offset + 500])
-        marks = ", ".join("?" for _ in chunk)
-        rows = store.query(
-            "SELECT m.article, COALESCE(k.entity_id, m.type || ':' || m.key) AS entity FROM mentions m "
-            f"LEFT JOIN entity_keys k ON k.type = m.type AND k.key = m.key WHERE m.article IN ({marks}) "
-            "ORDER BY m.article, m.start_char",
-            chunk,
-        )
-        for row in rows:
-            found[row["article"]][row["entity"]] += 1
+    rows = store.select_in(
+        "SELECT m.article, COALESCE(k.entity_id, m.type || ':' || m.key) AS entity FROM mentions m "
+        "LEFT JOIN entity_keys k ON k.type = m.type AND k.key = m.key WHERE m.article IN ({marks}) "
+        "ORDER BY m.article, m.start_char",
+        ids,
+    )
+    for row in rows:
+        found[row["article"]][row["entity"]] += 1
     return {a: frozenset(e for e, _ in counts.most_common(k)) for a, counts in found.items()}
 
 
@@ -276,35 +262,23 @@ def reuse_neighbours(store: SQLiteStore, ids: Sequence[str]) -> dict[str, set[st
     links: dict[str, set[str]] = defaultdict(set)
     if not _has_tables(store, "reuse_relations"):
         return links
-    for offset in range(0, len(ids), 500):
-        chunk = list(ids[offset : offset + 500])
-        marks = ", ".join("?" for _ in chunk)
-        for row in store.query(
-            f"SELECT a, b FROM reuse_relations WHERE a IN ({marks}) OR b IN ({marks})", [*chunk, *chunk]
-        ):
-            links[row["a"]].add(row["b"])
-            links[row["b"]].add(row["a"])
+    for row in store.select_in("SELECT a, b FROM reuse_relations WHERE a IN ({marks}) OR b IN ({marks})", ids):
+        links[row["a"]].add(row["b"])
+        links[row["b"]].add(row["a"])
     return links
 
 
 def entity_names(store: SQLiteStore, entity_ids: Sequence[str]) -> dict[str, str]:
     if not entity_ids or not _has_tables(store, "entities"):
         return {}
-    marks = ", ".join("?" for _ in entity_ids)
-    rows = store.query(f"SELECT entity_id, name FROM entities WHERE entity_id IN ({marks})", list(entity_ids))
+    rows = store.select_in("SELECT entity_id, name FROM entities WHERE entity_id IN ({marks})", entity_ids)
     return {r[0]: r[1] for r in rows}
 
 
 # -- document frequencies -------------------------------------------------------------------------
 def load_df(store: SQLiteStore, terms: Iterable[str]) -> dict[str, int]:
-    wanted = list(terms)
-    found: dict[str, int] = {}
-    for offset in range(0, len(wanted), 500):
-        chunk = wanted[offset : offset + 500]
-        marks = ", ".join("?" for _ in chunk)
-        for row in store.query(f"SELECT term, df FROM story_df WHERE term IN ({marks})", chunk):
-            found[row["term"]] = int(row["df"])
-    return found
+    rows = store.select_in("SELECT term, df FROM story_df WHERE term IN ({marks})", terms)
+    return {row["term"]: int(row["df"]) for row in rows}
 
 
 def add_df(store: SQLiteStore, increments: dict[str, int]) -> None:
@@ -316,43 +290,32 @@ def add_df(store: SQLiteStore, increments: dict[str, int]) -> None:
 
 # -- threads --------------------------------------------------------------------------------------
 def get_threads(store: SQLiteStore, thread_ids: Iterable[str]) -> dict[str, ThreadRow]:
-    ids = list(thread_ids)
     found: dict[str, ThreadRow] = {}
-    for offset in range(0, len(ids), 500):
-        chunk = ids[offset : offset + 500]
-        marks = ", ".join("?" for _ in chunk)
-        rows = store.query(
-            "SELECT thread_id, seq, title, size, vector_sum, names, terms, first_day, last_day FROM threads "
-            f"WHERE thread_id IN ({marks})",
-            chunk,
+    rows = store.select_in(
+        "SELECT thread_id, seq, title, size, vector_sum, names, terms, first_day, last_day FROM threads "
+        "WHERE thread_id IN ({marks})",
+        thread_ids,
+    )
+    for row in rows:
+        vector = _vector(row["vector_sum"])
+        assert vector is not None
+        found[row["thread_id"]] = ThreadRow(
+            row["thread_id"],
+            row["seq"],
+            row["title"],
+            row["size"],
+            vector,
+            json.loads(row["names"]),
+            json.loads(row["terms"]),
+            row["first_day"],
+            row["last_day"],
         )
-        for row in rows:
-            vector = _vector(row["vector_sum"])
-            assert vector is not None
-            found[row["thread_id"]] = ThreadRow(
-                row["thread_id"],
-                row["seq"],
-                row["title"],
-                row["size"],
-                vector,
-                json.loads(row["names"]),
-                json.loads(row["terms"]),
-                row["first_day"],
-                row["last_day"],
-            )
     return found
 
 
 def threads_with_keys(store: SQLiteStore, keys: Sequence[str]) -> set[str]:
     """Candidate threads sharing at least one index key (a term, entity or LSH band) with a query."""
-    found: set[str] = set()
-    for offset in range(0, len(keys), 500):
-        chunk = list(keys[offset : offset + 500])
-        marks = ", ".join("?" for _ in chunk)
-        found.update(
-            r[0] for r in store.query(f"SELECT DISTINCT thread_id FROM thread_keys WHERE key IN ({marks})", chunk)
-        )
-    return found
+    return {r[0] for r in store.select_in("SELECT DISTINCT thread_id FROM thread_keys WHERE key IN ({marks})", keys)}
 
 
 def save_thread(store: SQLiteStore, thread: ThreadRow, keys: Iterable[str]) -> None:
