@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,12 +11,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.progress import Progress as RichProgress
 from rich.table import Table
 from rich.text import Text
 
-from storytrace.store import DEFAULT_DB, open_store
+from storytrace.store import DEFAULT_DB, SQLiteStore, open_store
 
 app = typer.Typer(
     add_completion=False,
@@ -63,6 +65,15 @@ def _progress(quiet: bool) -> RichProgressReporter:
     return RichProgressReporter(enabled=not quiet and console.is_terminal)
 
 
+def _open(db: Path) -> SQLiteStore:
+    """Open the store, turning a file that is not a storytrace database into a clear error (exit 2)."""
+    try:
+        return open_store(db)
+    except sqlite3.DatabaseError as error:
+        console.print(f"[red]error:[/] cannot open database {escape(str(db))}: {escape(str(error))}")
+        raise typer.Exit(code=2) from error
+
+
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
 
 
@@ -92,7 +103,7 @@ def ingest(
         )
     except ValueError as error:
         raise typer.BadParameter(str(error)) from error
-    with open_store(db) as store:
+    with _open(db) as store:
         report = ingest_paths(store, paths, options=options, progress=_progress(quiet))
     counts = report.counts
     console.print(
@@ -123,7 +134,7 @@ def analyze(
     """Run every analysis stage on what is new since the last run."""
     from storytrace.pipeline import analyze as run_analysis
 
-    with open_store(db) as store:
+    with _open(db) as store:
         reports = run_analysis(store, stage, progress=_progress(quiet))
     for name, report in reports.items():
         details = ", ".join(f"{k}={v}" for k, v in report.items())
@@ -141,7 +152,7 @@ def export(
     from storytrace.exports import write_rows
     from storytrace.pipeline import export_rows
 
-    with open_store(db) as store:
+    with _open(db) as store:
         try:
             count = write_rows(export_rows(store, what), fmt, out)
         except ValueError as error:
@@ -156,7 +167,7 @@ def stats(db: DbOption = Path(DEFAULT_DB), as_json: Annotated[bool, typer.Option
     """Counts of what the store holds."""
     from storytrace.stats import store_stats
 
-    with open_store(db) as store:
+    with _open(db) as store:
         figures = store_stats(store)
     if as_json:
         typer.echo(json.dumps(figures, indent=2))
@@ -191,7 +202,7 @@ def demo(
     workdir = Path(tempfile.mkdtemp(prefix="storytrace-demo-")) if db is None else None
     path = db or Path(str(workdir)) / "demo.db"
     try:
-        with open_store(path) as store:
+        with _open(path) as store:
             run = run_demo(store, progress=_progress(quiet))
             print_summary(Console(), store, run)
             print_gold_scores(Console(), score_demo(store, load_gold()))
@@ -218,7 +229,7 @@ def report(
     if not db.exists():
         console.print(f"error: no store at {db}", style="red", markup=False, highlight=False)
         raise typer.Exit(code=2)
-    with open_store(db) as store:
+    with _open(db) as store:
         out.write_text(render_report(store, limit=limit), encoding="utf-8")
     console.print(f"report written to {out}", markup=False, highlight=False)
 

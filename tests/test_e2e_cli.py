@@ -95,3 +95,12 @@ def test_rerunning_analyze_changes_nothing(seed_db: str) -> None:
 def test_stats_counts_what_is_stored(seed_db: str) -> None:
     figures = json.loads(_run("stats", "--db", seed_db, "--json"))
     assert figures["articles"] == 5 and figures["quotes"] > 10
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("not a database, just notes\n" * 100)
+    result = runner.invoke(app, ["stats", "--db", str(bogus)])
+    assert result.exit_code == 2
+    assert "cannot open database" in result.output and "notes.db" in result.output
+    assert bogus.read_text().startswith("not a database")
