@@ -262,11 +262,8 @@ def leave_clusters(store: SQLiteStore, ids: Sequence[str]) -> None:
 
 
 def quotes_of(store: SQLiteStore, ids: Sequence[str]) -> dict[str, list[tuple[int, int, str]]]:
-    """Quotes found by the extraction stage, when it has run (the table may not exist)."""
-    exists = store.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'quotes'")
+    """Quotes found by the extraction stage for these articles (none when it has not run on them)."""
     found: dict[str, list[tuple[int, int, str]]] = {}
-    if not exists:
-        return found
     for row in store.select_in(
         "SELECT article, start_char, end_char, text FROM quotes WHERE article IN ({marks})", ids
     ):

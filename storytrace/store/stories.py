@@ -234,18 +234,11 @@ def story_events(store: SQLiteStore) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-# -- evidence from other stages: used when their tables exist and hold rows, ignored otherwise -------
-def _has_tables(store: SQLiteStore, *names: str) -> bool:
-    marks = ", ".join("?" for _ in names)
-    found = store.query(f"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ({marks})", names)
-    return int(found[0][0]) == len(names)
-
-
+# -- evidence from other stages: their rows when those stages have run (every table exists, since opening a
+# store migrates every component), nothing otherwise ----------------------------------------------------
 def article_entities(store: SQLiteStore, ids: Sequence[str], k: int) -> dict[str, frozenset[str]]:
     """The k most mentioned entity ids of each article (extract stage); unlinked mentions use type:key."""
     found: dict[str, Counter[str]] = defaultdict(Counter)
-    if not _has_tables(store, "mentions", "entity_keys"):
-        return {}
     rows = store.select_in(
         "SELECT m.article, COALESCE(k.entity_id, m.type || ':' || m.key) AS entity FROM mentions m "
         "LEFT JOIN entity_keys k ON k.type = m.type AND k.key = m.key WHERE m.article IN ({marks}) "
@@ -260,8 +253,6 @@ def article_entities(store: SQLiteStore, ids: Sequence[str], k: int) -> dict[str
 def reuse_neighbours(store: SQLiteStore, ids: Sequence[str]) -> dict[str, set[str]]:
     """Articles each of `ids` shares text with, from the reuse stage's relations (either direction)."""
     links: dict[str, set[str]] = defaultdict(set)
-    if not _has_tables(store, "reuse_relations"):
-        return links
     for row in store.select_in("SELECT a, b FROM reuse_relations WHERE a IN ({marks}) OR b IN ({marks})", ids):
         links[row["a"]].add(row["b"])
         links[row["b"]].add(row["a"])
@@ -269,7 +260,7 @@ def reuse_neighbours(store: SQLiteStore, ids: Sequence[str]) -> dict[str, set[st
 
 
 def entity_names(store: SQLiteStore, entity_ids: Sequence[str]) -> dict[str, str]:
-    if not entity_ids or not _has_tables(store, "entities"):
+    if not entity_ids:
         return {}
     rows = store.select_in("SELECT entity_id, name FROM entities WHERE entity_id IN ({marks})", entity_ids)
     return {r[0]: r[1] for r in rows}
