@@ -1,26 +1,45 @@
-"""How far can the available signals go on UCI? An offline, gold-tuned upper reference for the online clusterer.
+"""How far can the available signals go on UCI? Two upper references for the online clusterer.
 
 Run: .venv/bin/python -m bench.stories_ceiling   (writes bench/results/stories_ceiling.md)
 
-Average-linkage agglomerative clustering over a blend of two cosine similarities, the MiniLM headline
-vectors (E) and a TF-IDF (T, word 1-2-grams or character 3-5-grams): S = w E + (1 - w) T, the distance
-threshold picked on the gold labels. It sees every pair at once and is tuned on the answer, so it is
-not a method to ship, but a ceiling: if it cannot pass a target, no online method over the same
-signals will, and the gap is in the signals (the embedding model), not in the clustering.
+1. Unsupervised, gold-tuned: average-linkage agglomerative clustering over a blend of two cosine
+   similarities, the MiniLM headline vectors (E) and a TF-IDF (T, word 1-2-grams or character
+   3-5-grams): S = w E + (1 - w) T, the distance threshold picked on the gold labels.
+2. Supervised: 5-fold cross-validation (stratified by story) in which a linear classifier trained on
+   the other folds' headlines WITH their gold story ids predicts each held-out headline's story. It
+   knows every story in advance and has 80% of its headlines labelled, far more than any clustering
+   gets, so its accuracy and the B-cubed F1 of its full labelling bound what headline content can
+   separate. Its most confused gold pairs show where the remaining loss lies: pairs of gold ids that
+   describe the same event, or days of one market recurring under several ids.
+Neither is a method to ship: if they cannot pass a target, no online method over the same signals
+will, and the gap is in the signals and the gold granularity, not in the clustering.
 """
 
 from __future__ import annotations
 
+import random
+from collections import Counter
+from collections.abc import Callable
+
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse import csr_matrix, hstack
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import StratifiedKFold
+from sklearn.neighbors import NearestCentroid
+from sklearn.svm import LinearSVC
 
-from bench.stories_quality import RESULTS, load_corpus
+from bench.stories_quality import RESULTS, Corpus, load_corpus, online_clusters
+from storytrace.stories.features import url_words
 from storytrace.stories.metrics import bcubed
 
 WEIGHTS = (0.0, 0.5, 0.7, 1.0)
 THRESHOLDS = np.arange(0.3, 1.0, 0.025)
+FOLDS = 5
+TOP_PAIRS = 12
+MERGE_SHARE = 0.25
+TARGET_F1 = 0.90  # issue 4's UCI story-level target
 
 
 def best_cut(similarity: np.ndarray, labels: list[str]) -> tuple[float, float]:
@@ -31,17 +50,15 @@ def best_cut(similarity: np.ndarray, labels: list[str]) -> tuple[float, float]:
     return max((bcubed(list(fcluster(tree, t=t, criterion="distance")), labels)[2], float(t)) for t in THRESHOLDS)
 
 
-def main() -> None:
-    corpus = load_corpus("uci")
+def unsupervised(corpus: Corpus, vectors: np.ndarray) -> list[str]:
     texts = [a.text for a in corpus.articles]
-    vectors = corpus.vectors / np.linalg.norm(corpus.vectors, axis=1, keepdims=True)
     embedding = vectors @ vectors.T
     analyzers = {
         "word 1-2-grams": TfidfVectorizer(sublinear_tf=True, stop_words="english", ngram_range=(1, 2)),
         "char 3-5-grams": TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(3, 5)),
     }
     lines = [
-        "# UCI ceiling: gold-tuned average linkage over blended similarities (B-cubed F1, %)",
+        "## 1. Unsupervised: gold-tuned average linkage over blended similarities (B-cubed F1, %)",
         "",
         "S = w * MiniLM cosine + (1 - w) * TF-IDF cosine; threshold chosen on the gold (optimistic).",
         "",
@@ -55,7 +72,168 @@ def main() -> None:
             f1, threshold = best_cut(weight * embedding + (1 - weight) * tfidf, corpus.labels)
             lines.append(f"| {name} | {weight:.1f} | {100 * f1:.1f} | {threshold:.3f} |")
             print(lines[-1], flush=True)
-    RESULTS.with_name("stories_ceiling.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return lines
+
+
+Features = Callable[[np.ndarray, np.ndarray], tuple[object, object]]
+
+
+def cross_validated(labels: np.ndarray, features: Features, make: Callable[[], object]) -> np.ndarray:
+    """Each headline's story as predicted by a classifier fitted on the other folds."""
+    predicted = np.empty_like(labels)
+    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
+    for train, test in folds.split(np.zeros(len(labels)), labels):
+        x_train, x_test = features(train, test)
+        model = make()
+        model.fit(x_train, labels[train])
+        predicted[test] = model.predict(x_test)
+    return predicted
+
+
+def supervised(corpus: Corpus, vectors: np.ndarray) -> list[str]:
+    texts = [a.text for a in corpus.articles]
+    labels = np.array(corpus.labels)
+
+    with_slugs = [" ".join([a.text, *url_words(a.url)]) for a in corpus.articles]
+
+    def words(train: np.ndarray, test: np.ndarray, docs: list[str] = texts) -> tuple[object, object]:
+        # The vocabulary and IDF are fitted on the training folds only.
+        vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2)).fit([docs[i] for i in train])
+        return vectorizer.transform([docs[i] for i in train]), vectorizer.transform([docs[i] for i in test])
+
+    def both(train: np.ndarray, test: np.ndarray, docs: list[str] = texts) -> tuple[object, object]:
+        w_train, w_test = words(train, test, docs)
+        return (
+            hstack([w_train, csr_matrix(vectors[train])]).tocsr(),
+            hstack([w_test, csr_matrix(vectors[test])]).tocsr(),
+        )
+
+    setups: dict[str, tuple[Features, Callable[[], object]]] = {
+        "nearest centroid, MiniLM": (lambda tr, te: (vectors[tr], vectors[te]), NearestCentroid),
+        "linear SVM, MiniLM": (lambda tr, te: (vectors[tr], vectors[te]), LinearSVC),
+        "linear SVM, word 1-2-gram TF-IDF": (words, LinearSVC),
+        "linear SVM, TF-IDF + MiniLM": (both, LinearSVC),
+        "linear SVM, TF-IDF with URL slug words + MiniLM": (lambda tr, te: both(tr, te, with_slugs), LinearSVC),
+    }
+    lines = [
+        f"## 2. Supervised: {FOLDS}-fold cross-validation with the gold story ids of the other folds",
+        "",
+        "Each headline's story is predicted by a classifier trained on the other folds' headlines and their "
+        "gold story ids (folds stratified by story, so every story is known in training). Accuracy is the "
+        "share of headlines given their own story; B-cubed is that of the full predicted labelling.",
+        "",
+        "| classifier | accuracy | P | R | F1 |",
+        "|---|---|---|---|---|",
+    ]
+    best: np.ndarray | None = None
+    best_f1, best_name = -1.0, ""
+    for name, (features, make) in setups.items():
+        predicted = cross_validated(labels, features, make)
+        p, r, f1 = bcubed(list(predicted), list(labels))
+        accuracy = float(np.mean(predicted == labels))
+        lines.append(f"| {name} | {100 * accuracy:.1f} | {100 * p:.1f} | {100 * r:.1f} | {100 * f1:.1f} |")
+        print(lines[-1], flush=True)
+        if f1 > best_f1:
+            best, best_f1, best_name = predicted, f1, name
+    assert best is not None
+    verdict = "below" if best_f1 < TARGET_F1 else "at or above"
+    lines += [
+        "",
+        f"Best: {best_name}, B-cubed F1 {100 * best_f1:.1f}, {verdict} the story target of {100 * TARGET_F1:.0f}. "
+        "A classifier that is told the stories and 80% of their headlines is an upper bound for any clustering "
+        "of the same headline content, so a shortfall here is in the content and the gold granularity "
+        "(the pairs below), not in the online algorithm.",
+    ]
+    return [*lines, "", *confusions(corpus, vectors, best)]
+
+
+def central_headlines(texts: list[str], labels: np.ndarray, vectors: np.ndarray) -> dict[str, str]:
+    """Each story's headline closest to its MiniLM centroid: what the story is about."""
+    central = {}
+    for label in sorted(set(labels)):
+        members = np.flatnonzero(labels == label)
+        centroid = vectors[members].sum(axis=0)
+        central[label] = texts[members[int(np.argmax(vectors[members] @ centroid))]]
+    return central
+
+
+def same_event_merge(errors: Counter[frozenset[str]], sizes: Counter[str]) -> dict[str, str]:
+    """Gold ids to fold together: pairs whose mutual confusions reach MERGE_SHARE of the smaller story,
+    i.e. where a classifier that knows both stories cannot tell their headlines apart."""
+    parent: dict[str, str] = {}
+
+    def root(label: str) -> str:
+        while label in parent:
+            label = parent[label]
+        return label
+
+    for pair, count in errors.items():
+        a, b = sorted(pair)
+        if count >= MERGE_SHARE * min(sizes[a], sizes[b]) and root(a) != root(b):
+            parent[root(b)] = root(a)
+    return {label: root(label) for label in sizes}
+
+
+def confusions(corpus: Corpus, vectors: np.ndarray, predicted: np.ndarray) -> list[str]:
+    """The gold story pairs the best classifier confuses most (both directions), with a headline of each,
+    and the scores once the pairs it cannot tell apart are counted as one story."""
+    texts = [a.text for a in corpus.articles]
+    labels = np.array(corpus.labels)
+    errors = Counter(frozenset((g, p)) for g, p in zip(labels, predicted, strict=True) if g != p)
+    sizes = Counter(corpus.labels)
+    example = central_headlines(texts, labels, vectors)
+    wrong = sum(errors.values())
+    top = errors.most_common(TOP_PAIRS)
+    lines = [
+        f"Most confused gold story pairs of the best classifier ({wrong} misassigned headlines in all; the top "
+        f"{TOP_PAIRS} pairs hold {sum(n for _, n in top)}):",
+        "",
+        "| errors | story A (size) | headline of A | story B (size) | headline of B |",
+        "|---|---|---|---|---|",
+    ]
+    for pair, count in top:
+        a, b = sorted(pair)
+        lines.append(
+            f"| {count} | {a[:9]} ({sizes[a]}) | {example[a][:70]} | {b[:9]} ({sizes[b]}) | {example[b][:70]} |"
+        )
+    merge = same_event_merge(errors, sizes)
+    merged_gold = [merge[g] for g in corpus.labels]
+    groups = Counter(merge.values())
+    folded = sum(n - 1 for n in groups.values())
+    order = list(range(len(texts)))
+    random.Random(0).shuffle(order)
+    online = online_clusters(corpus, order)
+    lines += [
+        "",
+        f"Diagnostic only (not a score to report as reached): counting as one story the gold pairs whose mutual "
+        f"confusions reach {100 * MERGE_SHARE:.0f}% of the smaller story ({folded} ids folded, "
+        f"{len(groups)} stories left):",
+        "",
+        "| labelling | F1 vs gold | F1 vs folded gold |",
+        "|---|---|---|",
+        f"| best supervised classifier | {100 * bcubed(list(predicted), corpus.labels)[2]:.1f} | "
+        f"{100 * bcubed([merge.get(p, p) for p in predicted], merged_gold)[2]:.1f} |",
+        f"| online clusterer, defaults (one shuffle) | {100 * bcubed(online, corpus.labels)[2]:.1f} | "
+        f"{100 * bcubed(online, merged_gold)[2]:.1f} |",
+    ]
+    return lines
+
+
+def main() -> None:
+    corpus = load_corpus("uci")
+    vectors = corpus.vectors / np.linalg.norm(corpus.vectors, axis=1, keepdims=True)
+    lines = [
+        "# UCI ceilings: how far headline content can separate the gold stories",
+        "",
+        f"{len(corpus.articles)} headlines, {len(set(corpus.labels))} gold stories (developer part).",
+        "",
+        *unsupervised(corpus, vectors),
+        "",
+        *supervised(corpus, vectors),
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    RESULTS.with_name("stories_ceiling.md").write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -28,8 +28,8 @@ have a median MiniLM cosine of 0.46 (interquartile 0.33-0.60), so a headline nee
 two full articles on the same subject but different events (the seeds' two Zelenskyy/NATO stories)
 reach 0.69-0.76, since their lead paragraphs share the whole background, and their TF-IDF and name
 overlap, which carry most of a full article's score, are high for any two reports of one subject.
-THRESHOLD is tuned on half of the UCI headline stories and checked on the other half (see
-bench/stories_quality.py); THRESHOLD_FULL keeps the seeds' two adjacent stories apart without reuse
+THRESHOLD and MERGE_THRESHOLD are tuned on half of the UCI headline stories and checked on the other
+half (see bench/stories_quality.py); THRESHOLD_FULL keeps the seeds' two adjacent stories apart without reuse
 evidence. Reuse links add REUSE_BONUS, so copies and rewrites join whatever their content score.
 That bar is too high for the follow-ups of one event (a flood's aftermath, a trial's next witness):
 their leads differ, but they share the event's rare words (a town, a river, a defendant) and are
@@ -69,7 +69,7 @@ class Params:
     threshold: float = 0.28  # join threshold for a headline-only article (no lexical evidence)
     threshold_full: float = 0.4  # join threshold for a full article (full lexical evidence)
     merge_score: float = 0.9
-    merge_threshold: float = 0.28  # story-to-story match at which consolidation merges two headline stories
+    merge_threshold: float = 0.34  # story-to-story match at which consolidation merges two headline stories
     merge_threshold_full: float = 0.5  # the same for stories of full articles
     reuse_bonus: float = 1.0
     time_weight: float = 0.3

@@ -3,8 +3,12 @@
 Three views of "about the same event", because each alone is brittle:
 - the MiniLM document vector (headline + lead) captures paraphrase but blurs related events
   (two NATO meetings two years apart embed alike);
-- TF-IDF over the folded words of headline and text catches the specific vocabulary of one event
-  ("umbrella", "hot phase") that the embedding averages away. IDF is online:
+- TF-IDF over the folded words of headline, text and URL slug catches the specific vocabulary of one
+  event ("umbrella", "hot phase") that the embedding averages away. The slug matters for headline-only
+  input: most sites build it from the original headline, so it repeats the headline's key words and
+  sometimes adds one the published headline left out (".../film-sxsw-neighbors" under "Comic film
+  'Neighbors' pits party-over against party-on"; on the UCI headlines +0.6 B-cubed F1,
+  bench/results/stories_quality.md). IDF is online:
   idf(t) = ln((N + 1) / (df(t) + 1)) + 1 over the N articles clustered so far (the stored
   `story_df` table), so it needs no fitted vocabulary and grows with the corpus;
 - names (entity ids from the extract stage when it ran, else capitalised words inside sentences)
@@ -21,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -46,6 +51,10 @@ MAX_TERMS = 40  # terms kept per article vector, by weight; the tail carries no 
 # Folding is pure and vocabularies are Zipfian: a bounded cache removes most of its cost.
 _fold = lru_cache(maxsize=500_000)(fold)
 _DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+SLUG_WEIGHT = 1.0  # a slug word counts as a body word: it mostly repeats the headline, sometimes adds one
+SLUG_MIN_WORDS = 3
+_EXTENSION_RE = re.compile(r"\.[A-Za-z]{2,5}$")
+_SLUG_SPLIT_RE = re.compile(r"[-_+.,]|%20")
 
 
 @dataclass(slots=True)
@@ -78,14 +87,35 @@ def day_number(published_at: str | None) -> int | None:
         return None
 
 
+def url_words(url: str | None) -> list[str]:
+    """The words of the URL's slug: the path segment with the most (at least SLUG_MIN_WORDS) alphabetic
+    words joined by hyphens or underscores, which most sites derive from the original headline."""
+    if not url:
+        return []
+    best: list[str] = []
+    for segment in urlsplit(url).path.split("/"):
+        tokens = [t for t in _SLUG_SPLIT_RE.split(_EXTENSION_RE.sub("", segment)) if t.isalpha()]
+        if len(tokens) >= SLUG_MIN_WORDS and len(tokens) > len(best):
+            best = tokens
+    return best
+
+
+def _content_key(token: str) -> str | None:
+    key = _fold(token)
+    return key if len(key) > 1 and key not in STOPWORDS and not key.isdigit() else None
+
+
 def term_counts(article: Article) -> dict[str, float]:
-    """Weighted counts of folded content words: headline words count TITLE_WEIGHT times."""
+    """Weighted counts of folded content words: headline words count TITLE_WEIGHT times, URL slug words
+    SLUG_WEIGHT times."""
     counts: Counter[str] = Counter()
     for text, weight in ((article.title or "", TITLE_WEIGHT), (article.text, 1.0)):
         for span in words(text):
-            key = _fold(span.text)
-            if len(key) > 1 and key not in STOPWORDS and not key.isdigit():
+            if key := _content_key(span.text):
                 counts[key] += weight
+    for token in url_words(article.url):
+        if key := _content_key(token):
+            counts[key] += SLUG_WEIGHT
     return dict(counts)
 
 

@@ -24,8 +24,11 @@ Candidate threads come from the persistent SQLite key index (`thread_keys`: top 
 bands, as for stories), so no scan over all threads is made. Thread ids are "t_" + hash of the first
 story and never change; a thread that lost its last story is deleted, a one-story thread whose story
 later matches another thread is folded into it, and after each batch a touched thread that now links
-to another thread (the same rule on the two summaries) is folded into the older one: all logged in
-`story_events` as "thread_merge".
+to another thread is folded into the older one: all logged in `story_events` as "thread_merge". That
+check is the story rule with the touched thread in the story's place (its KEY_NAMES top names against
+all THREAD_NAMES of the other), so a story that opened its own thread before its topic's thread
+existed (a shuffled stream) is folded in on the same evidence that would have linked it had it come
+later: on WikiRef this makes the threads the same for every arrival order.
 """
 
 from __future__ import annotations
@@ -176,7 +179,8 @@ class ThreadLinker:
 
     def _consolidate(self, thread_ids: set[str]) -> int:
         """Merge each touched thread into its best-linked other thread when the two match at
-        LINK_THRESHOLD (the story-to-thread rule applied to thread summaries).
+        LINK_THRESHOLD (the story-to-thread rule applied to thread summaries: the touched thread's top
+        KEY_NAMES names against all names kept by the other, as for a story).
 
         Threads are formed online, so a topic whose first stories disagreed starts in several threads;
         once those have grown, their summaries match. The younger thread (higher seq) is folded into
@@ -198,7 +202,7 @@ class ThreadLinker:
                     names,
                     other.vector_sum,
                     other.terms,
-                    top_names(other.names),
+                    other.names,
                     concurrent,
                 )
                 if score >= LINK_THRESHOLD and allowed and (best is None or score > best[0]):
