@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from storytrace.store import SQLiteStore, open_store
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def load_bench(name: str) -> ModuleType:
+    """Load bench/<name>.py (bench/ is not an installed package), so tests pin floors on its functions."""
+    spec = importlib.util.spec_from_file_location(f"bench.{name}", ROOT / "bench" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def msrp() -> ModuleType:
+    """bench/reuse_msrp.py; skips when the MSRP data is absent."""
+    module = load_bench("reuse_msrp")
+    if not module.MSRP.exists():
+        pytest.skip("MSRP not available under ../shared/data")
+    return module
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +49,12 @@ def tmp_store(tmp_path: Path) -> Iterator[SQLiteStore]:
     """An empty store in a temporary file, closed after the test."""
     with open_store(tmp_path / "store.db") as store:
         yield store
+
+
+@pytest.fixture(scope="session")
+def synth() -> ModuleType:
+    """bench/reuse_synth.py; skips when its PolNeAR and MSRP inputs are absent."""
+    module = load_bench("reuse_synth")
+    if not (module.POLNEAR.is_dir() and module.MSRP.exists()):
+        pytest.skip("PolNeAR / MSRP data not available under ../shared/data")
+    return module

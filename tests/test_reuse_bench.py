@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -15,34 +13,7 @@ from storytrace.reuse.kld import TermWeights, pair_terms
 from storytrace.reuse.paraphrase import ParaphraseClassifier, load_model
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[1]
 MODEL_F1_FLOOR = 0.81  # measured 0.833 on this held-out sample (cosine >= 0.75: 0.808)
-
-
-def _bench(name: str) -> ModuleType:
-    """Load bench/<name>.py (bench/ is not an installed package)."""
-    spec = importlib.util.spec_from_file_location(f"bench.{name}", ROOT / "bench" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def synth() -> ModuleType:
-    module = _bench("reuse_synth")
-    if not (module.POLNEAR.is_dir() and module.MSRP.exists()):
-        pytest.skip("PolNeAR / MSRP data not available under ../shared/data")
-    return module
-
-
-@pytest.fixture(scope="module")
-def msrp() -> ModuleType:
-    module = _bench("reuse_msrp")
-    if not module.MSRP.exists():
-        pytest.skip("MSRP not available under ../shared/data")
-    return module
 
 
 def test_synthetic_benchmark_floor(synth: ModuleType, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from storytrace.model import Article
-from storytrace.pipeline import export_rows
+from storytrace.pipeline import analyze, export_rows
 from storytrace.progress import SILENT
 from storytrace.reuse.stage import run_reuse
 from storytrace.store import SQLiteStore, open_store
@@ -27,7 +27,8 @@ def _relations(store: SQLiteStore) -> dict[frozenset[str], dict]:
 def seed_store(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SQLiteStore]:
     with open_store(tmp_path_factory.mktemp("seeds") / "store.db") as store:
         upsert_articles(store, [Article(id=p.stem, text=p.read_text()) for p in sorted(seeds_dir.glob("*.txt"))])
-        run_reuse(store, SILENT)
+        # as `storytrace analyze` runs it: quotes from the extract stage are part of the rewrite evidence
+        analyze(store, ["extract", "reuse"])
         yield store
 
 
@@ -108,7 +109,7 @@ def test_small_batches_give_the_same_relations(
     monkeypatch.setattr("storytrace.reuse.stage.BATCH", 2)
     articles = [Article(id=p.stem, text=p.read_text()) for p in sorted(seeds_dir.glob("*.txt"))]
     upsert_articles(tmp_store, [*articles, Article(id="zz-copy", text=articles[0].text)])
-    run_reuse(tmp_store, SILENT)
+    analyze(tmp_store, ["extract", "reuse"])
     relations = _relations(tmp_store)
     assert relations[frozenset((articles[0].id, "zz-copy"))]["relation"] == "duplicate"
     expected = {pair: r["relation"] for pair, r in _relations(seed_store).items()}

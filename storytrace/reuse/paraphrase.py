@@ -1,4 +1,4 @@
-"""The sentence-pair paraphrase decision: logistic regression over `features` and `kld` term weights.
+"""The sentence-pair paraphrase decision: a logistic regression, and a cross-encoder where it is unsure.
 
 P(paraphrase) = sigmoid(w . (x - mean) / scale + bias), where x holds the handcrafted pair features
 of `features` followed by the TF-KLD features of `kld`. The coefficients and the decision threshold
@@ -6,6 +6,17 @@ are trained on MSRP train by `python -m bench.reuse_msrp --save` and kept as a s
 (paraphrase.json) plus the term weights (paraphrase_terms.npz) in the package, so loading the model
 needs no pickle and no training library, only numpy. Without the files the decision falls back to a
 plain cosine threshold.
+
+The linear model is cheap but reads each sentence as a bag of features; the cross-encoder
+(`crossencoder`, MiniLM fine-tuned on MSRP) reads the pair token by token, at about 30 pairs/s on two
+cores. Their errors differ, so the decision is the plain mean of the two probabilities,
+
+    paraphrase  <=>  (P_linear + P_cross) / 2 >= 0.5,
+
+with nothing tuned (on MSRP cross-validation it beats either model alone and a fitted stack,
+bench/results/reuse_msrp.md). To spend the cross-encoder only where it can change the answer, pairs
+the linear model finds clearly different (P_linear < CASCADE_LOW, most mutual-best pairs of two
+unrelated articles) or clearly the same (P_linear >= CASCADE_HIGH, near-copies) keep its own answer.
 """
 
 from __future__ import annotations
@@ -18,12 +29,15 @@ from pathlib import Path
 import numpy as np
 
 from storytrace.reuse import kld
+from storytrace.reuse.crossencoder import load_cross_encoder
 from storytrace.reuse.features import NAMES, feature_matrix
 
 MODEL_FILE = Path(__file__).with_name("paraphrase.json")
 TERMS_FILE = Path(__file__).with_name("paraphrase_terms.npz")
 FEATURES = NAMES + kld.NAMES
 COSINE_THRESHOLD = 0.75
+CASCADE_LOW = 0.1
+CASCADE_HIGH = 0.97
 
 
 def pair_feature_matrix(pairs: list[tuple[str, str]], cosines: np.ndarray, terms: kld.TermWeights) -> np.ndarray:
@@ -99,9 +113,25 @@ def load_model() -> ParaphraseClassifier | None:
     )
 
 
+def unsure(probability: np.ndarray) -> np.ndarray:
+    """The pairs the linear model leaves to the cross-encoder: CASCADE_LOW <= P < CASCADE_HIGH."""
+    return (probability >= CASCADE_LOW) & (probability < CASCADE_HIGH)
+
+
+def combined(linear: np.ndarray, cross: np.ndarray) -> np.ndarray:
+    """The decision where both models are read: the mean of their probabilities reaches one half."""
+    return (np.asarray(linear) + np.asarray(cross)) / 2.0 >= 0.5
+
+
 def is_paraphrase(pairs: list[tuple[str, str]], cosines: np.ndarray) -> np.ndarray:
-    """Boolean decision per pair: the trained model when packaged, else cosine >= COSINE_THRESHOLD."""
+    """Boolean decision per pair: the cascade when the models are packaged, else cosine >= COSINE_THRESHOLD."""
     model = load_model()
     if model is None:
         return np.asarray(cosines) >= COSINE_THRESHOLD
-    return model.decide(pairs, cosines)
+    probability = model.probability(pairs, cosines)
+    decided = probability >= model.model.threshold
+    cross = load_cross_encoder()
+    rows = np.flatnonzero(unsure(probability))
+    if cross is not None and len(rows):
+        decided[rows] = combined(probability[rows], cross.probability([pairs[i] for i in rows]))
+    return decided
