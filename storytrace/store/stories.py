@@ -2,7 +2,7 @@
 
 A story row keeps the running aggregates the online clusterer needs (sum of member vectors, top term
 weights, entity counts), so a later run rebuilds its in-memory index from the store without reading
-any member article. Story and thread ids never change once issued: a merge or a removal is written
+any member article. Story and thread ids never change once issued: a merge, split or removal is written
 to `story_events` instead of renumbering.
 """
 
@@ -203,12 +203,26 @@ def story_member_ids(store: SQLiteStore, story_id: str) -> list[str]:
     return [r["article_id"] for r in rows]
 
 
+def recent_members(store: SQLiteStore, story_id: str, limit: int) -> list[tuple[str, int]]:
+    """(article id, seq) of a story's `limit` most recently assigned members, oldest first."""
+    rows = store.query(
+        "SELECT article_id, seq FROM story_members WHERE story_id = ? ORDER BY seq DESC LIMIT ?", (story_id, limit)
+    )
+    return [(r["article_id"], int(r["seq"])) for r in reversed(rows)]
+
+
 def save_members(store: SQLiteStore, members: Iterable[tuple[str, str, str, int, float]]) -> None:
     """(article_id, story_id, content_hash, seq, score) rows; call inside a transaction."""
     store.executemany(
         "INSERT OR REPLACE INTO story_members (article_id, story_id, content_hash, seq, score) VALUES (?, ?, ?, ?, ?)",
         members,
     )
+
+
+def move_member_ids(store: SQLiteStore, article_ids: Sequence[str], to_story: str) -> None:
+    """Re-point some members (the part that split off) to another story."""
+    rows = ((to_story, article_id) for article_id in article_ids)
+    store.executemany("UPDATE story_members SET story_id = ? WHERE article_id = ?", rows)
 
 
 def delete_member(store: SQLiteStore, article_id: str) -> None:
@@ -222,7 +236,7 @@ def move_members(store: SQLiteStore, from_story: str, to_story: str) -> None:
 def log_event(
     store: SQLiteStore, kind: str, story_id: str, other_id: str | None, article_id: str | None, detail: str = ""
 ) -> None:
-    """Record a merge, removal or thread change so a changed id is always explained."""
+    """Record a merge, split, removal or thread change so a changed id is always explained."""
     store.execute(
         "INSERT INTO story_events (kind, story_id, other_id, article_id, detail) VALUES (?, ?, ?, ?, ?)",
         (kind, story_id, other_id, article_id, detail),

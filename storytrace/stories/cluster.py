@@ -42,6 +42,16 @@ match at its threshold(e), it bridges them: the younger story is merged into the
 interpolated the same way between MERGE_THRESHOLD and MERGE_THRESHOLD_FULL by the two stories' mean
 member evidence. Merges are returned so the caller logs them: ids are never silently reassigned.
 
+A story can also chain two events: a bridging article joins the first event's story, drags its
+centroid, and the second event's reports follow. `split` (run after consolidation, see split.py for the
+bisection) undoes that when the members fall into two parts that consolidation would not merge:
+
+    split iff min(|P|, |Q|) >= SPLIT_MIN_PART and story_similarity(P, Q) < merge_level(P, Q) - SPLIT_MARGIN
+
+with P and Q aggregated exactly as `rebuild` would store them, so a split never yields two stories
+that the next consolidation merges back. The part with the oldest member keeps the id, the other part
+becomes a new story named like any new story (after its oldest member), and the caller logs the split.
+
 Only stories in the candidate index are scored (see index.py); stories whose last day is more than
 WINDOW_DAYS before the current article leave the index, which bounds memory on a stream.
 """
@@ -59,6 +69,7 @@ import numpy as np
 from storytrace.store.stories import StoryRow
 from storytrace.stories.features import NAME_PREFIX, ArticleFeatures, tfidf
 from storytrace.stories.index import CandidateIndex, index_keys
+from storytrace.stories.split import bisect
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +94,11 @@ class Params:
     event_days: int = 3
     event_mass_min: float = 1.0
     event_mass_full: float = 1.5
+    split_min_size: int = 10  # stories smaller than this are never checked for a split
+    split_min_part: int = 5  # members each part of a split needs
+    split_margin: float = 0.05  # how far below the merge level the two parts must match
+    split_max_members: int = 200  # larger stories are not checked (bounds the members loaded per check)
+    split_growth: float = 1.25  # a story is checked again each time it grows by this factor
 
 
 DEFAULT_PARAMS = Params()
@@ -96,6 +112,13 @@ class Assignment:
     score: float
     created: bool
     merged: list[str] = field(default_factory=list)  # stories merged into story_id by this article
+
+
+@dataclass(slots=True)
+class Split:
+    story_id: str  # keeps its id: the part holding the story's oldest member
+    new_story_id: str
+    moved: list[str]  # ids of the members that moved to the new story
 
 
 def story_id_for(article_id: str, content_hash: str) -> str:
@@ -251,8 +274,10 @@ class StoryClusterer:
 
     def merge_level(self, a: StoryRow, b: StoryRow) -> float:
         """The consolidation threshold at the two stories' mean member evidence."""
+        return self._merge_level_at((a.evidence_sum + b.evidence_sum) / max(a.size + b.size, 1))
+
+    def _merge_level_at(self, evidence: float) -> float:
         p = self.params
-        evidence = (a.evidence_sum + b.evidence_sum) / max(a.size + b.size, 1)
         return p.merge_threshold + evidence * (p.merge_threshold_full - p.merge_threshold)
 
     def _evidence_weights(self, features: ArticleFeatures) -> tuple[float, float]:
@@ -334,22 +359,57 @@ class StoryClusterer:
     def rebuild(self, story: StoryRow, members: list[ArticleFeatures]) -> StoryRow | None:
         """Recompute a story's aggregates from its (remaining) members, keeping its id and seq.
 
-        Used when a member's text changed and it must leave: sums are not reversible once truncated,
-        so the story is replayed from its members. Returns None when no member is left."""
+        Used when a member's text changed and it must leave, or when a story splits: sums are not
+        reversible once truncated, so the story is replayed from its members. Returns None when no
+        member is left."""
         self.forget(story.story_id)
         if not members:
             return None
-        fresh = self._open(members[0], story.seq)
-        self.forget(fresh.story_id)
-        self.touched.discard(fresh.story_id)
+        fresh = self._replay(members, [story.seq] * len(members))
         fresh.story_id, fresh.thread_id = story.story_id, story.thread_id
         fresh.last_seq = story.last_seq
-        self.stories[story.story_id] = fresh
-        for member in members[1:]:
-            self._add(fresh, member, story.last_seq)
-        self.touched.add(story.story_id)
-        self._reindex(fresh)
+        self._register(fresh)
         return fresh
+
+    def split_due(self, size_before: int, size_after: int) -> bool:
+        """Whether a story that grew from `size_before` to `size_after` members in this batch is checked.
+
+        Checked when it first reaches SPLIT_MIN_SIZE and then each time its size crosses a power of
+        SPLIT_GROWTH: the sizes checked form a geometric series, so the members loaded over a story's
+        life add up to at most n / (1 - 1/SPLIT_GROWTH) = 5n for a final size n, about five loads per
+        article, and never more than SPLIT_MAX_MEMBERS at a time (larger stories are not checked)."""
+        p = self.params
+        if not p.split_min_size <= size_after <= p.split_max_members:
+            return False
+        if size_before < p.split_min_size:
+            return True
+        step = math.log(p.split_growth)
+        return math.floor(math.log(size_before) / step) < math.floor(math.log(size_after) / step)
+
+    def split(self, story_id: str, members: list[tuple[int, ArticleFeatures]]) -> Split | None:
+        """Split a story whose members, (seq, features) oldest first, form two parts that no longer
+        belong together (see the module docstring). Returns None, changing nothing, when they do."""
+        p = self.params
+        story = self.stories.get(story_id)
+        if story is None or len(members) != story.size or len(members) < 2 * p.split_min_part:
+            return None
+        side = bisect([f for _, f in members], p.w_emb, p.w_terms)
+        keep = [m for m, s in zip(members, side, strict=True) if s == side[0]]
+        move = [m for m, s in zip(members, side, strict=True) if s != side[0]]
+        if min(len(keep), len(move)) < p.split_min_part:
+            return None
+        new_id = story_id_for(move[0][1].article_id, move[0][1].content_hash)
+        if new_id in self.stories or self._too_alike([f for _, f in keep], [f for _, f in move]):
+            return None
+        kept = self._replay([f for _, f in keep], [s for s, _ in keep])
+        fresh = self._replay([f for _, f in move], [s for s, _ in move])
+        if self.story_similarity(kept, fresh) >= self.merge_level(kept, fresh) - p.split_margin:
+            return None
+        self.rebuild(story, [f for _, f in keep])
+        fresh.story_id, fresh.seq = new_id, move[0][0]
+        self.aliases.pop(new_id, None)  # the id may name a story merged away earlier: it is live again
+        self._register(fresh)
+        return Split(story_id, new_id, [f.article_id for _, f in move])
 
     def resolve(self, story_id: str) -> str:
         """The live id of a story, following merges."""
@@ -369,10 +429,34 @@ class StoryClusterer:
             self.forget(story_id)
 
     # -- story aggregates -----------------------------------------------------------------------
+    def _too_alike(self, a: list[ArticleFeatures], b: list[ArticleFeatures]) -> bool:
+        """Whether two member groups surely match at the split bar, without aggregating them: the term
+        cosine of story_similarity is >= 0 (TF-IDF weights are positive), so
+
+            W_EMB * cos(sum v_a, sum v_b) / (W_EMB + W_TERMS) - time_penalty(gap)
+
+        is a lower bound of their story similarity; most coherent stories stop here, cheaply."""
+        p = self.params
+        sum_a, sum_b = np.sum([f.vector for f in a], axis=0), np.sum([f.vector for f in b], axis=0)
+        norm = float(np.linalg.norm(sum_a) * np.linalg.norm(sum_b))
+        emb = float(sum_a @ sum_b) / norm if norm else 0.0
+        days_a, days_b = [f.day for f in a if f.day is not None], [f.day for f in b if f.day is not None]
+        gap = max(0, min(days_a) - max(days_b), min(days_b) - max(days_a)) if days_a and days_b else 0
+        floor = p.w_emb * emb / (p.w_emb + p.w_terms) - self.time_penalty(gap)
+        level = self._merge_level_at(sum(self.evidence(f) for f in (*a, *b)) / (len(a) + len(b)))
+        return floor >= level - p.split_margin
+
     def _open(self, features: ArticleFeatures, seq: int) -> StoryRow:
+        story = self._replay([features], [seq])
+        self._register(story)
+        return story
+
+    def _replay(self, members: list[ArticleFeatures], seqs: list[int]) -> StoryRow:
+        """A story aggregated from `members` in order (named after the first), not yet live."""
+        first = members[0]
         story = StoryRow(
-            story_id=story_id_for(features.article_id, features.content_hash),
-            seq=seq,
+            story_id=story_id_for(first.article_id, first.content_hash),
+            seq=seqs[0],
             title="",
             title_article=None,
             title_vector=None,
@@ -381,17 +465,28 @@ class StoryClusterer:
             end=None,
             first_day=None,
             last_day=None,
-            last_seq=seq,
+            last_seq=seqs[0],
             thread_id=None,
-            vector_sum=np.zeros_like(features.vector),
+            vector_sum=np.zeros_like(first.vector),
             terms={},
             names={},
         )
-        self.stories[story.story_id] = story
-        self._add(story, features, seq)
+        for member, seq in zip(members, seqs, strict=True):
+            self._accumulate(story, member, seq)
         return story
 
+    def _register(self, story: StoryRow) -> None:
+        """Make a story live: held, indexed and touched (so the caller saves it)."""
+        self.stories[story.story_id] = story
+        self.touched.add(story.story_id)
+        self._reindex(story)
+
     def _add(self, story: StoryRow, features: ArticleFeatures, seq: int) -> None:
+        self._accumulate(story, features, seq)
+        self.touched.add(story.story_id)
+        self._reindex(story)
+
+    def _accumulate(self, story: StoryRow, features: ArticleFeatures, seq: int) -> None:
         """Fold one member into the story's running sums, title, span and sources."""
         p = self.params
         story.size += 1
@@ -414,8 +509,6 @@ class StoryClusterer:
         if features.source and features.source not in story.sources and len(story.sources) < MAX_SOURCES:
             story.sources = sorted([*story.sources, features.source])
         self._retitle(story, features)
-        self.touched.add(story.story_id)
-        self._reindex(story)
 
     def _retitle(self, story: StoryRow, features: ArticleFeatures) -> None:
         """Keep as title the member headline closest to the current centroid."""

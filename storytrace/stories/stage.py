@@ -3,7 +3,7 @@
 `stories` feeds new or changed articles, in publication order within each batch (ingestion order
 when undated), to the online clusterer (cluster.py), whose live stories are rebuilt from the store at
 the start of a run; then it updates threads (threads.py). Re-running on unchanged data finds nothing
-pending and changes nothing; existing story ids never change, merges and removals are logged.
+pending and changes nothing; existing story ids never change; merges, splits and removals are logged.
 Reuse relations (stage "reuse") and entity ids (stage "extract") are used when those stages stored rows.
 """
 
@@ -67,7 +67,14 @@ class StoryBuilder:
         self.threads = ThreadLinker(store)
         self._loaded = False
         self._loaded_from: int | None = None
-        self.report = {"articles": 0, "new_stories": 0, "merges": 0, "removed": 0, "threads_changed": 0}
+        self.report = {
+            "articles": 0,
+            "new_stories": 0,
+            "merges": 0,
+            "splits": 0,
+            "removed": 0,
+            "threads_changed": 0,
+        }
 
     def load_live(self, min_day: int | None) -> None:
         """Add the stored stories still open to new members (not yet in memory) to the clusterer.
@@ -109,11 +116,12 @@ class StoryBuilder:
             repo.save_members(self.store, members)
             for absorbed, survivor in clusterer.consolidate():
                 self._record_merge(absorbed, survivor, None)
+            previous = repo.get_stories(self.store, sorted(clusterer.touched))
+            self._split_touched(previous, {f.article_id: f for f in features})
             touched = [clusterer.stories[s] for s in sorted(clusterer.touched) if s in clusterer.stories]
             for story in touched:
                 if story.title_article is None:
                     story.title = _generated_title(self.store, story)
-            previous = repo.get_stories(self.store, [s.story_id for s in touched])
             self.report["threads_changed"] += self.threads.update(touched, previous)
             repo.save_stories(self.store, touched)
             repo.add_df(self.store, {t: n - before.get(t, 0) for t, n in clusterer.df.items() if n != before.get(t, 0)})
@@ -132,6 +140,29 @@ class StoryBuilder:
         repo.delete_story(self.store, absorbed)
         repo.log_event(self.store, "merge", absorbed, survivor, article_id)
         self.report["merges"] += 1
+
+    def _split_touched(self, previous: dict[str, StoryRow], batch: dict[str, ArticleFeatures]) -> None:
+        """Check the touched stories that grew past a checkpoint (`split_due`) for a split; a split
+        moves the members of the new story and is logged. `previous` holds the stored (pre-batch) rows;
+        members from this `batch` are taken as they are, only older ones are read back."""
+        clusterer = self.clusterer
+        limit = clusterer.params.split_max_members
+        for story_id in sorted(clusterer.touched):
+            story = clusterer.stories.get(story_id)
+            before = previous[story_id].size if story_id in previous else 0
+            if story is None or not clusterer.split_due(before, story.size):
+                continue
+            rows = repo.recent_members(self.store, story_id, limit)
+            older = self._weighed(get_articles(self.store, [a for a, _ in rows if a not in batch]))
+            found = {f.article_id: f for f in older} | batch
+            if any(a not in found for a, _ in rows):
+                continue
+            result = clusterer.split(story_id, [(seq, found[a]) for a, seq in rows])
+            if result is not None:
+                repo.move_member_ids(self.store, result.moved, result.new_story_id)
+                detail = f"{len(result.moved)} of {len(rows)} members moved"
+                repo.log_event(self.store, "split", story_id, result.new_story_id, None, detail)
+                self.report["splits"] += 1
 
     def _remove_changed(self, articles: list[Article]) -> None:
         """A changed article leaves its story (rebuilt from the other members) before being re-assigned."""
