@@ -70,16 +70,29 @@ def test_fts_index_follows_updates(tmp_path):
     assert store.query(match, ["flood"])[0][0] == 1
 
 
+def _pending(store, stage="demo", size=2):
+    return [i for page in store.pending_pages(stage, size) for i in page]
+
+
 def test_pending_tracks_new_and_changed_articles(tmp_path):
     store = open_store(tmp_path / "a.db")
     upsert_articles(store, [Article(id="a", text="one"), Article(id="b", text="two")])
-    assert [r["id"] for r in store.pending("demo")] == ["a", "b"]
+    assert _pending(store) == ["a", "b"]
     assert store.pending_count("demo") == 2
     with store.transaction():
-        store.mark_done("demo", [(r["id"], r["content_hash"]) for r in store.pending("demo")])
-    assert store.pending("demo") == []
+        store.mark_done("demo", [(a.id, a.content_hash) for a in get_articles(store, _pending(store))])
+    assert _pending(store) == []
     upsert_articles(store, [Article(id="b", text="two, changed")])
-    assert [r["id"] for r in store.pending("demo")] == ["b"]
+    assert _pending(store) == ["b"]
+
+
+def test_pending_pages_are_bounded_and_never_repeat(tmp_path):
+    """Keyset paging: pages of the asked size, each article once, even when no page is marked done."""
+    store = open_store(tmp_path / "a.db")
+    upsert_articles(store, [Article(id=f"a{i}", text=f"text {i}") for i in range(7)])
+    pages = list(store.pending_pages("demo", 3))
+    assert [len(p) for p in pages] == [3, 3, 1]
+    assert [i for p in pages for i in p] == [f"a{i}" for i in range(7)]
 
 
 def test_get_articles_keeps_requested_order(tmp_path):

@@ -43,8 +43,8 @@ def run_extract(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
     with progress.task("extract", total=store.pending_count("extract")) as task:
         # A page of pending ids at a time keeps memory bounded; one nlp.pipe per page keeps worker
         # processes (n_process > 1) alive across its write batches.
-        while page := store.pending("extract", limit=PAGE):
-            articles = get_articles(store, [row["id"] for row in page])
+        for page in store.pending_pages("extract", PAGE):
+            articles = get_articles(store, page)
             parsed = zip(articles, parse((a.text for a in articles), n_process=n_process), strict=True)
             while batch := [
                 (a, extract_article(a.id, doc, aliases, a.published_at)) for a, doc in islice(parsed, BATCH)

@@ -40,14 +40,12 @@ WINDOW_DAYS = 14
 @stage("reuse", after=("extract",))
 def run_reuse(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
     """Find duplicates, versions, partial reuse and rewrites of new or changed articles."""
-    pending = [row["id"] for row in store.pending("reuse")]
-    counts: Counter[str] = Counter()
-    with progress.task("reuse", total=len(pending)) as task:
-        for offset in range(0, len(pending), BATCH):
-            ids = pending[offset : offset + BATCH]
+    counts: Counter[str] = Counter(articles=0)
+    with progress.task("reuse", total=store.pending_count("reuse")) as task:
+        for ids in store.pending_pages("reuse", BATCH):
             counts.update(_process(store, get_articles(store, ids)))
+            counts["articles"] += len(ids)
             task.advance(len(ids))
-    counts["articles"] = len(pending)
     return dict(counts)
 
 

@@ -123,17 +123,24 @@ class SQLiteStore:
         "ON d.stage = ? AND d.article_id = a.id AND d.content_hash = a.content_hash WHERE d.article_id IS NULL"
     )
 
-    def pending(self, stage: str, limit: int | None = None) -> list[sqlite3.Row]:
-        """Articles whose current text a stage has not processed yet (new or changed)."""
-        sql = f"SELECT a.id, a.content_hash {self._PENDING_FROM} ORDER BY a.rowid"
-        params: list[Any] = [stage]
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
-        return self.query(sql, params)
+    def pending_pages(self, stage: str, size: int) -> Iterator[list[str]]:
+        """Ids of the articles whose current text a stage has not processed yet (new or changed), a page
+        of at most `size` at a time, in ingestion order.
+
+        Keyset paging on rowid: memory holds one page however many articles are pending (not a list of
+        ten million ids), and a page is never served twice, whether or not the caller marks it done, so
+        an article that keeps failing cannot loop. Articles ingested during the run come last.
+        """
+        after = 0
+        while rows := self.query(
+            f"SELECT a.rowid AS seq, a.id {self._PENDING_FROM} AND a.rowid > ? ORDER BY a.rowid LIMIT ?",
+            [stage, after, size],
+        ):
+            after = rows[-1]["seq"]
+            yield [row["id"] for row in rows]
 
     def pending_count(self, stage: str) -> int:
-        """How many articles `pending` would return, without loading them (for progress totals)."""
+        """How many articles `pending_pages` would serve, without loading them (for progress totals)."""
         return int(self.conn.execute(f"SELECT COUNT(*) {self._PENDING_FROM}", (stage,)).fetchone()[0])
 
     def mark_done(self, stage: str, items: Iterable[tuple[str, str]]) -> None:

@@ -196,11 +196,9 @@ class StoryBuilder:
 @stage("stories", after=("reuse", "extract"))
 def run_stories(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
     """Cluster new articles into stories (online, stable ids) and stories into threads."""
-    pending = store.pending("stories")
     builder = StoryBuilder(store)
-    with progress.task("stories", total=len(pending)) as task:
-        for offset in range(0, len(pending), BATCH):
-            ids = [r["id"] for r in pending[offset : offset + BATCH]]
+    with progress.task("stories", total=store.pending_count("stories")) as task:
+        for ids in store.pending_pages("stories", BATCH):
             builder.run_batch(get_articles(store, ids))
             task.advance(len(ids))
     return builder.report
@@ -224,11 +222,10 @@ def article_timeline(article: Article) -> list[TimelineEvent]:
 @stage("timeline")
 def run_timeline(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
     """Find and resolve the dates stated in new or changed articles."""
-    pending = store.pending("timeline")
-    resolved = unresolved = 0
-    with progress.task("timeline", total=len(pending)) as task:
-        for offset in range(0, len(pending), BATCH):
-            articles = get_articles(store, [r["id"] for r in pending[offset : offset + BATCH]])
+    done = resolved = unresolved = 0
+    with progress.task("timeline", total=store.pending_count("timeline")) as task:
+        for ids in store.pending_pages("timeline", BATCH):
+            articles = get_articles(store, ids)
             with store.transaction():
                 for article in articles:
                     events = article_timeline(article)
@@ -251,8 +248,9 @@ def run_timeline(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
                     resolved += sum(e.when is not None for e in events if e.kind == "mentioned")
                     unresolved += sum(e.when is None for e in events)
                 store.mark_done("timeline", [(a.id, a.content_hash) for a in articles])
-            task.advance(len(articles))
-    return {"articles": len(pending), "resolved_dates": resolved, "unresolved_dates": unresolved}
+            done += len(ids)
+            task.advance(len(ids))
+    return {"articles": done, "resolved_dates": resolved, "unresolved_dates": unresolved}
 
 
 def _sort_day(event: TimelineEvent) -> str | None:
