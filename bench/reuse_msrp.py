@@ -38,7 +38,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from storytrace.nlp.embed import get_encoder
-from storytrace.reuse.crossencoder import DEFAULT_THRESHOLD as CROSS_THRESHOLD
+from storytrace.reuse.crossencoder import ALONE_THRESHOLD as CROSS_THRESHOLD
 from storytrace.reuse.features import NAMES, feature_matrix
 from storytrace.reuse.kld import NAMES as KLD_NAMES
 from storytrace.reuse.kld import TermWeights, pair_terms

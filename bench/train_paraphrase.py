@@ -141,10 +141,10 @@ def predict(params: dict, states: list, rows: np.ndarray, n: int) -> np.ndarray:
     return (p[: len(rows)] + p[len(rows) :]) / 2.0
 
 
-def to_model(params: dict, first_trained: int, threshold: float) -> ce.CrossEncoder:
+def to_model(params: dict, first_trained: int) -> ce.CrossEncoder:
     layers = tuple({k: np.asarray(v, dtype=np.float32) for k, v in layer.items()} for layer in params["layers"])
     return ce.CrossEncoder(
-        first_trained, layers, np.asarray(params["head_w"], dtype=np.float32), float(params["head_b"]), threshold
+        first_trained, layers, np.asarray(params["head_w"], dtype=np.float32), float(params["head_b"])
     )
 
 
@@ -173,14 +173,14 @@ def main(argv: list[str] | None = None) -> None:
         t0 = time.perf_counter()
         params = train(states, y, train_rows, args, seed=fold)
         oof[test_rows] = predict(params, states, test_rows, len(y))
-        f1, acc = f1_accuracy(y[test_rows].astype(bool), oof[test_rows] >= ce.DEFAULT_THRESHOLD)
+        f1, acc = f1_accuracy(y[test_rows].astype(bool), oof[test_rows] >= ce.ALONE_THRESHOLD)
         line = f"fold {fold}: F1 {100 * f1:.1f} accuracy {100 * acc:.1f} ({time.perf_counter() - t0:.0f}s)"
         print(line, flush=True)
         lines.append(line)
     done = ~np.isnan(oof)
     if wanted and done.any():
         np.save(args.oof, oof)
-        f1, acc = f1_accuracy(y[done].astype(bool), oof[done] >= ce.DEFAULT_THRESHOLD)
+        f1, acc = f1_accuracy(y[done].astype(bool), oof[done] >= ce.ALONE_THRESHOLD)
         summary = (
             f"cross-encoder (first trained layer {args.first_trained}, {args.epochs} epochs, lr {args.lr}), "
             f"{int(done.sum())} out-of-fold pairs: F1 {100 * f1:.1f}, accuracy {100 * acc:.1f}"
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> None:
         )
     if args.save:
         params = train(states, y, np.arange(len(y)), args, seed=99)
-        to_model(params, args.first_trained, ce.DEFAULT_THRESHOLD).save()
+        to_model(params, args.first_trained).save()
         print(f"saved {ce.WEIGHTS_FILE} ({ce.WEIGHTS_FILE.stat().st_size / 1e6:.1f} MB)")
 
 

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 WEIGHTS_FILE = Path(__file__).with_name("paraphrase_crossencoder.npz")
 MAX_PAIR_TOKENS = 128
-DEFAULT_THRESHOLD = 0.5  # a freshly trained model's cut; bench.reuse_msrp --save sets the cross-validated one
+ALONE_THRESHOLD = 0.5  # the cut of the cross-encoder alone (benches); the package decides by the mean
 BATCH = 32
 
 
@@ -75,7 +75,6 @@ class CrossEncoder:
     layers: tuple[bert.Params, ...]
     head_w: np.ndarray
     head_b: float
-    threshold: float
 
     def logits(self, tokens: Sequence[tuple[list[int], list[int]]]) -> np.ndarray:
         out = np.zeros(len(tokens), dtype=np.float32)
@@ -94,13 +93,9 @@ class CrossEncoder:
         p = 1.0 / (1.0 + np.exp(-self.logits(both).astype(np.float64)))
         return (p[: len(pairs)] + p[len(pairs) :]) / 2.0
 
-    def decide(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        return self.probability(pairs) >= self.threshold
-
     def save(self, path: Path = WEIGHTS_FILE) -> None:
         arrays: dict[str, np.ndarray] = {
             "first_trained": np.array(self.first_trained),
-            "threshold": np.array(self.threshold),
             "head_w": self.head_w.astype(np.float16),
             "head_b": np.array(self.head_b, dtype=np.float32),
         }
@@ -126,9 +121,7 @@ class CrossEncoder:
                     else:
                         layer[key] = data[f"{i}.{key}"].astype(np.float32)
                 layers.append(layer)
-            return cls(
-                first, tuple(layers), data["head_w"].astype(np.float32), float(data["head_b"]), float(data["threshold"])
-            )
+            return cls(first, tuple(layers), data["head_w"].astype(np.float32), float(data["head_b"]))
 
 
 def frozen_states(tokens: Sequence[tuple[list[int], list[int]]], first_trained: int) -> tuple[np.ndarray, np.ndarray]:
