@@ -362,13 +362,11 @@ class StoryClusterer:
         Used when a member's text changed and it must leave, or when a story splits: sums are not
         reversible once truncated, so the story is replayed from its members. Returns None when no
         member is left."""
-        self.forget(story.story_id)
         if not members:
+            self.forget(story.story_id)
             return None
         fresh = self._replay(members, [story.seq] * len(members))
-        fresh.story_id, fresh.thread_id = story.story_id, story.thread_id
-        fresh.last_seq = story.last_seq
-        self._register(fresh)
+        self._take_over(story, fresh)
         return fresh
 
     def split_due(self, size_before: int, size_after: int) -> bool:
@@ -405,7 +403,7 @@ class StoryClusterer:
         fresh = self._replay([f for _, f in move], [s for s, _ in move])
         if self.story_similarity(kept, fresh) >= self.merge_level(kept, fresh) - p.split_margin:
             return None
-        self.rebuild(story, [f for _, f in keep])
+        self._take_over(story, kept)
         fresh.story_id, fresh.seq = new_id, move[0][0]
         self.aliases.pop(new_id, None)  # the id may name a story merged away earlier: it is live again
         self._register(fresh)
@@ -474,6 +472,13 @@ class StoryClusterer:
         for member, seq in zip(members, seqs, strict=True):
             self._accumulate(story, member, seq)
         return story
+
+    def _take_over(self, old: StoryRow, fresh: StoryRow) -> None:
+        """Make `fresh` (aggregated from some of `old`'s members) the live story under `old`'s id, seq,
+        thread and last assignment."""
+        self.forget(old.story_id)
+        fresh.story_id, fresh.seq, fresh.thread_id, fresh.last_seq = old.story_id, old.seq, old.thread_id, old.last_seq
+        self._register(fresh)
 
     def _register(self, story: StoryRow) -> None:
         """Make a story live: held, indexed and touched (so the caller saves it)."""
