@@ -14,7 +14,7 @@ from storytrace.pipeline import export_rows, ordered_stages
 from storytrace.store import open_store
 from storytrace.store.articles import upsert_articles
 
-ROWS = [{"a": "x", "n": 1, "items": [1, 2]}, {"a": "y, \"quoted\"", "n": 2, "items": []}]
+ROWS = [{"a": "x", "n": 1, "items": [1, 2]}, {"a": 'y, "quoted"', "n": 2, "items": []}]
 
 
 def test_jsonl_round_trip(tmp_path):
