@@ -95,6 +95,14 @@ def test_numeric_claims(nlp) -> None:  # type: ignore[no-untyped-def]
     assert soldiers.value == 10_000 and soldiers.speaker == "Volodymyr Zelenskyy"
 
 
+def test_version_numbers_are_not_quantities(nlp) -> None:  # type: ignore[no-untyped-def]
+    """A dotted version ("Android 4.4.2") once crashed the stage; it states no quantity."""
+    text = "The Galaxy S5 ships with Android 4.4.2 and 16 gigabytes of storage; sales rose 2.5 percent."
+    claims = extract_article("t", nlp(text), load_aliases()).claims
+    assert all("4.4.2" not in c.text for c in claims)
+    assert {c.value for c in claims} == {16, 2.5}
+
+
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory, nlp) -> Iterator[SQLiteStore]:  # type: ignore[no-untyped-def]
     if not SEEDS.is_dir():

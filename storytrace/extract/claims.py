@@ -60,7 +60,7 @@ QUALIFIERS = (
 GENERIC_NOUNS = frozenset({"people", "persons", "others", "men", "women", "children", "individuals", "residents"})
 _CLAUSE_WORDS = 6  # at most this many words of a relative clause join the subject
 DURATION_UNITS = frozenset({"years", "months", "weeks", "days", "hours"})
-_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")  # 3,000.5 or 2.5; not a version 4.4.2
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")  # a bare year the NER did not tag DATE is a date, not a count
 
 
