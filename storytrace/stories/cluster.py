@@ -70,7 +70,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -79,6 +78,7 @@ import numpy as np
 from storytrace.store.stories import StoryRow
 from storytrace.stories.features import NAME_PREFIX, ArticleFeatures, tfidf
 from storytrace.stories.index import CandidateIndex, index_keys
+from storytrace.stories.ranking import summed
 from storytrace.stories.split import bisect
 
 
@@ -145,10 +145,6 @@ def sparse_cos(a: Mapping[str, float], b: Mapping[str, float]) -> float:
         return 0.0
     norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
     return dot / norm if norm else 0.0
-
-
-def _top(weights: Mapping[str, float], k: int) -> dict[str, float]:
-    return dict(sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:k])
 
 
 def names_similarity(features: ArticleFeatures, story: StoryRow) -> float:
@@ -516,13 +512,8 @@ class StoryClusterer:
         story.evidence_sum += self.evidence(features)
         story.last_seq = max(story.last_seq, seq)
         story.vector_sum = story.vector_sum + features.vector
-        terms = dict(story.terms)
-        for term, weight in features.terms.items():
-            terms[term] = terms.get(term, 0.0) + weight
-        story.terms = _top(terms, p.story_terms)
-        names = Counter(story.names)
-        names.update(features.names)
-        story.names = dict(sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[: p.story_names])
+        story.terms = summed(story.terms, features.terms, p.story_terms)
+        story.names = summed(story.names, dict.fromkeys(features.names, 1), p.story_names)
         if features.day is not None:
             story.first_day = features.day if story.first_day is None else min(story.first_day, features.day)
             story.last_day = features.day if story.last_day is None else max(story.last_day, features.day)
@@ -551,13 +542,8 @@ class StoryClusterer:
         keep.evidence_sum += other.evidence_sum
         keep.last_seq = max(keep.last_seq, other.last_seq)
         keep.vector_sum = keep.vector_sum + other.vector_sum
-        terms = dict(keep.terms)
-        for term, weight in other.terms.items():
-            terms[term] = terms.get(term, 0.0) + weight
-        keep.terms = _top(terms, self.params.story_terms)
-        names = Counter(keep.names)
-        names.update(other.names)
-        keep.names = dict(sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[: self.params.story_names])
+        keep.terms = summed(keep.terms, other.terms, self.params.story_terms)
+        keep.names = summed(keep.names, other.names, self.params.story_names)
         days = [d for d in (keep.first_day, keep.last_day, other.first_day, other.last_day) if d is not None]
         keep.first_day, keep.last_day = (min(days), max(days)) if days else (None, None)
         stamps = [s for s in (keep.start, keep.end, other.start, other.end) if s]

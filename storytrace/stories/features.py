@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from storytrace.model import Article
+from storytrace.stories.ranking import heaviest
 from storytrace.stories.timeline import MONTHS, WEEKDAYS
 from storytrace.text import fold, sentences, words
 
@@ -143,9 +144,9 @@ def tfidf(counts: Mapping[str, float], df: Mapping[str, int], n_docs: int) -> di
         for term, count in counts.items()
         if count > 0
     }
-    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TERMS]
-    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-    return {term: w / norm for term, w in top}
+    top = heaviest(weights, MAX_TERMS)
+    norm = math.sqrt(sum(w * w for w in top.values())) or 1.0
+    return {term: w / norm for term, w in top.items()}
 
 
 def build_features(article: Article, vector: np.ndarray, entity_ids: frozenset[str] | None = None) -> ArticleFeatures:

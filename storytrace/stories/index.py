@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from storytrace.nlp.embed import DIM
+from storytrace.stories.ranking import heaviest
 
 BITS = 10
 BANDS = 24
@@ -42,12 +43,8 @@ def lsh_keys(vector: np.ndarray) -> list[str]:
 
 def lexical_keys(terms: Mapping[str, float], names: Mapping[str, float] | Iterable[str]) -> list[str]:
     """Keys of the heaviest terms and most frequent names (ties broken by the key, for determinism)."""
-    top_terms = sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]
-    if isinstance(names, Mapping):
-        top_names = [n for n, _ in sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_NAMES]]
-    else:
-        top_names = sorted(names)
-    return [f"t:{t}" for t, _ in top_terms] + [f"n:{n}" for n in top_names]
+    top_names = list(heaviest(names, TOP_NAMES)) if isinstance(names, Mapping) else sorted(names)
+    return [f"t:{t}" for t in heaviest(terms, TOP_TERMS)] + [f"n:{n}" for n in top_names]
 
 
 def index_keys(vector: np.ndarray, terms: Mapping[str, float], names: Mapping[str, float] | Iterable[str]) -> list[str]:
@@ -95,5 +92,4 @@ class CandidateIndex:
                 hits.update(posting)
         if len(hits) <= MAX_CANDIDATES:
             return set(hits)
-        ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
-        return {story for story, _ in ranked[:MAX_CANDIDATES]}
+        return set(heaviest(hits, MAX_CANDIDATES))

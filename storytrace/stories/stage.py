@@ -31,6 +31,7 @@ from storytrace.stories.features import (
     day_number,
     tfidf,
 )
+from storytrace.stories.ranking import heaviest
 from storytrace.stories.threads import ThreadLinker
 from storytrace.stories.timeline import date_mentions
 from storytrace.text import fold, words
@@ -290,7 +291,7 @@ def _generated_title(store: SQLiteStore, story: StoryRow) -> str:
 
 def _display_names(store: SQLiteStore, counts: dict[str, int], k: int = 10) -> list[str]:
     """The k most frequent names, with canonical entity names where the extract stage named them."""
-    keys = [n for n, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
+    keys = list(heaviest(counts, k))
     names = repo.entity_names(store, keys)
     return [names.get(key, key) for key in keys]
 

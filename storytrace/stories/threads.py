@@ -54,6 +54,7 @@ from storytrace.store.stories import (
 )
 from storytrace.stories.cluster import DEFAULT_PARAMS, sparse_cos
 from storytrace.stories.index import index_keys
+from storytrace.stories.ranking import heaviest, summed
 
 LINK_THRESHOLD = 0.5
 TERM_WEIGHT = 1.0
@@ -77,7 +78,7 @@ def _unit(vector: np.ndarray) -> np.ndarray:
 
 
 def top_names(counts: dict[str, int]) -> list[str]:
-    return [n for n, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:KEY_NAMES]]
+    return list(heaviest(counts, KEY_NAMES))
 
 
 def key_names(story: StoryRow) -> list[str]:
@@ -219,13 +220,8 @@ class ThreadLinker:
         """Fold thread `gone` into `keep`: sums add, its stories move, the merge is logged."""
         keep.vector_sum = keep.vector_sum + gone.vector_sum
         keep.size += gone.size
-        names = Counter(keep.names)
-        names.update(gone.names)
-        keep.names = dict(sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[:THREAD_NAMES])
-        terms = dict(keep.terms)
-        for term, weight in gone.terms.items():
-            terms[term] = terms.get(term, 0.0) + weight
-        keep.terms = dict(sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[:THREAD_TERMS])
+        keep.names = summed(keep.names, gone.names, THREAD_NAMES)
+        keep.terms = summed(keep.terms, gone.terms, THREAD_TERMS)
         _widen(keep, gone.first_day, gone.last_day)
         move_thread_stories(self.store, gone.thread_id, keep.thread_id)
         delete_thread(self.store, gone.thread_id)
@@ -281,11 +277,9 @@ class ThreadLinker:
                 terms[term] = terms.get(term, 0.0) + sign * weight
         if new is not None:
             _widen(thread, new.first_day, new.last_day)
-        kept = sorted(((n, c) for n, c in names.items() if c > 0), key=lambda kv: (-kv[1], kv[0]))
-        thread.names = dict(kept[:THREAD_NAMES])
+        thread.names = heaviest({n: c for n, c in names.items() if c > 0}, THREAD_NAMES)
         # Truncation makes the subtraction approximate; a term driven to ~0 is dropped.
-        heavy = sorted(((t, w) for t, w in terms.items() if w > 1e-6), key=lambda kv: (-kv[1], kv[0]))
-        thread.terms = dict(heavy[:THREAD_TERMS])
+        thread.terms = heaviest({t: w for t, w in terms.items() if w > 1e-6}, THREAD_TERMS)
 
     def _save(self, thread: ThreadRow) -> None:
         save_thread(self.store, thread, index_keys(_unit(thread.vector_sum), thread.terms, thread.names))
