@@ -103,6 +103,11 @@ def test_version_numbers_are_not_quantities(nlp) -> None:  # type: ignore[no-unt
     assert {c.value for c in claims} == {16, 2.5}
 
 
+def test_a_currency_symbol_left_out_of_the_entity_still_gives_the_unit(nlp) -> None:  # type: ignore[no-untyped-def]
+    (claim,) = extract_article("t", nlp("Samsung sold the phone for $1,299.50 in March."), load_aliases()).claims
+    assert (claim.text, claim.value, claim.unit) == ("$1,299.50", 1299.5, "USD")
+
+
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory, nlp) -> Iterator[SQLiteStore]:  # type: ignore[no-untyped-def]
     if not SEEDS.is_dir():

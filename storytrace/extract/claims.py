@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 NUMERIC_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
+CURRENCY_SYMBOLS = frozenset({"$", "US$", "€", "£", "¥"})
 SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 WORD_NUMBERS = {
     w: float(i)
@@ -77,7 +78,7 @@ class FoundClaim:
 
 def extract_claims(doc: Doc) -> list[FoundClaim]:
     claims = []
-    for ent in _number_spans(doc):
+    for ent in map(_with_currency_symbol, _number_spans(doc)):
         value = parse_value(ent)
         if value is None or (value == 1 and not any(t.like_num and t.text[0].isdigit() for t in ent)):
             continue
@@ -114,6 +115,14 @@ def _number_spans(doc: Doc) -> list[Span]:
             spans.append(Span(doc, run[0].i, run[-1].i + 1, label="CARDINAL"))
         run = []
     return sorted(spans, key=lambda s: s.start)
+
+
+def _with_currency_symbol(ent: Span) -> Span:
+    """The entity with the currency symbol just before it, which the small model often leaves out of
+    a MONEY entity ("$" + "1,299.50"): without it the amount has no unit and would be dropped."""
+    if ent.start > 0 and ent.doc[ent.start - 1].text in CURRENCY_SYMBOLS:
+        return Span(ent.doc, ent.start - 1, ent.end, label=ent.label_)
+    return ent
 
 
 def _is_duration(ent: Span) -> bool:
