@@ -313,6 +313,22 @@ def test_a_headline_a_day_later_needs_near_identical_wording_a_full_article_does
     assert ids[0] == ids[1]
 
 
+def test_stories_the_day_gap_rules_out_are_not_scored() -> None:
+    """A candidate whose day gap alone keeps it under the threshold costs no scoring; the decision is the
+    one full scoring would make."""
+    clusterer = StoryClusterer()
+    text = "Energy ministers meet at the Northern Energy Council summit."
+    for seq, day in enumerate(["2026-11-01", "2026-11-06", "2026-11-06"], start=1):
+        features = build_features(Article(id=f"m{seq}", text=text, published_at=day), _unit(9))
+        clusterer.weigh_terms(features)
+        scored = clusterer.candidates_scored
+        story = clusterer.assign(features, seq)
+        if seq == 2:  # five days on: the 11-01 story is found by the index but not scored
+            assert story.created and clusterer.candidates_scored == scored
+        if seq == 3:  # the same day: scored and joined
+            assert not story.created and clusterer.candidates_scored == scored + 1
+
+
 def _story_row(story_id: str, seq: int, vector: np.ndarray, terms: dict[str, float], names: dict[str, int]) -> StoryRow:
     return StoryRow(story_id, seq, story_id, None, None, 1, None, None, None, None, seq, None, vector, terms, names)
 

@@ -202,6 +202,7 @@ class StoryClusterer:
         self._norms: dict[str, tuple[float, float]] = {}  # story id -> (|vector_sum|, |terms|)
         self.aliases: dict[str, str] = {}  # merged-away story id -> the story that absorbed it
         self.candidates_scored = 0
+        self._horizon: int | None = None  # the latest expiry horizon applied
         for story in stories:
             self.add_story(story)
 
@@ -317,13 +318,21 @@ class StoryClusterer:
             self.expire(features.day)
         linked = {s for s in linked_stories if s in self.stories}
         keys = index_keys(features.vector, features.terms, features.names)
-        candidates = self.index.candidates(keys) | linked
+        evidence = self.evidence(features)
+        threshold = self.join_threshold(evidence)
+        # The weighted mean of similarities is at most 1, so a story whose day gap alone keeps the score
+        # below the threshold cannot be joined (nor bridged, MERGE_SCORE being higher): not scored.
+        ceiling = 1.0 + self.params.event_weight * evidence
+        candidates = {
+            s
+            for s in self.index.candidates(keys)
+            if ceiling - self.time_penalty(time_gap(features.day, self.stories[s]), evidence) >= threshold
+        } | linked
         self.candidates_scored += len(candidates)
         ranked = sorted(
             ((self.score(features, self.stories[s], s in linked), s) for s in candidates),
             key=lambda pair: (-pair[0], self.stories[pair[1]].seq),
         )
-        threshold = self.join_threshold(self.evidence(features))
         if not ranked or ranked[0][0] < threshold:
             story = self._open(features, seq)
             return Assignment(features.article_id, story.story_id, 1.0, created=True)
@@ -432,6 +441,9 @@ class StoryClusterer:
     def expire(self, day: int) -> None:
         """Drop from the index the stories that ended more than WINDOW_DAYS before `day`."""
         horizon = day - self.params.window_days
+        if self._horizon is not None and horizon <= self._horizon:
+            return  # nothing new can have aged out: the scan runs once per day of the stream, not per article
+        self._horizon = horizon
         stale = [
             s.story_id
             for s in self.stories.values()
