@@ -219,6 +219,9 @@ def test_forced_format_overrides_extension(tmp_path):
         ("October 17, 2024", "2024-10-17"),
         ("2024-10-17T10:00:00Z", "2024-10-17T10:00:00+00:00"),
         ("Thu, 17 Oct 2024 10:30:00 EDT", "2024-10-17T10:30:00-04:00"),
+        ("1394470370698", "2014-03-10T16:52:50+00:00"),  # Unix milliseconds (UCI News Aggregator)
+        ("1394470370", "2014-03-10T16:52:50+00:00"),  # Unix seconds
+        ("9999999999999", None),  # 13 digits but far outside any publication date: an id, not a time
         ("October 2024", None),  # no day: never guessed
         ("soon", None),
         (None, None),

@@ -23,7 +23,7 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "url": ("url", "link"),
     "byline": ("byline", "author", "authors"),
     "dateline": ("dateline",),
-    "published_at": ("published_at", "date", "published", "publish_date", "pubdate"),
+    "published_at": ("published_at", "date", "published", "publish_date", "pubdate", "timestamp"),
     "language": ("language", "lang"),
 }
 
