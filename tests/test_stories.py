@@ -14,10 +14,12 @@ from storytrace.demo.run import run_demo
 from storytrace.demo.score import score_demo
 from storytrace.ingest import ingest_paths
 from storytrace.model import Article
+from storytrace.nlp.embed import to_blob
 from storytrace.progress import SILENT
 from storytrace.store import open_store
 from storytrace.store.articles import upsert_articles
 from storytrace.store.stories import StoryRow, story_events
+from storytrace.store.vectors import save_vectors
 from storytrace.stories.cluster import Params, StoryClusterer
 from storytrace.stories.features import build_features, term_counts, url_words
 from storytrace.stories.index import CandidateIndex, lsh_keys
@@ -197,6 +199,31 @@ def test_demo_full_pipeline_recovers_the_gold_stories_and_threads(tmp_path: Path
         figures = {f.name: f.ratio for f in score_demo(store, load_gold())["stories"]}
     assert figures["pairs precision"] == 1.0 and figures["pairs recall"] == 1.0, figures
     assert figures["thread pairs precision"] == 1.0 and figures["thread pairs recall"] == 1.0, figures
+
+
+def test_a_bridging_merge_within_a_batch_moves_the_members_assigned_earlier_in_it(tmp_path: Path) -> None:
+    """a2 opens its own story, then a3 (about both a1 and a2) joins a1's story and bridges a2's into it, all
+    in one batch: a2 must end up in the surviving story, not under the id merged away."""
+    v1, v2 = _unit(1), _unit(2)
+    v2 = v2 - (v2 @ v1) * v1
+    v2 = (v2 / np.linalg.norm(v2)).astype(np.float32)
+    texts = ["Harbourton dockworkers strike", "Brennick flood waters rise", ""]
+    texts[2] = f"{texts[0]} as {texts[1]}"
+    articles = [Article(id=f"a{i}", text=t) for i, t in enumerate(texts, start=1)]
+    vectors = [v1, v2, ((v1 + v2) / np.linalg.norm(v1 + v2)).astype(np.float32)]
+    params = Params(threshold=0.35, threshold_full=0.35, merge_score=0.5, merge_threshold=9.0, merge_threshold_full=9.0)
+    with open_store(tmp_path / "b.db") as store:
+        upsert_articles(store, articles)
+        save_vectors(
+            store,
+            "doc",
+            [(a.id, a.content_hash, [(0, len(a.text), to_blob(v))]) for a, v in zip(articles, vectors, strict=True)],
+        )
+        builder = StoryBuilder(store, params)
+        builder.run_batch(articles)
+        assert builder.report["merges"] == 1 and builder.report["new_stories"] == 2
+        (row,) = list(export_stories(store))
+        assert sorted(row["articles"]) == ["a1", "a2", "a3"]
 
 
 def test_consolidation_merges_the_younger_story_into_the_older() -> None:

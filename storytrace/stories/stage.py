@@ -114,7 +114,8 @@ class StoryBuilder:
                 self.report["new_stories"] += result.created
                 for absorbed in result.merged:
                     self._record_merge(absorbed, result.story_id, f.article_id)
-            repo.save_members(self.store, members)
+            # A bridging merge later in the batch may have absorbed the story an earlier member joined.
+            repo.save_members(self.store, [(a, clusterer.resolve(s), h, q, sc) for a, s, h, q, sc in members])
             for absorbed, survivor in clusterer.consolidate():
                 self._record_merge(absorbed, survivor, None)
             previous = repo.get_stories(self.store, sorted(clusterer.touched))
