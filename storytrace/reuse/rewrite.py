@@ -8,6 +8,7 @@ paraphrase decision of `paraphrase` accepts them. Pairs below MIN_COSINE are nev
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,29 +23,51 @@ COPIED = 0.9
 Spans = Sequence[tuple[int, int]]
 
 
-def align_sentences(
-    a_text: str, b_text: str, a_spans: Spans, a_vectors: np.ndarray, b_spans: Spans, b_vectors: np.ndarray
-) -> list[AlignedSentence]:
-    """Mutual-best sentence pairs judged paraphrases, in the order of article a."""
-    if len(a_spans) == 0 or len(b_spans) == 0:
+@dataclass(slots=True, frozen=True)
+class SentencePair:
+    """Two articles' texts with their sentence spans and unit sentence vectors (one row per span)."""
+
+    a_text: str
+    b_text: str
+    a_spans: Spans
+    a_vectors: np.ndarray
+    b_spans: Spans
+    b_vectors: np.ndarray
+
+
+def align_sentences(articles: Sequence[SentencePair]) -> list[list[AlignedSentence]]:
+    """For each article pair, its mutual-best sentence pairs judged paraphrases, in the order of article a.
+
+    The paraphrase decision is made once for the sentence pairs of all article pairs: the cross-encoder
+    runs in padded batches, and one pair of headlines at a time would spend its time in call overhead.
+    """
+    matched = [_candidates(pair) for pair in articles]
+    texts = [texts for candidates in matched for texts, _, _ in candidates]
+    cosines = np.array([cosine for candidates in matched for _, _, cosine in candidates])
+    accepted = iter(is_paraphrase(texts, cosines) if texts else [])
+    aligned: list[list[AlignedSentence]] = []
+    for pair, candidates in zip(articles, matched, strict=True):
+        kept = []
+        for (a_sentence, b_sentence), (i, j), cosine in candidates:
+            if next(accepted):
+                a, b = pair.a_spans[i], pair.b_spans[j]
+                kept.append(AlignedSentence(a[0], a[1], b[0], b[1], round(cosine, 4), a_sentence, b_sentence))
+        aligned.append(kept)
+    return aligned
+
+
+def _candidates(pair: SentencePair) -> list[tuple[tuple[str, str], tuple[int, int], float]]:
+    """((a sentence, b sentence), (i, j), cosine) of the mutual-best pairs long enough to judge."""
+    if len(pair.a_spans) == 0 or len(pair.b_spans) == 0:
         return []
-    similarity = a_vectors @ b_vectors.T
-    pairs, kept = [], []
+    similarity = pair.a_vectors @ pair.b_vectors.T
+    found = []
     for i, j in _greedy_matching(similarity):
-        a_sentence = a_text[a_spans[i][0] : a_spans[i][1]]
-        b_sentence = b_text[b_spans[j][0] : b_spans[j][1]]
+        a_sentence = pair.a_text[pair.a_spans[i][0] : pair.a_spans[i][1]]
+        b_sentence = pair.b_text[pair.b_spans[j][0] : pair.b_spans[j][1]]
         if len(a_sentence.split()) >= MIN_WORDS and len(b_sentence.split()) >= MIN_WORDS:
-            pairs.append((a_sentence, b_sentence))
-            kept.append((i, j))
-    cosines = np.array([similarity[i, j] for i, j in kept])
-    accepted = is_paraphrase(pairs, cosines) if pairs else []
-    return [
-        AlignedSentence(
-            a_spans[i][0], a_spans[i][1], b_spans[j][0], b_spans[j][1], round(float(similarity[i, j]), 4), sa, sb
-        )
-        for (i, j), (sa, sb), ok in zip(kept, pairs, accepted, strict=True)
-        if ok
-    ]
+            found.append(((a_sentence, b_sentence), (i, j), float(similarity[i, j])))
+    return found
 
 
 def is_reworded(a: str, b: str) -> bool:

@@ -24,7 +24,7 @@ from storytrace.reuse.boilerplate import boilerplate_spans
 from storytrace.reuse.minhash import jaccard
 from storytrace.reuse.quotes import matched_quotes
 from storytrace.reuse.relate import Evidence, UnionFind, classify, demote_siblings, direction, needs_sentences
-from storytrace.reuse.rewrite import align_sentences, is_reworded
+from storytrace.reuse.rewrite import SentencePair, align_sentences, is_reworded
 from storytrace.reuse.sketch import sketch_articles
 from storytrace.store import SQLiteStore
 from storytrace.store import reuse as repo
@@ -168,11 +168,10 @@ def _add_sentence_evidence(
     involved = sorted({x for p in evidences for x in p})
     vectors = sentence_vectors(store, [known[i] for i in involved])
     quotes = repo.quotes_of(store, involved)
+    jobs = [SentencePair(known[x].text, known[y].text, *vectors[x], *vectors[y]) for x, y in evidences]
     found = {}
-    for (x, y), evidence in evidences.items():
-        spans_a, va = vectors[x]
-        spans_b, vb = vectors[y]
-        aligned = align_sentences(known[x].text, known[y].text, spans_a, va, spans_b, vb)
+    for ((x, y), evidence), aligned in zip(evidences.items(), align_sentences(jobs), strict=True):
+        spans_a, spans_b = vectors[x][0], vectors[y][0]
         reworded = [s for s in aligned if is_reworded(s.a_text, s.b_text)]
         covered = [(p.a_start, p.a_end) for p in evidence.alignment.passages] + [(s.a_start, s.a_end) for s in aligned]
         evidence.n_sentences, evidence.a_sentences, evidence.b_sentences = len(reworded), len(spans_a), len(spans_b)
