@@ -340,6 +340,22 @@ def test_a_headline_a_day_later_needs_near_identical_wording_a_full_article_does
     assert ids[0] == ids[1]
 
 
+def test_reuse_pulls_a_full_article_into_a_story_but_not_a_bare_headline() -> None:
+    """A reuse link is strong evidence between full articles; a shared generic headline is not."""
+    clusterer = StoryClusterer()
+
+    def put(i: int, text: str, day: str, linked: tuple[str, ...] = ()) -> str:
+        features = build_features(Article(id=f"r{i}", text=text, published_at=day), _unit(40 + i))
+        clusterer.weigh_terms(features)
+        return clusterer.assign(features, i, linked).story_id
+
+    headline = put(1, "Business Highlights", "2026-03-10")
+    assert put(2, "Business Highlights", "2026-03-11", (headline,)) != headline
+    body = " ".join(f"harbourton{i}" for i in range(70))
+    article = put(3, body, "2026-03-10")
+    assert put(4, " ".join(f"brennick{i}" for i in range(70)), "2026-03-10", (article,)) == article
+
+
 def test_stories_the_day_gap_rules_out_are_not_scored() -> None:
     """A candidate whose day gap alone keeps it under the threshold costs no scoring; the decision is the
     one full scoring would make."""
