@@ -80,7 +80,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storytrace.store.stories import StoryRow
-from storytrace.stories.features import NAME_PREFIX, ArticleFeatures, tfidf
+from storytrace.stories.features import ArticleFeatures, df_keys, weigh
 from storytrace.stories.index import CandidateIndex, index_keys
 from storytrace.stories.ranking import summed
 from storytrace.stories.split import bisect
@@ -181,6 +181,12 @@ def span_gap(a: StoryRow, b: StoryRow) -> int:
     return max(0, a.first_day - b.last_day, b.first_day - a.last_day)
 
 
+def by_evidence(headline: float, full: float, evidence: float) -> float:
+    """A setting interpolated between its value for a bare headline (evidence 0) and for a full article
+    (evidence 1): the join and merge thresholds and the day penalty all follow how much text there is."""
+    return headline + evidence * (full - headline)
+
+
 def _mean_evidence(a: StoryRow, b: StoryRow) -> float:
     """The mean lexical evidence of two stories' members."""
     return (a.evidence_sum + b.evidence_sum) / max(a.size + b.size, 1)
@@ -225,12 +231,9 @@ class StoryClusterer:
     def weigh_terms(self, features: ArticleFeatures) -> None:
         """Count the article into the document frequencies, then give it its TF-IDF vector."""
         self.n_docs += 1
-        for term in (*features.term_counts, *(NAME_PREFIX + n for n in features.names)):
+        for term in df_keys(features):
             self.df[term] = self.df.get(term, 0) + 1
-        features.terms = tfidf(features.term_counts, self.df, self.n_docs)
-        features.name_weights = {
-            n: math.log((self.n_docs + 1) / (self.df[NAME_PREFIX + n] + 1)) for n in sorted(features.names)
-        }
+        weigh(features, self.df, self.n_docs)
 
     # -- scoring --------------------------------------------------------------------------------
     def score(self, features: ArticleFeatures, story: StoryRow, linked: bool = False) -> float:
@@ -281,7 +284,7 @@ class StoryClusterer:
         p = self.params
         if gap > p.window_days:
             return math.inf
-        weight = p.time_weight + evidence * (p.time_weight_full - p.time_weight)
+        weight = by_evidence(p.time_weight, p.time_weight_full, evidence)
         return weight * (1.0 - math.exp(-gap / p.tau_days)) if gap else 0.0
 
     def evidence(self, features: ArticleFeatures) -> float:
@@ -289,16 +292,14 @@ class StoryClusterer:
         return min(1.0, len(features.term_counts) / self.params.full_evidence_terms)
 
     def join_threshold(self, evidence: float) -> float:
-        p = self.params
-        return p.threshold + evidence * (p.threshold_full - p.threshold)
+        return by_evidence(self.params.threshold, self.params.threshold_full, evidence)
 
     def merge_level(self, a: StoryRow, b: StoryRow) -> float:
         """The consolidation threshold at the two stories' mean member evidence."""
         return self._merge_level_at(_mean_evidence(a, b))
 
     def _merge_level_at(self, evidence: float) -> float:
-        p = self.params
-        return p.merge_threshold + evidence * (p.merge_threshold_full - p.merge_threshold)
+        return by_evidence(self.params.merge_threshold, self.params.merge_threshold_full, evidence)
 
     def _evidence_weights(self, features: ArticleFeatures) -> tuple[float, float]:
         """Lexical signals weigh in proportion to the evidence they rest on: a headline's handful of

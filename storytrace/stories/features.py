@@ -149,6 +149,20 @@ def tfidf(counts: Mapping[str, float], df: Mapping[str, int], n_docs: int) -> di
     return {term: w / norm for term, w in top.items()}
 
 
+def df_keys(features: ArticleFeatures) -> list[str]:
+    """The document-frequency keys of an article: its terms and its prefixed names."""
+    return [*features.term_counts, *(NAME_PREFIX + n for n in features.names)]
+
+
+def weigh(features: ArticleFeatures, df: Mapping[str, int], n_docs: int) -> None:
+    """Fill the article's TF-IDF vector and the IDF of each of its names from the document frequencies
+    (terms, and names under NAME_PREFIX) of `n_docs` articles."""
+    features.terms = tfidf(features.term_counts, df, n_docs)
+    features.name_weights = {
+        n: math.log((n_docs + 1) / (df.get(NAME_PREFIX + n, 0) + 1)) for n in sorted(features.names)
+    }
+
+
 def build_features(article: Article, vector: np.ndarray, entity_ids: frozenset[str] | None = None) -> ArticleFeatures:
     """Features of one article; `terms` is filled later by the clusterer, once document frequencies are known."""
     return ArticleFeatures(

@@ -9,7 +9,6 @@ Reuse relations (stage "reuse") and entity ids (stage "extract") are used when t
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -24,12 +23,12 @@ from storytrace.store.articles import get_articles
 from storytrace.store.stories import StoryRow
 from storytrace.stories.cluster import DEFAULT_PARAMS, Params, StoryClusterer, label_from_terms
 from storytrace.stories.features import (
-    NAME_PREFIX,
     NAMES_PER_ARTICLE,
     ArticleFeatures,
     build_features,
     day_number,
-    tfidf,
+    df_keys,
+    weigh,
 )
 from storytrace.stories.ranking import heaviest
 from storytrace.stories.threads import ThreadLinker
@@ -39,11 +38,6 @@ from storytrace.text import fold, words
 BATCH = 2000
 SEQ_WINDOW = 200_000  # undated stories stay live for this many later articles
 N_DOCS_KEY = "stories.n_docs"
-
-
-def _df_keys(features: ArticleFeatures) -> list[str]:
-    """The document-frequency keys of an article: its terms and its prefixed names."""
-    return [*features.term_counts, *(NAME_PREFIX + n for n in features.names)]
 
 
 def _publication_order(articles: list[Article]) -> list[Article]:
@@ -99,7 +93,7 @@ class StoryBuilder:
         links = repo.reuse_neighbours(self.store, [a.id for a in ordered])
         known = repo.member_stories(self.store, sorted({b for bs in links.values() for b in bs}))
         clusterer = self.clusterer
-        clusterer.df.update(repo.load_df(self.store, {t for f in features for t in _df_keys(f)}))
+        clusterer.df.update(repo.load_df(self.store, {t for f in features for t in df_keys(f)}))
         before = dict(clusterer.df)
         with self.store.transaction():
             self._remove_changed(ordered)
@@ -187,11 +181,9 @@ class StoryBuilder:
     def _weighed(self, articles: list[Article]) -> list[ArticleFeatures]:
         """Features of existing members, weighed with the current document frequencies (not counted again)."""
         features = _features(self.store, articles)
-        df = repo.load_df(self.store, {t for f in features for t in _df_keys(f)})
-        n_docs = max(self.clusterer.n_docs, 1)
+        df = repo.load_df(self.store, {t for f in features for t in df_keys(f)})
         for f in features:
-            f.terms = tfidf(f.term_counts, df, n_docs)
-            f.name_weights = {n: math.log((n_docs + 1) / (df.get(NAME_PREFIX + n, 0) + 1)) for n in sorted(f.names)}
+            weigh(f, df, max(self.clusterer.n_docs, 1))
         return features
 
 
