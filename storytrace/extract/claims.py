@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 NUMERIC_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
-CURRENCY_SYMBOLS = frozenset({"$", "US$", "€", "£", "¥"})
 SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 WORD_NUMBERS = {
     w: float(i)
@@ -49,6 +48,7 @@ CURRENCIES = {
     "hryvnia": "UAH",
     "hryvnias": "UAH",
 }
+CURRENCY_SYMBOLS = frozenset(key for key in CURRENCIES if not key.isalpha())  # "$", "us$", "€"...
 QUALIFIERS = (
     (("more than", "over", "at least", "upwards of", "in excess of", "a minimum of", "no fewer than"), "lower-bound"),
     (("up to", "less than", "fewer than", "under", "at most", "a maximum of", "no more than"), "upper-bound"),
@@ -120,7 +120,7 @@ def _number_spans(doc: Doc) -> list[Span]:
 def _with_currency_symbol(ent: Span) -> Span:
     """The entity with the currency symbol just before it, which the small model often leaves out of
     a MONEY entity ("$" + "1,299.50"): without it the amount has no unit and would be dropped."""
-    if ent.start > 0 and ent.doc[ent.start - 1].text in CURRENCY_SYMBOLS:
+    if ent.start > 0 and ent.doc[ent.start - 1].lower_ in CURRENCY_SYMBOLS:
         return Span(ent.doc, ent.start - 1, ent.end, label=ent.label_)
     return ent
 

@@ -57,10 +57,10 @@ def normalise_date(value: object) -> str | None:
 def _from_epoch(value: str) -> str | None:
     """A Unix timestamp as exports write it: 10 digits of seconds or 13 of milliseconds (UTC), kept only
     within EPOCH_RANGE, so an id or a count that happens to have that many digits is not read as a date."""
-    seconds = int(value[:10]) + (int(value[10:]) / 1000 if len(value) == 13 else 0)
+    seconds = int(value[:10])  # milliseconds beyond the whole second are dropped
     if not EPOCH_RANGE[0] <= seconds < EPOCH_RANGE[1]:
         return None
-    return datetime.fromtimestamp(int(seconds), tz=UTC).isoformat()
+    return datetime.fromtimestamp(seconds, tz=UTC).isoformat()
 
 
 def _iso(moment: datetime, *, has_time: bool) -> str:
