@@ -21,7 +21,7 @@ from storytrace.store.articles import upsert_articles
 from storytrace.store.stories import StoryRow, story_events
 from storytrace.store.vectors import save_vectors
 from storytrace.stories.cluster import Params, StoryClusterer
-from storytrace.stories.features import build_features, term_counts, url_words
+from storytrace.stories.features import build_features, lead_sentence, term_counts, url_words
 from storytrace.stories.index import CandidateIndex, lsh_keys
 from storytrace.stories.metrics import bcubed
 from storytrace.stories.stage import (
@@ -88,6 +88,37 @@ def test_clusterer_joins_similar_and_splits_unrelated_articles() -> None:
     assert stories["a1"] == stories["a2"] != stories["b1"]
 
 
+def test_an_untitled_story_is_titled_by_a_lead_until_a_member_brings_a_headline() -> None:
+    body = "Dockworkers at Harbourton walked out on Monday over pay. The port is closed."
+    clusterer = StoryClusterer()
+    titles = []
+    for seq, (article_id, title) in enumerate([("a", None), ("b", None), ("c", "Harbourton port strike")], start=1):
+        features = build_features(Article(id=article_id, text=body, title=title), _unit(7))
+        clusterer.weigh_terms(features)
+        story = clusterer.stories[clusterer.assign(features, seq).story_id]
+        titles.append((story.title, story.title_is_lead))
+    lead = "Dockworkers at Harbourton walked out on Monday over pay."
+    assert titles == [(lead, True), (lead, True), ("Harbourton port strike", False)]
+
+
+def test_a_long_lead_is_cut_at_a_word_boundary() -> None:
+    lead = lead_sentence("The " + "very " * 60 + "long sentence ends here. Next one.", limit=40)
+    assert lead is not None and lead.endswith("very…") and len(lead) <= 41
+    assert lead_sentence("  \n ") is None
+
+
+def test_merging_keeps_a_headline_over_a_lead() -> None:
+    clusterer = StoryClusterer(params=Params(threshold=9.0, merge_threshold=0.5))  # never join, always merge
+    for seq, title in enumerate([None, "Harbourton port strike"], start=1):  # the older story has a lead
+        text = "Dockworkers at Harbourton walked out over pay."
+        features = build_features(Article(id=f"m{seq}", text=text, title=title), _unit(5))
+        clusterer.weigh_terms(features)
+        clusterer.assign(features, seq)
+    [(_, survivor)] = clusterer.consolidate()
+    assert clusterer.stories[survivor].title == "Harbourton port strike"
+    assert not clusterer.stories[survivor].title_is_lead
+
+
 @pytest.mark.slow
 def test_seed_stories_threads_and_rerun(tmp_path: Path) -> None:
     if not SEEDS.is_dir():
@@ -102,6 +133,8 @@ def test_seed_stories_threads_and_rerun(tmp_path: Path) -> None:
         for row in rows:
             assert {"story_id", "title", "articles", "start", "end", "thread_id"} <= set(row)
             assert row["title"] and row["story_id"].startswith("s_")
+        untitled = next(r for r in rows if r["articles"][0].startswith("004"))
+        assert untitled["title"].startswith("NATO’s secretary-general has reaffirmed")  # its lead sentence
         thread_of = {a[:3]: r["thread_id"] for r in rows for a in r["articles"]}
         assert thread_of["004"] in {thread_of["000"], thread_of["002"]}
         # Re-running on unchanged data changes nothing.

@@ -60,6 +60,8 @@ register_migrations(
         "ALTER TABLE threads ADD COLUMN terms TEXT NOT NULL DEFAULT '{}';",
         # Threads stored before spans were tracked stay undated (the looser, undated link rule).
         "ALTER TABLE threads ADD COLUMN first_day INTEGER; ALTER TABLE threads ADD COLUMN last_day INTEGER;",
+        # Stories stored before leads were used are titled by a headline or a generated label.
+        "ALTER TABLE stories ADD COLUMN title_is_lead INTEGER NOT NULL DEFAULT 0;",
     ],
 )
 
@@ -85,6 +87,7 @@ class StoryRow:
     names: dict[str, int]
     sources: list[str] = field(default_factory=list)
     evidence_sum: float = 0.0  # sum over members of their lexical evidence in [0, 1] (cluster.Params)
+    title_is_lead: bool = False  # the title is a member's lead sentence: no member had a headline
 
 
 @dataclass(slots=True)
@@ -110,7 +113,7 @@ def _vector(blob: bytes | None) -> np.ndarray | None:
 
 _STORY_COLUMNS = (
     "story_id, seq, title, title_article, title_vector, size, start, end, first_day, last_day, last_seq, "
-    "thread_id, vector_sum, terms, names, sources, evidence_sum"
+    "thread_id, vector_sum, terms, names, sources, evidence_sum, title_is_lead"
 )
 
 
@@ -135,6 +138,7 @@ def _story(row: Any) -> StoryRow:
         names=json.loads(row["names"]),
         sources=json.loads(row["sources"]),
         evidence_sum=row["evidence_sum"],
+        title_is_lead=bool(row["title_is_lead"]),
     )
 
 
@@ -157,7 +161,7 @@ def get_stories(store: SQLiteStore, story_ids: Iterable[str]) -> dict[str, Story
 def save_stories(store: SQLiteStore, stories: Iterable[StoryRow]) -> None:
     """Insert or replace story aggregates; call inside a transaction."""
     store.executemany(
-        f"INSERT OR REPLACE INTO stories ({_STORY_COLUMNS}) VALUES ({', '.join('?' * 17)})",
+        f"INSERT OR REPLACE INTO stories ({_STORY_COLUMNS}) VALUES ({', '.join('?' * 18)})",
         (
             (
                 s.story_id,
@@ -177,6 +181,7 @@ def save_stories(store: SQLiteStore, stories: Iterable[StoryRow]) -> None:
                 json.dumps(s.names, sort_keys=True),
                 json.dumps(s.sources),
                 s.evidence_sum,
+                int(s.title_is_lead),
             )
             for s in stories
         ),

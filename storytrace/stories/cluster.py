@@ -193,10 +193,22 @@ def _mean_evidence(a: StoryRow, b: StoryRow) -> float:
 
 
 def label_from_terms(story: StoryRow, k: int = 4) -> str:
-    """A generated title when no member has a headline: the heaviest terms that are also key names
-    (the actors and places of the event), then the heaviest other terms."""
+    """A generated title when no member has a headline or a lead sentence (ingest rejects empty texts,
+    so only text without a sentence gets here): the heaviest terms that are also key names (the
+    actors and places of the event), then the heaviest other terms."""
     ranked = sorted(story.terms.items(), key=lambda kv: (kv[0] not in story.names, -kv[1], kv[0]))
     return " · ".join(t.title() for t, _ in ranked[:k]) or "(untitled)"
+
+
+def _better_title(is_lead: bool, vector: np.ndarray, story: StoryRow) -> bool:
+    """Whether a candidate title (a headline, or a lead sentence when `is_lead`) with the embedding
+    `vector` of its article should replace the story's: a headline beats a lead, and between two of a
+    kind the one closer to the story's centroid wins (the most representative report)."""
+    if story.title_vector is None:
+        return True
+    if is_lead != story.title_is_lead:
+        return story.title_is_lead
+    return float(vector @ story.vector_sum) > float(story.title_vector @ story.vector_sum)
 
 
 class StoryClusterer:
@@ -543,12 +555,12 @@ class StoryClusterer:
         self._retitle(story, features)
 
     def _retitle(self, story: StoryRow, features: ArticleFeatures) -> None:
-        """Keep as title the member headline closest to the current centroid."""
-        centroid = story.vector_sum
-        if features.title and (
-            story.title_vector is None or float(features.vector @ centroid) > float(story.title_vector @ centroid)
-        ):
-            story.title, story.title_article, story.title_vector = features.title, features.article_id, features.vector
+        """Keep as title the member headline closest to the current centroid; a member's lead sentence
+        stands in for a headline only while no member has one."""
+        label, is_lead = (features.title, False) if features.title else (features.lead, True)
+        if label and _better_title(is_lead, features.vector, story):
+            story.title, story.title_article, story.title_vector = label, features.article_id, features.vector
+            story.title_is_lead = is_lead
         elif story.title_article is None:
             story.title = label_from_terms(story)
 
@@ -567,11 +579,9 @@ class StoryClusterer:
         stamps = [s for s in (keep.start, keep.end, other.start, other.end) if s]
         keep.start, keep.end = (min(stamps), max(stamps)) if stamps else (None, None)
         keep.sources = sorted(set(keep.sources) | set(other.sources))[:MAX_SOURCES]
-        if other.title_vector is not None and (
-            keep.title_vector is None
-            or float(other.title_vector @ keep.vector_sum) > float(keep.title_vector @ keep.vector_sum)
-        ):
+        if other.title_vector is not None and _better_title(other.title_is_lead, other.title_vector, keep):
             keep.title, keep.title_article, keep.title_vector = other.title, other.title_article, other.title_vector
+            keep.title_is_lead = other.title_is_lead
         elif keep.title_article is None:
             keep.title = label_from_terms(keep)
         self.forget(other.story_id)

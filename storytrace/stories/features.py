@@ -54,6 +54,7 @@ _fold = lru_cache(maxsize=500_000)(fold)
 _DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 SLUG_WEIGHT = 1.0  # a slug word counts as a body word: it mostly repeats the headline, sometimes adds one
 SLUG_MIN_WORDS = 3
+LEAD_CHARS = 160  # a lead sentence used as a title is cut at a word boundary before this length
 _EXTENSION_RE = re.compile(r"\.[A-Za-z]{2,5}$")
 _SLUG_SPLIT_RE = re.compile(r"[-_+.,]|%20")
 
@@ -71,6 +72,7 @@ class ArticleFeatures:
     published_at: str | None
     title: str | None
     source: str | None
+    lead: str | None = None  # the first sentence, a stand-in title for an article without a headline
     terms: dict[str, float] = field(default_factory=dict)
     name_weights: dict[str, float] = field(default_factory=dict)  # name -> idf, filled with `terms`
 
@@ -99,6 +101,19 @@ def url_words(url: str | None) -> list[str]:
         if len(tokens) >= SLUG_MIN_WORDS and len(tokens) > len(best):
             best = tokens
     return best
+
+
+def lead_sentence(text: str, limit: int = LEAD_CHARS) -> str | None:
+    """The first sentence of the text, cut at a word boundary (with an ellipsis) beyond `limit`
+    characters: news leads say who did what, so it is the best title an untitled article has."""
+    first = next(iter(sentences(text[: 4 * limit])), None)
+    if first is None:
+        return None
+    lead = " ".join(first.text.split())
+    if len(lead) <= limit:
+        return lead
+    cut = lead[:limit].rsplit(" ", 1)[0] if " " in lead[:limit] else lead[:limit]
+    return cut.rstrip(",;:–—-") + "…"
 
 
 def _content_key(token: str) -> str | None:
@@ -175,4 +190,5 @@ def build_features(article: Article, vector: np.ndarray, entity_ids: frozenset[s
         published_at=article.published_at,
         title=article.title,
         source=article.source,
+        lead=None if article.title else lead_sentence(article.text),
     )

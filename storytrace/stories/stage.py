@@ -21,7 +21,7 @@ from storytrace.store import SQLiteStore
 from storytrace.store import stories as repo
 from storytrace.store.articles import get_articles
 from storytrace.store.stories import StoryRow
-from storytrace.stories.cluster import DEFAULT_PARAMS, Params, StoryClusterer, label_from_terms
+from storytrace.stories.cluster import DEFAULT_PARAMS, Params, StoryClusterer
 from storytrace.stories.features import (
     NAMES_PER_ARTICLE,
     ArticleFeatures,
@@ -33,7 +33,6 @@ from storytrace.stories.features import (
 from storytrace.stories.ranking import heaviest
 from storytrace.stories.threads import ThreadLinker
 from storytrace.stories.timeline import date_mentions
-from storytrace.text import fold, words
 
 BATCH = 2000
 SEQ_WINDOW = 200_000  # undated stories stay live for this many later articles
@@ -115,9 +114,6 @@ class StoryBuilder:
             previous = repo.get_stories(self.store, sorted(clusterer.touched))
             self._split_touched(previous, {f.article_id: f for f in features})
             touched = [clusterer.stories[s] for s in sorted(clusterer.touched) if s in clusterer.stories]
-            for story in touched:
-                if story.title_article is None:
-                    story.title = _generated_title(self.store, story)
             self.report["threads_changed"] += self.threads.update(touched, previous)
             repo.save_stories(self.store, touched)
             repo.add_df(self.store, {t: n - before.get(t, 0) for t, n in clusterer.df.items() if n != before.get(t, 0)})
@@ -266,20 +262,6 @@ def export_stories(store: SQLiteStore) -> Iterator[dict[str, Any]]:
             "sources": story.sources,
             "entities": _display_names(store, story.names),
         }
-
-
-def _generated_title(store: SQLiteStore, story: StoryRow) -> str:
-    """A label for a story without headlines: its main names, ranked by how many members mention them
-    and how heavy their words are in the story's term vector (so the event's own actors and places
-    come before names every report of the region carries)."""
-    display = repo.entity_names(store, list(story.names))
-
-    def weight(key: str) -> float:
-        tokens = [fold(w.text) for w in words(display.get(key, key))]
-        return story.names[key] + max((story.terms.get(t, 0.0) for t in tokens), default=0.0)
-
-    top = sorted(story.names, key=lambda key: (-weight(key), key))[:4]
-    return " · ".join(display.get(key, key.title()) for key in top) or label_from_terms(story)
 
 
 def _display_names(store: SQLiteStore, counts: dict[str, int], k: int = 10) -> list[str]:
