@@ -36,6 +36,7 @@ from storytrace.stories.cluster import DEFAULT_PARAMS, Params, Split, StoryClust
 from storytrace.stories.features import ArticleFeatures, build_features
 from storytrace.stories.index import index_keys
 from storytrace.stories.metrics import bcubed
+from storytrace.stories.split import spread_step
 from storytrace.stories.stage import export_stories, run_stories
 
 DATA = Path(os.environ.get("STORYTRACE_SHARED", "/work/shared")) / "data"
@@ -143,7 +144,8 @@ def _split_touched(
     seq_of: dict[int, int],
     sizes: dict[str, int],
 ) -> list[Split]:
-    """The stage's split check (stage.StoryBuilder._split_touched) on in-memory members."""
+    """The stage's split check (stage.StoryBuilder._split_touched) on in-memory members: a story larger
+    than SPLIT_SAMPLE is bisected on every k-th member, as the stage's SQL sample takes them."""
     members: dict[str, list[int]] = {}
     for i in sorted(story_of, key=seq_of.__getitem__):
         story_of[i] = clusterer.resolve(story_of[i])
@@ -154,7 +156,9 @@ def _split_touched(
         story = clusterer.stories.get(story_id)
         if story is None or not clusterer.split_due(sizes.get(story_id, 0), story.size):
             continue
-        result = clusterer.split(story_id, [(seq_of[i], features[i]) for i in members[story_id]])
+        everyone = [(seq_of[i], features[i]) for i in members[story_id]]
+        step = spread_step(story.size, clusterer.params.split_sample)
+        result = clusterer.split(story_id, everyone[::step], (lambda e=everyone: e) if step > 1 else None)
         if result is not None:
             made.append(result)
             for article_id in result.moved:

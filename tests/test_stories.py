@@ -8,18 +8,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cached_vectors import store_vectors
 
 from storytrace.demo import corpus_paths, load_gold
 from storytrace.demo.run import run_demo
 from storytrace.demo.score import score_demo
 from storytrace.ingest import ingest_paths
 from storytrace.model import Article
-from storytrace.nlp.embed import to_blob
 from storytrace.progress import SILENT
 from storytrace.store import open_store
 from storytrace.store.articles import upsert_articles
 from storytrace.store.stories import StoryRow, story_events
-from storytrace.store.vectors import save_vectors
 from storytrace.stories.cluster import Params, StoryClusterer
 from storytrace.stories.features import build_features, lead_sentence, term_counts, url_words
 from storytrace.stories.index import CandidateIndex, lsh_keys
@@ -247,11 +246,7 @@ def test_a_bridging_merge_within_a_batch_moves_the_members_assigned_earlier_in_i
     params = Params(threshold=0.35, threshold_full=0.35, merge_score=0.5, merge_threshold=9.0, merge_threshold_full=9.0)
     with open_store(tmp_path / "b.db") as store:
         upsert_articles(store, articles)
-        save_vectors(
-            store,
-            "doc",
-            [(a.id, a.content_hash, [(0, len(a.text), to_blob(v))]) for a, v in zip(articles, vectors, strict=True)],
-        )
+        store_vectors(store, articles, vectors)
         builder = StoryBuilder(store, params)
         builder.run_batch(articles)
         assert builder.report["merges"] == 1 and builder.report["new_stories"] == 2

@@ -208,12 +208,26 @@ def story_member_ids(store: SQLiteStore, story_id: str) -> list[str]:
     return [r["article_id"] for r in rows]
 
 
-def recent_members(store: SQLiteStore, story_id: str, limit: int) -> list[tuple[str, int]]:
-    """(article id, seq) of a story's `limit` most recently assigned members, oldest first."""
+def spread_members(store: SQLiteStore, story_id: str, step: int) -> list[tuple[str, int]]:
+    """(article id, seq) of every `step`-th member of a story by arrival, from the first; oldest first."""
     rows = store.query(
-        "SELECT article_id, seq FROM story_members WHERE story_id = ? ORDER BY seq DESC LIMIT ?", (story_id, limit)
+        "SELECT article_id, seq FROM (SELECT article_id, seq, ROW_NUMBER() OVER (ORDER BY seq, article_id) AS r "
+        "FROM story_members WHERE story_id = ?) WHERE (r - 1) % ? = 0 ORDER BY seq, article_id",
+        (story_id, step),
     )
-    return [(r["article_id"], int(r["seq"])) for r in reversed(rows)]
+    return [(r["article_id"], int(r["seq"])) for r in rows]
+
+
+def member_pages(store: SQLiteStore, story_id: str, page: int) -> Iterator[list[tuple[str, int]]]:
+    """All (article id, seq) of a story, oldest first, `page` at a time (keyset pages: memory stays flat)."""
+    after: tuple[int, str] = (-1, "")
+    while rows := store.query(
+        "SELECT article_id, seq FROM story_members WHERE story_id = ? AND (seq, article_id) > (?, ?) "
+        "ORDER BY seq, article_id LIMIT ?",
+        (story_id, *after, page),
+    ):
+        yield [(r["article_id"], int(r["seq"])) for r in rows]
+        after = (int(rows[-1]["seq"]), rows[-1]["article_id"])
 
 
 def save_members(store: SQLiteStore, members: Iterable[tuple[str, str, str, int, float]]) -> None:

@@ -74,7 +74,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -83,7 +83,7 @@ from storytrace.store.stories import StoryRow
 from storytrace.stories.features import ArticleFeatures, df_keys, weigh
 from storytrace.stories.index import CandidateIndex, index_keys
 from storytrace.stories.ranking import summed
-from storytrace.stories.split import bisect
+from storytrace.stories.split import Parts, bisect
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +112,7 @@ class Params:
     split_min_size: int = 10  # stories smaller than this are never checked for a split
     split_min_part: int = 5  # members each part of a split needs
     split_margin: float = 0.05  # how far below the merge level the two parts must match
-    split_max_members: int = 200  # larger stories are not checked (bounds the members loaded per check)
+    split_sample: int = 200  # members bisected per check; a larger story is sampled evenly (split.py)
     split_growth: float = 1.25  # a story is checked again each time it grows by this factor
 
 
@@ -406,7 +406,7 @@ class StoryClusterer:
         if not members:
             self.forget(story.story_id)
             return None
-        fresh = self._replay(members, [story.seq] * len(members))
+        fresh = self._replay((story.seq, m) for m in members)
         self._take_over(story, fresh)
         return fresh
 
@@ -416,39 +416,80 @@ class StoryClusterer:
         Checked when it first reaches SPLIT_MIN_SIZE and then each time its size crosses a power of
         SPLIT_GROWTH: the sizes checked form a geometric series, so the members loaded over a story's
         life add up to at most n / (1 - 1/SPLIT_GROWTH) = 5n for a final size n, about five loads per
-        article, and never more than SPLIT_MAX_MEMBERS at a time (larger stories are not checked)."""
+        article, and never more than SPLIT_SAMPLE at a time (a larger story is checked on a sample; all
+        its members are read, in pages, only when the sample shows a split)."""
         p = self.params
-        if not p.split_min_size <= size_after <= p.split_max_members:
+        if size_after < p.split_min_size:
             return False
         if size_before < p.split_min_size:
             return True
         step = math.log(p.split_growth)
         return math.floor(math.log(size_before) / step) < math.floor(math.log(size_after) / step)
 
-    def split(self, story_id: str, members: list[tuple[int, ArticleFeatures]]) -> Split | None:
+    def split(
+        self,
+        story_id: str,
+        members: list[tuple[int, ArticleFeatures]],
+        everyone: Callable[[], Iterable[tuple[int, ArticleFeatures]]] | None = None,
+    ) -> Split | None:
         """Split a story whose members, (seq, features) oldest first, form two parts that no longer
-        belong together (see the module docstring). Returns None, changing nothing, when they do."""
+        belong together (see the module docstring). Returns None, changing nothing, when they do.
+
+        `members` are all the story's members, or, for a story larger than SPLIT_SAMPLE, an evenly
+        spread sample of them; then `everyone` yields all of them, oldest first, and is read only when
+        the sample's two parts are apart: every member goes to the part it matches best (split.Parts),
+        and the full parts are checked again."""
         p = self.params
         story = self.stories.get(story_id)
-        if story is None or len(members) != story.size or len(members) < 2 * p.split_min_part:
+        if story is None or len(members) < 2 * p.split_min_part or (everyone is None and len(members) != story.size):
             return None
         side = bisect([f for _, f in members], p.w_emb, p.w_terms)
         keep = [m for m, s in zip(members, side, strict=True) if s == side[0]]
         move = [m for m, s in zip(members, side, strict=True) if s != side[0]]
-        if min(len(keep), len(move)) < p.split_min_part:
+        if min(len(keep), len(move)) < p.split_min_part or self._too_alike([f for _, f in keep], [f for _, f in move]):
             return None
-        new_id = story_id_for(move[0][1].article_id, move[0][1].content_hash)
-        if new_id in self.stories or self._too_alike([f for _, f in keep], [f for _, f in move]):
+        kept, fresh = self._replay(keep), self._replay(move)
+        moved = [f.article_id for _, f in move]
+        if self._parts_match(kept, fresh):
             return None
-        kept = self._replay([f for _, f in keep], [s for s, _ in keep])
-        fresh = self._replay([f for _, f in move], [s for s, _ in move])
-        if self.story_similarity(kept, fresh) >= self.merge_level(kept, fresh) - p.split_margin:
+        if everyone is not None:
+            parts = Parts(([f for _, f in keep], [f for _, f in move]), p.w_emb, p.w_terms)
+            placed = self._place(everyone(), parts)
+            if placed is None or placed[0].size + placed[1].size != story.size:
+                return None
+            kept, fresh, moved = placed
+            if min(kept.size, fresh.size) < p.split_min_part or self._parts_match(kept, fresh):
+                return None
+        if fresh.story_id in self.stories:
             return None
         self._take_over(story, kept)
-        fresh.story_id, fresh.seq = new_id, move[0][0]
-        self.aliases.pop(new_id, None)  # the id may name a story merged away earlier: it is live again
+        self.aliases.pop(fresh.story_id, None)  # the id may name a story merged away earlier: it is live again
         self._register(fresh)
-        return Split(story_id, new_id, [f.article_id for _, f in move])
+        return Split(story_id, fresh.story_id, moved)
+
+    def _parts_match(self, a: StoryRow, b: StoryRow) -> bool:
+        """Whether two parts still match at the split bar: then consolidation would merge them back."""
+        return self.story_similarity(a, b) >= self.merge_level(a, b) - self.params.split_margin
+
+    def _place(
+        self, members: Iterable[tuple[int, ArticleFeatures]], parts: Parts
+    ) -> tuple[StoryRow, StoryRow, list[str]] | None:
+        """Stream the members (oldest first) into the two parts: (the part of the oldest member, which
+        keeps the story's id, the other part, the ids of its members). None when a part stays empty."""
+        groups: list[StoryRow | None] = [None, None]
+        ids: list[list[str]] = [[], []]
+        first_part: int | None = None
+        for seq, member in members:
+            k = parts.nearest(member)
+            first_part = k if first_part is None else first_part
+            groups[k] = self._fold(groups[k], seq, member)
+            ids[k].append(member.article_id)
+        if first_part is None:
+            return None
+        kept, fresh = groups[first_part], groups[1 - first_part]
+        if kept is None or fresh is None:
+            return None
+        return kept, fresh, ids[1 - first_part]
 
     def resolve(self, story_id: str) -> str:
         """The live id of a story, following merges."""
@@ -489,32 +530,40 @@ class StoryClusterer:
         return floor >= self._merge_level_at(evidence) - p.split_margin
 
     def _open(self, features: ArticleFeatures, seq: int) -> StoryRow:
-        story = self._replay([features], [seq])
+        story = self._replay([(seq, features)])
         self._register(story)
         return story
 
-    def _replay(self, members: list[ArticleFeatures], seqs: list[int]) -> StoryRow:
-        """A story aggregated from `members` in order (named after the first), not yet live."""
-        first = members[0]
-        story = StoryRow(
-            story_id=story_id_for(first.article_id, first.content_hash),
-            seq=seqs[0],
-            title="",
-            title_article=None,
-            title_vector=None,
-            size=0,
-            start=None,
-            end=None,
-            first_day=None,
-            last_day=None,
-            last_seq=seqs[0],
-            thread_id=None,
-            vector_sum=np.zeros_like(first.vector),
-            terms={},
-            names={},
-        )
-        for member, seq in zip(members, seqs, strict=True):
-            self._accumulate(story, member, seq)
+    def _replay(self, members: Iterable[tuple[int, ArticleFeatures]]) -> StoryRow:
+        """A story aggregated from (seq, features) `members` in order (named after the first), not yet live."""
+        story: StoryRow | None = None
+        for seq, member in members:
+            story = self._fold(story, seq, member)
+        if story is None:
+            raise ValueError("a story needs at least one member")
+        return story
+
+    def _fold(self, story: StoryRow | None, seq: int, member: ArticleFeatures) -> StoryRow:
+        """Add one member to a story being replayed (opened, named after it, when `story` is None)."""
+        if story is None:
+            story = StoryRow(
+                story_id=story_id_for(member.article_id, member.content_hash),
+                seq=seq,
+                title="",
+                title_article=None,
+                title_vector=None,
+                size=0,
+                start=None,
+                end=None,
+                first_day=None,
+                last_day=None,
+                last_seq=seq,
+                thread_id=None,
+                vector_sum=np.zeros_like(member.vector),
+                terms={},
+                names={},
+            )
+        self._accumulate(story, member, seq)
         return story
 
     def _take_over(self, old: StoryRow, fresh: StoryRow) -> None:

@@ -10,8 +10,13 @@ direction divisive partitioning (Boley 1998): the sign of each member's coordina
 eigenvector of the centred kernel H K H (H = I - 11^T/n) splits the members across the direction
 of largest spread; then spherical 2-means refines it, each member moving to the part whose summed
 feature vector c_k it matches best, x_i . c_k / |c_k| = sum_{j in k} K(i, j) / sqrt(sum_{j,l in k} K(j, l)).
-Everything is computed from the n x n kernel, so a check costs O(n^2 (d + terms)) for n members
-(n is capped by the caller), and it is deterministic: no random start.
+Everything is computed from the n x n kernel, so a check costs O(n^2 (d + terms)) for n members,
+and it is deterministic: no random start.
+
+A large story is bisected on an evenly spread sample of its members (`spread_step`: every k-th by
+arrival, so both the story's first event and a later one it chained are represented); `Parts` then
+places every member with the same rule the refinement uses, x_i . c_k / |c_k| with c_k summed over
+the sample's part k, streaming the members so memory does not grow with the story.
 """
 
 from __future__ import annotations
@@ -21,6 +26,11 @@ import numpy as np
 from storytrace.stories.features import ArticleFeatures
 
 REFINE_ROUNDS = 20
+
+
+def spread_step(size: int, sample: int) -> int:
+    """Every how many members (by arrival) one is taken so that at most `sample` of `size` are."""
+    return max(1, -(-size // sample))
 
 
 def member_kernel(members: list[ArticleFeatures], w_emb: float, w_terms: float) -> np.ndarray:
@@ -55,3 +65,36 @@ def bisect(members: list[ArticleFeatures], w_emb: float, w_terms: float) -> list
             break
         side = moved
     return [bool(s) for s in side]
+
+
+class Parts:
+    """Two groups of members summarised by their summed feature maps, c_k = sum_{j in k} x_j."""
+
+    def __init__(self, groups: tuple[list[ArticleFeatures], list[ArticleFeatures]], w_emb: float, w_terms: float):
+        self.w_emb, self.w_terms = w_emb, w_terms
+        self.vectors = [np.sum([_unit(m.vector) for m in group], axis=0) for group in groups]
+        self.terms: list[dict[str, float]] = []
+        for group in groups:
+            summed: dict[str, float] = {}
+            for member in group:
+                for term, weight in member.terms.items():
+                    summed[term] = summed.get(term, 0.0) + weight
+            self.terms.append(summed)
+        self.norms = [
+            np.sqrt(w_emb * float(v @ v) + w_terms * sum(w * w for w in t.values()))
+            for v, t in zip(self.vectors, self.terms, strict=True)
+        ]
+
+    def nearest(self, member: ArticleFeatures) -> int:
+        """0 or 1: the part the member matches best, x . c_k / |c_k| (ties go to part 0)."""
+        vector = _unit(member.vector)
+        match = []
+        for v, t, norm in zip(self.vectors, self.terms, self.norms, strict=True):
+            terms = sum(w * t.get(term, 0.0) for term, w in member.terms.items())
+            match.append((self.w_emb * float(vector @ v) + self.w_terms * terms) / max(norm, 1e-12))
+        return int(match[1] > match[0])
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector.astype(np.float64) / norm if norm else vector.astype(np.float64)

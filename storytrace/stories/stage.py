@@ -31,10 +31,12 @@ from storytrace.stories.features import (
     weigh,
 )
 from storytrace.stories.ranking import heaviest
+from storytrace.stories.split import spread_step
 from storytrace.stories.threads import ThreadLinker
 from storytrace.stories.timeline import date_mentions
 
 BATCH = 2000
+MEMBER_PAGE = 1000  # members read at a time when a large story is split
 SEQ_WINDOW = 200_000  # undated stories stay live for this many later articles
 N_DOCS_KEY = "stories.n_docs"
 
@@ -136,25 +138,41 @@ class StoryBuilder:
     def _split_touched(self, previous: dict[str, StoryRow], batch: dict[str, ArticleFeatures]) -> None:
         """Check the touched stories that grew past a checkpoint (`split_due`) for a split; a split
         moves the members of the new story and is logged. `previous` holds the stored (pre-batch) rows;
-        members from this `batch` are taken as they are, only older ones are read back."""
+        members from this `batch` are taken as they are, only older ones are read back. A story larger
+        than SPLIT_SAMPLE is checked on an evenly spread sample; all its members are read, page by
+        page, only when the sample shows a split."""
         clusterer = self.clusterer
-        limit = clusterer.params.split_max_members
         for story_id in sorted(clusterer.touched):
             story = clusterer.stories.get(story_id)
             before = previous[story_id].size if story_id in previous else 0
             if story is None or not clusterer.split_due(before, story.size):
                 continue
-            rows = repo.recent_members(self.store, story_id, limit)
-            older = self._weighed(get_articles(self.store, [a for a, _ in rows if a not in batch]))
-            found = {f.article_id: f for f in older} | batch
-            if any(a not in found for a, _ in rows):
+            step = spread_step(story.size, clusterer.params.split_sample)
+            sample = self._members(repo.spread_members(self.store, story_id, step), batch)
+            if sample is None:
                 continue
-            result = clusterer.split(story_id, [(seq, found[a]) for a, seq in rows])
+
+            def everyone(story_id: str = story_id) -> Iterator[tuple[int, ArticleFeatures]]:
+                for page in repo.member_pages(self.store, story_id, MEMBER_PAGE):
+                    yield from self._members(page, batch) or []
+
+            size = story.size
+            result = clusterer.split(story_id, sample, everyone if step > 1 else None)
             if result is not None:
                 repo.move_member_ids(self.store, result.moved, result.new_story_id)
-                detail = f"{len(result.moved)} of {len(rows)} members moved"
+                detail = f"{len(result.moved)} of {size} members moved"
                 repo.log_event(self.store, "split", story_id, result.new_story_id, None, detail)
                 self.report["splits"] += 1
+
+    def _members(
+        self, rows: list[tuple[str, int]], batch: dict[str, ArticleFeatures]
+    ) -> list[tuple[int, ArticleFeatures]] | None:
+        """(seq, features) of stored members, oldest first; None when an article is missing."""
+        older = self._weighed(get_articles(self.store, [a for a, _ in rows if a not in batch]))
+        found = {f.article_id: f for f in older} | batch
+        if any(a not in found for a, _ in rows):
+            return None
+        return [(seq, found[a]) for a, seq in rows]
 
     def _remove_changed(self, articles: list[Article]) -> None:
         """A changed article leaves its story (rebuilt from the other members) before being re-assigned."""
