@@ -406,7 +406,7 @@ class StoryClusterer:
         if not members:
             self.forget(story.story_id)
             return None
-        fresh = self._replay((story.seq, m) for m in members)
+        fresh = self.replay((story.seq, m) for m in members)
         self._take_over(story, fresh)
         return fresh
 
@@ -448,7 +448,7 @@ class StoryClusterer:
         move = [m for m, s in zip(members, side, strict=True) if s != side[0]]
         if min(len(keep), len(move)) < p.split_min_part or self._too_alike([f for _, f in keep], [f for _, f in move]):
             return None
-        kept, fresh = self._replay(keep), self._replay(move)
+        kept, fresh = self.replay(keep), self.replay(move)
         moved = [f.article_id for _, f in move]
         if self._parts_match(kept, fresh):
             return None
@@ -530,12 +530,13 @@ class StoryClusterer:
         return floor >= self._merge_level_at(evidence) - p.split_margin
 
     def _open(self, features: ArticleFeatures, seq: int) -> StoryRow:
-        story = self._replay([(seq, features)])
+        story = self.replay([(seq, features)])
         self._register(story)
         return story
 
-    def _replay(self, members: Iterable[tuple[int, ArticleFeatures]]) -> StoryRow:
-        """A story aggregated from (seq, features) `members` in order (named after the first), not yet live."""
+    def replay(self, members: Iterable[tuple[int, ArticleFeatures]]) -> StoryRow:
+        """A story aggregated from (seq, features) `members` in order (named after the first), not yet live
+        (`add_story` makes it live)."""
         story: StoryRow | None = None
         for seq, member in members:
             story = self._fold(story, seq, member)
