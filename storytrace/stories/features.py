@@ -112,7 +112,7 @@ def lead_sentence(text: str, limit: int = LEAD_CHARS) -> str | None:
     lead = " ".join(first.text.split())
     if len(lead) <= limit:
         return lead
-    cut = lead[:limit].rsplit(" ", 1)[0] if " " in lead[:limit] else lead[:limit]
+    cut = lead[:limit].rsplit(" ", 1)[0]  # a single word longer than the limit is cut inside it
     return cut.rstrip(",;:–—-") + "…"
 
 

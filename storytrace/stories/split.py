@@ -21,6 +21,8 @@ the sample's part k, streaming the members so memory does not grow with the stor
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
 from storytrace.stories.features import ArticleFeatures
@@ -33,11 +35,16 @@ def spread_step(size: int, sample: int) -> int:
     return max(1, -(-size // sample))
 
 
-def member_kernel(members: list[ArticleFeatures], w_emb: float, w_terms: float) -> np.ndarray:
-    """K(i, j) for the members, as above."""
+def unit_vectors(members: list[ArticleFeatures]) -> np.ndarray:
+    """The members' embeddings as unit rows (float64; a zero vector stays zero)."""
     vectors = np.stack([m.vector for m in members]).astype(np.float64)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+
+
+def member_kernel(members: list[ArticleFeatures], w_emb: float, w_terms: float) -> np.ndarray:
+    """K(i, j) for the members, as above."""
+    vectors = unit_vectors(members)
     vocabulary = {t: i for i, t in enumerate(sorted({t for m in members for t in m.terms}))}
     terms = np.zeros((len(members), max(len(vocabulary), 1)))
     for row, member in enumerate(members):
@@ -72,14 +79,13 @@ class Parts:
 
     def __init__(self, groups: tuple[list[ArticleFeatures], list[ArticleFeatures]], w_emb: float, w_terms: float):
         self.w_emb, self.w_terms = w_emb, w_terms
-        self.vectors = [np.sum([_unit(m.vector) for m in group], axis=0) for group in groups]
-        self.terms: list[dict[str, float]] = []
+        self.vectors = [unit_vectors(group).sum(axis=0) for group in groups]
+        self.terms: list[Counter[str]] = []
         for group in groups:
-            summed: dict[str, float] = {}
+            terms: Counter[str] = Counter()
             for member in group:
-                for term, weight in member.terms.items():
-                    summed[term] = summed.get(term, 0.0) + weight
-            self.terms.append(summed)
+                terms.update(member.terms)
+            self.terms.append(terms)
         self.norms = [
             np.sqrt(w_emb * float(v @ v) + w_terms * sum(w * w for w in t.values()))
             for v, t in zip(self.vectors, self.terms, strict=True)
@@ -87,14 +93,9 @@ class Parts:
 
     def nearest(self, member: ArticleFeatures) -> int:
         """0 or 1: the part the member matches best, x . c_k / |c_k| (ties go to part 0)."""
-        vector = _unit(member.vector)
+        vector = unit_vectors([member])[0]
         match = []
         for v, t, norm in zip(self.vectors, self.terms, self.norms, strict=True):
             terms = sum(w * t.get(term, 0.0) for term, w in member.terms.items())
             match.append((self.w_emb * float(vector @ v) + self.w_terms * terms) / max(norm, 1e-12))
         return int(match[1] > match[0])
-
-
-def _unit(vector: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector))
-    return vector.astype(np.float64) / norm if norm else vector.astype(np.float64)
