@@ -106,6 +106,21 @@ def test_a_long_lead_is_cut_at_a_word_boundary() -> None:
     assert lead_sentence("  \n ") is None
 
 
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        (
+            "KYIV, Ukraine (AP) — Ukraine's president met NATO leaders on Thursday. He said more.",
+            "Ukraine's president met NATO leaders on Thursday.",
+        ),
+        ("LONDON, Oct 17 (Reuters) - Shares fell on Friday. Traders said more.", "Shares fell on Friday."),
+        ("NATO leaders met in Vilnius - and agreed. More text.", "NATO leaders met in Vilnius - and agreed."),
+    ],
+)
+def test_a_lead_title_leaves_out_the_dateline(text: str, lead: str) -> None:
+    assert lead_sentence(text) == lead
+
+
 def test_merging_keeps_a_headline_over_a_lead() -> None:
     clusterer = StoryClusterer(params=Params(threshold=9.0, merge_threshold=0.5))  # never join, always merge
     for seq, title in enumerate([None, "Harbourton port strike"], start=1):  # the older story has a lead

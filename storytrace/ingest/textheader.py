@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from storytrace.dateline import DATELINE_LINE, is_place, opening_dateline
 from storytrace.ingest.dates import normalise_date
 
 _MAX_HEADER_LINES = 8
@@ -31,12 +32,6 @@ _MAX_TITLE_CHARS = 200
 _MAX_OUTLET_WORDS = 6
 _SENTENCE_END = tuple(".,;:…")
 
-_PLACE = r"[A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3}(?:, [A-Z][A-Za-z'’.\-]+(?: [A-Z][A-Za-z'’.\-]+){0,2})?"
-_AGENCY = r"\([A-Za-z][A-Za-z .&\-]{0,30}\)"
-_DASH = r"(?:—|–|--|-)"
-_DATELINE_LINE = re.compile(rf"(?P<place>{_PLACE})\s*(?:{_AGENCY})?\s*{_DASH}?")
-_WIRE_DATE = r"(?:,? [A-Z][a-z]{2,8}\.? \d{1,2})?"  # Reuters style: "LONDON, Oct 17 (Reuters) -"
-_DATELINE_OPENING = re.compile(rf"(?P<place>{_PLACE}){_WIRE_DATE}\s*(?:(?:{_AGENCY})\s*{_DASH}|{_DASH})\s")
 _BYLINE = re.compile(r"(?:By|BY)\s+(?P<name>[A-Z][^\n]{1,120})")
 _DATE_PREFIX = re.compile(r"(?:published|updated|posted|date)\s*:?\s*", re.IGNORECASE)
 _DATE_HINT = re.compile(
@@ -76,9 +71,8 @@ def parse_header(text: str) -> Header:
         taken = seen <= _MAX_HEADER_LINES and _take(header, stripped, first=seen == 1, after_title=previous_was_title)
         if not taken:
             header.body_start = start
-            opening = _DATELINE_OPENING.match(stripped)
-            if header.dateline is None and opening and _is_place(opening["place"]):
-                header.dateline = opening["place"]
+            if header.dateline is None and (opening := opening_dateline(stripped)):
+                header.dateline = opening[0]
             return header
         previous_was_title = taken == "title"
     return Header()  # header lines only: keep everything as body
@@ -92,7 +86,7 @@ def _take(header: Header, line: str, *, first: bool, after_title: bool) -> str |
     if header.published_at is None and (date := _date_line(line)):
         header.published_at = date
         return "date"
-    if header.dateline is None and (match := _DATELINE_LINE.fullmatch(line)) and _is_place(match["place"]):
+    if header.dateline is None and (match := DATELINE_LINE.fullmatch(line)) and is_place(match["place"]):
         header.dateline = match["place"]
         return "dateline"
     if header.title is not None:
@@ -143,11 +137,6 @@ def _is_outlet(line: str) -> bool:
     if not all(w[0].isupper() or w[0].isdigit() or w.lower() in _CONNECTORS for w in words):
         return False
     return bool(_ACRONYM.search(line)) or any(w.lower().strip(".,") in _OUTLET_WORDS for w in words)
-
-
-def _is_place(place: str) -> bool:
-    head = place.split(",")[0]
-    return sum(c.isalpha() for c in head) >= 3 and len(head.split()) <= 4
 
 
 def _date_line(line: str) -> str | None:

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from storytrace.dateline import opening_dateline
 from storytrace.model import Article
 from storytrace.stories.ranking import heaviest
 from storytrace.stories.timeline import MONTHS, WEEKDAYS
@@ -104,8 +105,12 @@ def url_words(url: str | None) -> list[str]:
 
 
 def lead_sentence(text: str, limit: int = LEAD_CHARS) -> str | None:
-    """The first sentence of the text, cut at a word boundary (with an ellipsis) beyond `limit`
-    characters: news leads say who did what, so it is the best title an untitled article has."""
+    """The first sentence of the text without its dateline, cut at a word boundary (with an ellipsis)
+    beyond `limit` characters: news leads say who did what, so it is the best title an untitled article
+    has; where the report was filed is not part of that."""
+    text = text.lstrip()
+    if opening := opening_dateline(text):
+        text = text[opening[1] :]
     first = next(iter(sentences(text[: 4 * limit])), None)
     if first is None:
         return None
