@@ -222,6 +222,13 @@ def test_forced_format_overrides_extension(tmp_path):
         ("1394470370698", "2014-03-10T16:52:50+00:00"),  # Unix milliseconds (UCI News Aggregator)
         ("1394470370", "2014-03-10T16:52:50+00:00"),  # Unix seconds
         ("9999999999999", None),  # 13 digits but far outside any publication date: an id, not a time
+        (1394470370, "2014-03-10T16:52:50+00:00"),  # a JSON number
+        ("2014031015", "2014-03-10T15:00:00"),  # yyyymmddhh: as seconds it would be in 2033, the future
+        ("20141017", "2014-10-17"),  # compact calendar stamps (GDELT)
+        ("20141017153045", "2014-10-17T15:30:45"),
+        ("20141399", None),  # no such day
+        ("2099123123", None),  # neither reading is a past date
+        ("12345678", None),
         ("October 2024", None),  # no day: never guessed
         ("soon", None),
         (None, None),

@@ -4,15 +4,20 @@ dateutil fills any component the input lacks from a default date, which would si
 "October 2024" into the 21st or "17 October 2024" into midnight. We parse twice with two defaults
 that differ in every component: a component that comes out equal both times was in the input, one
 that differs was filled in. A date without its day is rejected (None); a missing time gives a date
-only; a time zone is kept when the input names one. Unix timestamps (seconds or milliseconds, as
-data exports write them) are read as UTC.
+only; a time zone is kept when the input names one.
+
+Data exports also write dates as bare digits, in two families that share a length: Unix timestamps
+(10 digits of seconds or 13 of milliseconds, read as UTC) and compact calendar stamps (yyyymmdd,
+yyyymmddhh, yyyymmddhhmm, yyyymmddhhmmss, as GDELT writes them). Ten digits are read as seconds first,
+but a publication date is never in the future, and every yyyymmddhh stamp from 1990 on would be a
+second after 2033: such a value falls through to the calendar reading.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from dateutil import parser as date_parser
 from dateutil.tz import tzoffset
@@ -27,19 +32,23 @@ _ZONE_HOURS = (
 _ZONES = {name: tzoffset(name, int(hours) * 3600) for name, hours in (z.split("=") for z in _ZONE_HOURS.split())}
 _HAS_YEAR = re.compile(r"\b\d{4}\b")
 _MAX_DATE_CHARS = 80
-_EPOCH = re.compile(r"\d{10}|\d{13}")
-EPOCH_RANGE = (631_152_000, 4_102_444_800)  # 1990-01-01 to 2100-01-01, UTC
+_EPOCH_DIGITS = (10, 13)
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})(?:(\d{2})(?:(\d{2})(\d{2})?)?)?")
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # older "dates" in exports are ids or counts, not publication
+FUTURE_SLACK = timedelta(days=1)  # clocks and time zones: a stamp up to a day ahead is still a date
 
 
 def normalise_date(value: object) -> str | None:
     """ISO 8601 form of a date or date-time value, or None when it is unknown or incomplete."""
     if isinstance(value, datetime):
         return _iso(value, has_time=True)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
     if not isinstance(value, str):
         return None
     value = value.strip()
-    if _EPOCH.fullmatch(value):
-        return _from_epoch(value)
+    if value.isascii() and value.isdigit():
+        return _from_digits(value)
     if not value or len(value) > _MAX_DATE_CHARS or not _HAS_YEAR.search(value):
         return None
     with warnings.catch_warnings():
@@ -54,13 +63,37 @@ def normalise_date(value: object) -> str | None:
     return _iso(first, has_time=(first.hour, first.minute) == (second.hour, second.minute))
 
 
+def _from_digits(value: str) -> str | None:
+    """A date written as bare digits: a Unix timestamp when that reading is a plausible publication time,
+    else a compact calendar stamp; None when neither fits (an id or a count)."""
+    if len(value) in _EPOCH_DIGITS and (moment := _from_epoch(value)):
+        return moment
+    return _from_compact(value)
+
+
 def _from_epoch(value: str) -> str | None:
-    """A Unix timestamp as exports write it: 10 digits of seconds or 13 of milliseconds (UTC), kept only
-    within EPOCH_RANGE, so an id or a count that happens to have that many digits is not read as a date."""
+    """Seconds (10 digits) or milliseconds (13) since 1970, in UTC."""
     seconds = int(value[:10])  # milliseconds beyond the whole second are dropped
-    if not EPOCH_RANGE[0] <= seconds < EPOCH_RANGE[1]:
+    moment = datetime.fromtimestamp(seconds, tz=UTC)
+    return moment.isoformat() if _plausible(moment) else None
+
+
+def _from_compact(value: str) -> str | None:
+    """yyyymmdd[hh[mm[ss]]] as written, with no zone: a date, or a date-time to the precision given."""
+    match = _COMPACT.fullmatch(value)
+    if match is None:
         return None
-    return datetime.fromtimestamp(seconds, tz=UTC).isoformat()
+    parts = [int(p) for p in match.groups() if p is not None]
+    try:
+        moment = datetime(*parts)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+    return _iso(moment, has_time=len(parts) > 3) if _plausible(moment.replace(tzinfo=UTC)) else None
+
+
+def _plausible(moment: datetime) -> bool:
+    """A publication time lies between EARLIEST and now (give or take FUTURE_SLACK)."""
+    return EARLIEST <= moment <= datetime.now(tz=UTC) + FUTURE_SLACK
 
 
 def _iso(moment: datetime, *, has_time: bool) -> str:
