@@ -11,7 +11,17 @@ from storytrace.reuse.boilerplate import MIN_ARTICLES, boilerplate_spans, line_k
 from storytrace.reuse.fingerprints import fingerprints
 from storytrace.reuse.lsh import band_keys, pairs_from_keys
 from storytrace.reuse.minhash import MinHasher, jaccard
-from storytrace.reuse.relate import Evidence, UnionFind, classify, demote_siblings, direction, wire_credit
+from storytrace.reuse.relate import (
+    REWRITE_MIN_SENTENCES,
+    Evidence,
+    UnionFind,
+    classify,
+    demote_siblings,
+    direction,
+    rewrite_possible,
+    wire_credit,
+)
+from storytrace.reuse.rewrite import judged_count
 from storytrace.reuse.simhash import HyperplaneHasher, week
 from storytrace.reuse.tokens import mix64, shingle_hashes, word_hashes
 
@@ -134,6 +144,34 @@ def test_classify_kinds() -> None:
     rewrite = Evidence(align(_text(100), _text(100)), n_sentences=4, a_sentences=10, b_sentences=12)
     assert classify(rewrite)[0] == "rewrite"
     assert classify(Evidence(align(_text(100), _text(100)), n_sentences=1, a_sentences=10, b_sentences=12)) is None
+
+
+@pytest.mark.parametrize(
+    ("a_sentences", "b_sentences", "a_quotes", "b_quotes"),
+    [(1, 1, 0, 0), (1, 40, 0, 0), (2, 2, 0, 3), (2, 9, 1, 1), (3, 3, 0, 0), (2, 2, 1, 1), (1, 1, 2, 1)],
+)
+def test_rewrite_possible_bounds_the_support_a_rewrite_needs(
+    a_sentences: int, b_sentences: int, a_quotes: int, b_quotes: int
+) -> None:
+    """The gate is exact: it refuses a pair only when even every sentence and quote aligning could not
+    reach the support `classify` asks of a rewrite."""
+    support = min(a_sentences, b_sentences) + (a_quotes if b_quotes else 0)
+    best = Evidence(
+        align(_text(100), _text(100)),
+        n_sentences=min(a_sentences, b_sentences),
+        a_sentences=a_sentences,
+        b_sentences=b_sentences,
+        matched_quotes=a_quotes if b_quotes else 0,
+    )
+    assert rewrite_possible(a_sentences, b_sentences, a_quotes, b_quotes) == (support >= REWRITE_MIN_SENTENCES)
+    if not rewrite_possible(a_sentences, b_sentences, a_quotes, b_quotes):
+        assert classify(best) is None
+
+
+def test_judged_sentences_leave_out_fragments() -> None:
+    assert judged_count("Stocks fall on weak China export data") == 1
+    assert judged_count("Markets fell. Oil slid on China data too. Gold rose as investors sought safety.") == 2
+    assert judged_count("") == 0
 
 
 def test_direction_evidence() -> None:

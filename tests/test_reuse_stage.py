@@ -11,6 +11,7 @@ import pytest
 from storytrace.model import Article
 from storytrace.pipeline import analyze, export_rows
 from storytrace.progress import SILENT
+from storytrace.reuse import stage
 from storytrace.reuse.stage import run_reuse
 from storytrace.store import SQLiteStore, open_store
 from storytrace.store.articles import upsert_articles
@@ -114,6 +115,28 @@ def test_small_batches_give_the_same_relations(
     assert relations[frozenset((articles[0].id, "zz-copy"))]["relation"] == "duplicate"
     expected = {pair: r["relation"] for pair, r in _relations(seed_store).items()}
     assert {pair: r["relation"] for pair, r in relations.items() if "zz-copy" not in pair} == expected
+
+
+def test_headline_pairs_skip_sentence_alignment(tmp_store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One-sentence articles can never be rewrites, so the cross-encoder never sees them; a copied
+    headline is still a duplicate."""
+    aligned: list[int] = []
+    real = stage.align_sentences
+    monkeypatch.setattr(stage, "align_sentences", lambda jobs: aligned.append(len(jobs)) or real(jobs))
+    headlines = [
+        "Miley Cyrus fan arrested after sneaking into dressing room",
+        "Teen arrested for sneaking into Miley Cyrus' dressing room",
+        "Fan arrested after breaking into Miley Cyrus dressing room",
+    ]
+    upsert_articles(
+        tmp_store,
+        [Article(id=f"h{i}", text=t) for i, t in enumerate(headlines)] + [Article(id="copy", text=headlines[0])],
+    )
+    run_reuse(tmp_store, SILENT)
+    assert sum(aligned) == 0
+    assert {frozenset((r["a"], r["b"])): r["relation"] for r in export_rows(tmp_store, "reuse")} == {
+        frozenset(("h0", "copy")): "duplicate"
+    }
 
 
 @pytest.mark.skipif(not (DEMO / "gold.json").exists(), reason="demo corpus not available")

@@ -117,6 +117,17 @@ def needs_sentences(evidence: Evidence) -> bool:
     return not evidence.same_text and evidence.shorter_fraction < VERSION
 
 
+def rewrite_possible(a_sentences: int, b_sentences: int, a_quotes: int, b_quotes: int) -> bool:
+    """Whether a pair can reach REWRITE_MIN_SENTENCES at all, before any sentence is aligned.
+
+    Reworded sentences pair one to one, so at most min(a_sentences, b_sentences) of them (counting the
+    sentences long enough to judge), and a quote of a counts only when b has quotes too. A headline
+    feed (one sentence per article) never can: its pairs skip the cross-encoder, which took 19 of the
+    20 minutes the pipeline spent on 4,783 UCI headlines.
+    """
+    return min(a_sentences, b_sentences) + (a_quotes if b_quotes else 0) >= REWRITE_MIN_SENTENCES
+
+
 def wire_credit(article: Article) -> str | None:
     """The wire agency an article is from or credits: its source, or a credit line in the text."""
     source = (article.source or "").strip().lower()

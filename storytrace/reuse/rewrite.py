@@ -14,7 +14,7 @@ import numpy as np
 
 from storytrace.model import AlignedSentence
 from storytrace.reuse.paraphrase import is_paraphrase
-from storytrace.text import WORD_RE, fold
+from storytrace.text import WORD_RE, fold, sentences
 
 MIN_COSINE = 0.55
 MIN_WORDS = 4
@@ -66,9 +66,19 @@ def _candidates(pair: SentencePair) -> list[tuple[tuple[str, str], tuple[int, in
     for i, j in _greedy_matching(similarity):
         a_sentence = pair.a_text[pair.a_spans[i][0] : pair.a_spans[i][1]]
         b_sentence = pair.b_text[pair.b_spans[j][0] : pair.b_spans[j][1]]
-        if len(a_sentence.split()) >= MIN_WORDS and len(b_sentence.split()) >= MIN_WORDS:
+        if judged(a_sentence) and judged(b_sentence):
             found.append(((a_sentence, b_sentence), (i, j), float(similarity[i, j])))
     return found
+
+
+def judged(sentence: str) -> bool:
+    """Whether a sentence is long enough (MIN_WORDS) for its paraphrase to mean anything."""
+    return len(sentence.split()) >= MIN_WORDS
+
+
+def judged_count(text: str) -> int:
+    """How many sentences of a text could be aligned as a rewrite (see `relate.rewrite_possible`)."""
+    return sum(judged(span.text) for span in sentences(text))
 
 
 def is_reworded(a: str, b: str) -> bool:

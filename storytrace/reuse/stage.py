@@ -23,8 +23,16 @@ from storytrace.reuse.align import align
 from storytrace.reuse.boilerplate import boilerplate_spans
 from storytrace.reuse.minhash import jaccard
 from storytrace.reuse.quotes import matched_quotes
-from storytrace.reuse.relate import Evidence, UnionFind, classify, demote_siblings, direction, needs_sentences
-from storytrace.reuse.rewrite import SentencePair, align_sentences, is_reworded
+from storytrace.reuse.relate import (
+    Evidence,
+    UnionFind,
+    classify,
+    demote_siblings,
+    direction,
+    needs_sentences,
+    rewrite_possible,
+)
+from storytrace.reuse.rewrite import SentencePair, align_sentences, is_reworded, judged_count
 from storytrace.reuse.sketch import sketch_articles
 from storytrace.store import SQLiteStore
 from storytrace.store import reuse as repo
@@ -162,12 +170,21 @@ def _boilerplate(store: SQLiteStore, source: str | None, lines: list[tuple[int, 
 def _add_sentence_evidence(
     store: SQLiteStore, evidences: dict[tuple[str, str], Evidence], known: dict[str, Article]
 ) -> dict[tuple[str, str], list[AlignedSentence]]:
-    """Align sentences of each pair, filling the evidence's sentence and quote counts; returns the alignments."""
+    """Align sentences of each pair that could be a rewrite (`rewrite_possible`), filling the evidence's
+    sentence and quote counts; returns the alignments. The other pairs keep counts of 0: no sentence
+    evidence was gathered, and none could have made them a rewrite."""
+    paired = sorted({x for p in evidences for x in p})
+    quotes = repo.quotes_of(store, paired)
+    counts = {x: judged_count(known[x].text) for x in paired}
+    evidences = {
+        (x, y): e
+        for (x, y), e in evidences.items()
+        if rewrite_possible(counts[x], counts[y], len(quotes.get(x, [])), len(quotes.get(y, [])))
+    }
     if not evidences:
         return {}
     involved = sorted({x for p in evidences for x in p})
     vectors = sentence_vectors(store, [known[i] for i in involved])
-    quotes = repo.quotes_of(store, involved)
     jobs = [SentencePair(known[x].text, known[y].text, *vectors[x], *vectors[y]) for x, y in evidences]
     found = {}
     for ((x, y), evidence), aligned in zip(evidences.items(), align_sentences(jobs), strict=True):
