@@ -61,7 +61,9 @@ def layer_norm(xp: Any, x: Any, gain: Any, bias: Any, eps: float = 1e-12) -> Any
 
 
 def gelu(xp: Any, x: Any) -> Any:
-    return 0.5 * x * (1.0 + xp.tanh(0.7978845608028654 * (x + 0.044715 * x**3)))
+    # x * x * x, not x**3: numpy's float32 power is a general pow, 40x slower than two products, and
+    # took a third of the cross-encoder's time.
+    return 0.5 * x * (1.0 + xp.tanh(0.7978845608028654 * (x + 0.044715 * (x * x * x))))
 
 
 def linear(x: Any, weight: Any, bias: Any) -> Any:
