@@ -132,8 +132,14 @@ def analyze(
     quiet: QuietOption = False,
 ) -> None:
     """Run every analysis stage on what is new since the last run."""
+    from storytrace.extract.stage import configured_processes
     from storytrace.pipeline import analyze as run_analysis
 
+    try:
+        configured_processes()
+    except ValueError as error:
+        console.print(f"[red]error:[/] {escape(str(error))}")
+        raise typer.Exit(code=2) from error
     with _open(db) as store:
         reports = run_analysis(store, stage, progress=_progress(quiet))
     for name, report in reports.items():

@@ -104,3 +104,14 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "cannot open database" in result.output and "notes.db" in result.output
     assert bogus.read_text().startswith("not a database")
+
+
+def test_a_bad_process_count_is_a_clear_error_before_anything_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = str(tmp_path / "store.db")
+    monkeypatch.setenv("STORYTRACE_NLP_PROCESSES", "two")
+    result = runner.invoke(app, ["analyze", "--db", db, "--quiet"])
+    assert result.exit_code == 2
+    assert "STORYTRACE_NLP_PROCESSES" in result.output and "'two'" in result.output
+    assert not Path(db).exists()

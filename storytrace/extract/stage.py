@@ -7,7 +7,9 @@ descriptions no article resolved itself are resolved from corpus-wide role knowl
 aliases and counts are then recomputed only for the entities touched. Re-running on unchanged data
 finds nothing pending, so it changes nothing.
 
-$STORYTRACE_NLP_PROCESSES sets spaCy's n_process (default 1).
+spaCy parses in worker processes (`process_count`) once there is enough to parse: the neural parse is
+three quarters of the stage's time, and the main process's rule-based extraction and writes overlap it.
+$STORYTRACE_NLP_PROCESSES overrides the count.
 """
 
 from __future__ import annotations
@@ -31,16 +33,42 @@ from storytrace.store.articles import get_articles
 BATCH = 64  # articles per write transaction
 PAGE = 5_000  # pending articles fetched (and parsed by one nlp.pipe) at a time
 PROCESSES_ENV = "STORYTRACE_NLP_PROCESSES"
+MAX_AUTO_PROCESSES = 4  # measured on 2 cores only; beyond a few workers the main process is the bottleneck
+MIN_PARALLEL = 100  # fewer pending articles are parsed in-process: starting a worker takes seconds
+
+
+def configured_processes() -> int | None:
+    """The process count $STORYTRACE_NLP_PROCESSES asks for (None when unset); ValueError when it is not
+    a count, which the CLI reports before any stage runs."""
+    value = os.environ.get(PROCESSES_ENV, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"${PROCESSES_ENV} must be a whole number of processes (1 or more), not {value!r}")
+    return int(value)
+
+
+def process_count(pending: int) -> int:
+    """spaCy worker processes for a run of `pending` articles: $STORYTRACE_NLP_PROCESSES when set, else
+    one per usable core (at most MAX_AUTO_PROCESSES) from MIN_PARALLEL articles on. On 2 cores, 300
+    PolNeAR articles: 253 -> 400 articles/min with two workers, the same rows written."""
+    if configured := configured_processes():
+        return configured
+    if pending < MIN_PARALLEL:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, MAX_AUTO_PROCESSES))
 
 
 @stage("extract")
 def run_extract(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
     """Entities, quotes with speakers and numeric claims, per article, then entity identity corpus-wide."""
     aliases = load_aliases()
-    n_process = int(os.environ.get(PROCESSES_ENV, "1"))
+    pending = store.pending_count("extract")
+    n_process = process_count(pending)
     counts = {"articles": 0, "quotes": 0, "claims": 0, "mentions": 0, "described_resolved": 0}
     stale: set[str] = set()
-    with progress.task("extract", total=store.pending_count("extract")) as task:
+    with progress.task("extract", total=pending) as task:
         # A page of pending ids at a time keeps memory bounded; one nlp.pipe per page keeps worker
         # processes (n_process > 1) alive across its write batches.
         for page in store.pending_pages("extract", PAGE):
