@@ -11,8 +11,10 @@ speaker split by their attribution are scored as one discontinuous prediction, a
 them (figures without that merge are printed too). textacy runs per paragraph in its own venv (it
 would pin other versions in ours), with the same spaCy model.
 
-Throughput: the whole `extract` stage on a fresh store of the split's articles, with 1 and 2 spaCy
-processes, each in a fresh interpreter; peak memory from its ru_maxrss (main, and largest worker).
+Throughput: the whole `extract` stage on a fresh store of the first THROUGHPUT_ARTICLES train articles
+(long enough that starting spaCy workers, seconds, does not dominate), with 1 and 2 spaCy processes and
+with the stage's default (`process_count`), each in a fresh interpreter; peak memory from its ru_maxrss
+(main, and largest worker).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from storytrace.extract.nlp import parse
 from storytrace.extract.quotes import extract_quotes
 from storytrace.extract.scoring import Attribution, Prediction, Scores, polnear_articles, predictions, score
 from storytrace.extract.speakers import SpeakerResolver
+from storytrace.extract.stage import PROCESSES_ENV, process_count
 from storytrace.model import Article
 from storytrace.store import open_store
 from storytrace.store.articles import upsert_articles
@@ -41,6 +44,8 @@ from storytrace.text import paragraphs
 DATA = Path(os.environ.get("STORYTRACE_SHARED", "/work/shared")) / "data" / "polnear"
 RESULTS = Path(__file__).parent / "results" / "extract.md"
 THRESHOLDS = (0.3, 0.8)
+THROUGHPUT_SPLIT = "train"
+THROUGHPUT_ARTICLES = 300
 ALL_KINDS = frozenset({"direct", "indirect", "partial"})
 DIRECT = frozenset({"direct"})
 INDIRECT = frozenset({"indirect"})
@@ -108,7 +113,8 @@ def evaluate(preds: list[list[Prediction]], articles: list, gold_kind: str, thre
 
 
 def stage_run(split: str, limit: int | None, processes: int) -> dict[str, float]:
-    """One timed run of the whole `extract` stage on a fresh store (model load excluded), in this process."""
+    """One timed run of the whole `extract` stage on a fresh store (model load excluded), in this process,
+    with `processes` spaCy processes (0: the stage's default)."""
     from storytrace.extract.nlp import load_nlp
     from storytrace.extract.stage import run_extract
     from storytrace.progress import SILENT
@@ -118,13 +124,17 @@ def stage_run(split: str, limit: int | None, processes: int) -> dict[str, float]
     with tempfile.TemporaryDirectory() as folder:
         store = open_store(Path(folder) / "bench.db")
         upsert_articles(store, [Article(id=name, text=text) for name, text, _ in articles])
-        os.environ["STORYTRACE_NLP_PROCESSES"] = str(processes)
+        if processes:
+            os.environ[PROCESSES_ENV] = str(processes)
+        else:
+            os.environ.pop(PROCESSES_ENV, None)
         started = time.perf_counter()
         run_extract(store, SILENT)
         elapsed = time.perf_counter() - started
         store.close()
     return {
         "articles": len(articles),
+        "processes": process_count(len(articles)),
         "seconds": elapsed,
         "per_minute": len(articles) / elapsed * 60,
         "self_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -203,10 +213,12 @@ def main() -> None:
         f"Quote extraction alone (parse included): {len(articles) / seconds * 60:.0f} articles/min, 1 process.",
     ]
     if not args.no_throughput:
-        for processes in (1, 2):
-            run = throughput(args.split, args.limit, processes)
+        size = THROUGHPUT_ARTICLES if args.limit is None else args.limit
+        for processes in (1, 2, 0):
+            run = throughput(THROUGHPUT_SPLIT, size, processes)
+            label = f"n_process={processes}" if processes else f"default (n_process={run['processes']})"
             lines.append(
-                f"Whole `extract` stage, n_process={processes}: {run['per_minute']:.0f} articles/min "
+                f"Whole `extract` stage, {THROUGHPUT_SPLIT} split, {label}: {run['per_minute']:.0f} articles/min "
                 f"({run['seconds']:.1f} s for {run['articles']} articles); peak memory (ru_maxrss) "
                 f"{run['self_mib']:.0f} MiB main process, {run['children_mib']:.0f} MiB largest worker."
             )
