@@ -12,9 +12,10 @@ from cached_vectors import store_vectors
 
 from storytrace.model import Article
 from storytrace.progress import SILENT
-from storytrace.store import open_store
+from storytrace.store import SQLiteStore, open_store
 from storytrace.store.articles import upsert_articles
 from storytrace.store.stories import member_pages, save_members, spread_members, story_events
+from storytrace.stories import stage
 from storytrace.stories.cluster import DEFAULT_PARAMS, Params, StoryClusterer
 from storytrace.stories.features import ArticleFeatures, build_features
 from storytrace.stories.split import bisect, spread_step
@@ -66,7 +67,9 @@ SAMPLED = replace(DEFAULT_PARAMS, split_sample=8, split_min_part=2)
 
 
 @pytest.mark.parametrize("params", [DEFAULT_PARAMS, SAMPLED], ids=["all members", "sampled"])
-def test_a_chained_story_splits_once_later_reports_separate_the_events(tmp_path: Path, params: Params) -> None:
+def test_a_chained_story_splits_once_later_reports_separate_the_events(
+    tmp_path: Path, params: Params, monkeypatch: pytest.MonkeyPatch
+) -> None:
     strike = _articles("strike", STRIKE, "2026-11-10")
     # One day for all: chaining is a matter of content (a day apart, headlines barely join at all).
     flood = _articles("flood", FLOOD, "2026-11-10")
@@ -86,9 +89,18 @@ def test_a_chained_story_splits_once_later_reports_separate_the_events(tmp_path:
         (chained,) = list(export_stories(store))
         assert builder.report["splits"] == 0 and not story_events(store)
         # Later flood reports join the chained story until its members split into the two events.
+        built: list[str] = []
+        features_of = stage._features
+
+        def counted(db: SQLiteStore, articles: list[Article]) -> list[ArticleFeatures]:
+            built.extend(a.id for a in articles)
+            return features_of(db, articles)
+
+        monkeypatch.setattr(stage, "_features", counted)
         upsert_articles(store, flood[2:])
         builder.run_batch(flood[2:])
         assert builder.report["splits"] == 1
+        assert sorted(built) == sorted(set(built))  # a sampled member's features are not built again
         (event,) = [e for e in story_events(store) if e["kind"] == "split"]
         stories = {r["story_id"]: set(r["articles"]) for r in export_stories(store)}
         assert event["story_id"] == chained["story_id"] and event["other_id"] in stories

@@ -152,9 +152,14 @@ class StoryBuilder:
             if sample is None:
                 continue
 
-            def everyone(story_id: str = story_id) -> Iterator[tuple[int, ArticleFeatures]]:
+            # The sample's features are already built: reading every member reuses them.
+            known = batch | {f.article_id: f for _, f in sample}
+
+            def everyone(
+                story_id: str = story_id, known: dict[str, ArticleFeatures] = known
+            ) -> Iterator[tuple[int, ArticleFeatures]]:
                 for page in repo.member_pages(self.store, story_id, MEMBER_PAGE):
-                    yield from self._members(page, batch) or []
+                    yield from self._members(page, known) or []
 
             size = story.size
             result = clusterer.split(story_id, sample, everyone if step > 1 else None)
@@ -165,11 +170,12 @@ class StoryBuilder:
                 self.report["splits"] += 1
 
     def _members(
-        self, rows: list[tuple[str, int]], batch: dict[str, ArticleFeatures]
+        self, rows: list[tuple[str, int]], known: dict[str, ArticleFeatures]
     ) -> list[tuple[int, ArticleFeatures]] | None:
-        """(seq, features) of stored members, oldest first; None when an article is missing."""
-        older = self._weighed(get_articles(self.store, [a for a, _ in rows if a not in batch]))
-        found = {f.article_id: f for f in older} | batch
+        """(seq, features) of stored members, oldest first (features in `known` are taken as they are, the
+        others built from the store); None when an article is missing."""
+        older = self._weighed(get_articles(self.store, [a for a, _ in rows if a not in known]))
+        found = {f.article_id: f for f in older} | known
         if any(a not in found for a, _ in rows):
             return None
         return [(seq, found[a]) for a, seq in rows]
