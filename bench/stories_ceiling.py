@@ -20,12 +20,18 @@ Run: .venv/bin/python -m bench.stories_ceiling   (writes bench/results/stories_c
    clusterer's representation gives if the online pass grew every story perfectly; the gold pairs
    whose complete stories still match at the merge level are the ones consolidation would merge
    even then.
-Neither is a method to ship: they bound what the signals can give, and their most confused gold pairs
-show where the remaining loss lies.
+4. Where the online pass itself loses, over the same shuffled orders as stories_quality: its errors
+   counted by kind (headlines outside their gold story's largest piece, headlines in a story whose
+   majority is another gold story, headlines left alone), and the same pass with consolidation,
+   bridging and splits turned off ("joins only"): if its precision is far from 100, wrong joins of
+   single headlines, not story merges, make most of the impurity.
+None of these is a method to ship: they bound what the signals can give, and their most confused gold
+pairs show where the remaining loss lies.
 """
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
@@ -38,9 +44,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from bench.stories_quality import RESULTS, Corpus, load_corpus
+from bench.stories_quality import RESULTS, SHUFFLES, Corpus, load_corpus, online_clusters
 from storytrace.store.stories import StoryRow
-from storytrace.stories.cluster import StoryClusterer
+from storytrace.stories.cluster import DEFAULT_PARAMS, Params, StoryClusterer
 from storytrace.stories.features import ArticleFeatures, build_features, url_words, weigh
 from storytrace.stories.metrics import bcubed
 
@@ -300,6 +306,56 @@ def own_score(corpus: Corpus, vectors: np.ndarray) -> list[str]:
     return lines
 
 
+JOINS_ONLY = replace(
+    DEFAULT_PARAMS, merge_score=10.0, merge_threshold=10.0, merge_threshold_full=10.0, split_min_size=10**9
+)  # no article or story ever reaches a merge level of 10, and no story is checked for a split
+
+
+def error_counts(predicted: list[str], labels: list[str]) -> tuple[int, int, int]:
+    """Headlines outside their gold story's largest piece, headlines in a story whose majority is
+    another gold story, and headlines alone in their story."""
+    pieces: dict[str, Counter[str]] = {}
+    mixtures: dict[str, Counter[str]] = {}
+    for story, label in zip(predicted, labels, strict=True):
+        pieces.setdefault(label, Counter())[story] += 1
+        mixtures.setdefault(story, Counter())[label] += 1
+    outside = sum(c.total() - c.most_common(1)[0][1] for c in pieces.values())
+    foreign = sum(c.total() - c.most_common(1)[0][1] for c in mixtures.values())
+    alone = sum(1 for c in mixtures.values() if c.total() == 1)
+    return outside, foreign, alone
+
+
+def online_losses(corpus: Corpus) -> list[str]:
+    """Section 4: the online pass's errors by kind, with and without merges and splits."""
+    lines = [
+        "## 4. Where the online pass loses (mean of the shuffled orders)",
+        "",
+        "| pass | P | R | F1 | stories | outside their gold story's largest piece | in another gold story's story "
+        "| alone |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    settings: list[tuple[str, Params]] = [("defaults", DEFAULT_PARAMS), ("joins only", JOINS_ONLY)]
+    for name, params in settings:
+        rows = []
+        for seed in SHUFFLES:
+            order = list(range(len(corpus.articles)))
+            random.Random(seed).shuffle(order)
+            predicted = online_clusters(corpus, order, params)
+            counts = error_counts(predicted, corpus.labels)
+            rows.append((*bcubed(predicted, corpus.labels), len(set(predicted)), *counts))
+        p, r, f1, stories, outside, foreign, alone = np.mean(np.array(rows), axis=0)
+        lines.append(
+            f"| {name} | {100 * p:.1f} | {100 * r:.1f} | {100 * f1:.1f} | {stories:.0f} | {outside:.0f} "
+            f"| {foreign:.0f} | {alone:.0f} |"
+        )
+    lines += [
+        "",
+        "A headline alone in a story of its gold story's n costs about two items of B-cubed recall (its own",
+        "recall ~1/n, and 1/n of each of the n - 1 others).",
+    ]
+    return lines
+
+
 def main() -> None:
     corpus = load_corpus("uci")
     vectors = corpus.vectors / np.linalg.norm(corpus.vectors, axis=1, keepdims=True)
@@ -313,6 +369,8 @@ def main() -> None:
         *supervised(corpus, vectors),
         "",
         *own_score(corpus, vectors),
+        "",
+        *online_losses(corpus),
     ]
     text = "\n".join(lines) + "\n"
     print(text)
