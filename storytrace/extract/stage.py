@@ -51,7 +51,8 @@ def configured_processes() -> int | None:
 def process_count(pending: int) -> int:
     """spaCy worker processes for a run of `pending` articles: $STORYTRACE_NLP_PROCESSES when set, else
     one per usable core (at most MAX_AUTO_PROCESSES) from MIN_PARALLEL articles on. On 2 cores, 300
-    PolNeAR articles: 253 -> 400 articles/min with two workers, the same rows written."""
+    PolNeAR articles: 261 -> 393-419 articles/min with two workers, the same rows written
+    (bench/results/extract.md)."""
     if configured := configured_processes():
         return configured
     if pending < MIN_PARALLEL:
