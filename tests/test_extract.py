@@ -103,6 +103,20 @@ def test_version_numbers_are_not_quantities(nlp) -> None:  # type: ignore[no-unt
     assert {c.value for c in claims} == {16, 2.5}
 
 
+def test_a_river_named_in_full_is_a_place_and_its_bare_name_repeats_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The small NER model calls "River Ardle" an organisation and misses a later bare "Ardle"; the generic
+    word first makes it a place, and the bare name links to it."""
+    text = (
+        "Emergency services evacuated 1,200 people from low-lying streets in the town of Brennick on Tuesday "
+        "after the River Ardle burst its banks following two days of torrential rain.\n\nThe regional weather "
+        "service said 118 millimetres of rain had fallen on the upper Ardle valley in 24 hours."
+    )
+    mentions = extract_article("t", nlp(text), load_aliases()).mentions
+    ardle = [(m.text, m.type) for m in mentions if m.key == "ardle"]
+    assert ("River Ardle", "place") in ardle and ("Ardle", "place") in ardle
+    assert {m.type for m in mentions if m.key == "ardle"} == {"place"}
+
+
 def test_a_currency_symbol_left_out_of_the_entity_still_gives_the_unit(nlp) -> None:  # type: ignore[no-untyped-def]
     (claim,) = extract_article("t", nlp("Samsung sold the phone for $1,299.50 in March."), load_aliases()).claims
     assert (claim.text, claim.value, claim.unit) == ("$1,299.50", 1299.5, "USD")

@@ -137,3 +137,21 @@ def test_worker_processes_follow_the_run_size_and_the_override(monkeypatch: pyte
         monkeypatch.setenv(stage.PROCESSES_ENV, bad)
         with pytest.raises(ValueError, match=stage.PROCESSES_ENV):
             stage.process_count(500)
+
+
+@pytest.mark.parametrize(
+    ("name", "geographic"),
+    [
+        ("River Ardle", True),
+        ("the Lake Ardle", True),
+        ("Mt Kenya", True),
+        ("Mount Sinai Hospital", False),
+        ("River", False),
+        ("Ardle River", False),
+        ("", False),
+    ],
+)
+def test_a_generic_geographic_word_then_one_name_is_a_place(name: str, geographic: bool) -> None:
+    from storytrace.extract.entities import _geographic
+
+    assert _geographic(name) is geographic

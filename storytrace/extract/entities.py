@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from storytrace.extract.aliases import AliasTable
-from storytrace.extract.keys import HONORIFICS, name_key, surname
+from storytrace.extract.keys import GEOGRAPHIC_PREFIXES, HONORIFICS, name_key, surname
+from storytrace.text import fold, words
 
 ENTITY_TYPES = {
     "PERSON": "person",
@@ -144,7 +145,7 @@ def article_entities(doc: Doc, aliases: AliasTable) -> ArticleEntities:
         mention = _mention(span, aliases, full_names)
         if mention is not None:
             result.mentions.append(mention)
-    result.mentions.extend(_untagged_surnames(doc, full_names, result.mentions))
+    result.mentions.extend(_untagged_short_forms(doc, _short_forms(full_names, result.mentions), result.mentions))
     result.mentions.extend(_untagged_names(doc, result.mentions))
     result.mentions.sort(key=lambda m: m.start)
     _vote_types(result.mentions, doc, aliases)
@@ -194,8 +195,8 @@ def _context_type(mention: ArticleMention, doc: Doc) -> str | None:
     ):
         return "place"  # a dateline
     last = name_key(mention.text).rsplit(" ", 1)[-1]
-    if " " in mention.text.strip() and last in PLACE_NOUNS:
-        return "place"  # "Tanners Lane", whatever the NER said
+    if (" " in mention.text.strip() and last in PLACE_NOUNS) or _geographic(mention.text):
+        return "place"  # "Tanners Lane", "River Ardle", whatever the NER said
     according = before is not None and before.i > 0 and doc[before.i - 1].lower_ == "according"
     if before is not None and before.lower_ in _PLACE_PREPOSITIONS and last not in ORGANISATION_NOUNS and not according:
         return "place"
@@ -261,17 +262,38 @@ def _mention(span: Span, aliases: AliasTable, full_names: dict[str, str]) -> Art
     return ArticleMention(span.start_char, span.end_char, span.text, ENTITY_TYPES[span.label_], key)
 
 
-def _untagged_surnames(doc: Doc, full_names: dict[str, str], found: list[ArticleMention]) -> list[ArticleMention]:
-    """Proper nouns the NER missed that repeat a surname named in full in this article."""
+def _short_forms(full_names: dict[str, str], mentions: list[ArticleMention]) -> dict[str, tuple[str, str]]:
+    """What a later bare proper noun may repeat of a name given in full in this article, as key ->
+    (full key, type): a person's surname ("Rutte"), and a river's, lake's or mountain's own name ("the
+    Ardle" after "River Ardle", whose key is already "ardle")."""
+    forms = {short: (full, "person") for short, full in full_names.items()}
+    for mention in mentions:
+        if _geographic(mention.text):
+            forms.setdefault(mention.key, (mention.key, "place"))
+    return forms
+
+
+def _geographic(name: str) -> bool:
+    """A river, lake or mountain: its generic word, then one name ("River Ardle", "Mount Kenya"). A longer
+    name is usually something named after it ("Mount Sinai Hospital")."""
+    parts = [fold(w.text) for w in words(name)]
+    if parts[:1] == ["the"]:
+        parts = parts[1:]
+    return len(parts) == 2 and parts[0] in GEOGRAPHIC_PREFIXES
+
+
+def _untagged_short_forms(
+    doc: Doc, forms: dict[str, tuple[str, str]], found: list[ArticleMention]
+) -> list[ArticleMention]:
+    """Proper nouns the NER missed that repeat the short form of a name given in full in this article."""
     covered = {i for m in found for i in range(m.start, m.end)}
     extra = []
     for token in doc:
         if token.pos_ == "PROPN" and token.idx not in covered:
             key = name_key(token.text)
-            if key in full_names:
-                extra.append(
-                    ArticleMention(token.idx, token.idx + len(token.text), token.text, "person", full_names[key])
-                )
+            if key in forms:
+                full, type_ = forms[key]
+                extra.append(ArticleMention(token.idx, token.idx + len(token.text), token.text, type_, full))
     return extra
 
 
