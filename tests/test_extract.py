@@ -117,6 +117,13 @@ def test_a_river_named_in_full_is_a_place_and_its_bare_name_repeats_it(nlp) -> N
     assert {m.type for m in mentions if m.key == "ardle"} == {"place"}
 
 
+def test_a_name_with_an_adverb_in_it_is_still_a_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The NER calls "the Clean Grid Now" a law; the coalition after it says what it is."""
+    text = "Police put the crowd at 2,000. Organisers from the Clean Grid Now coalition said 6,000 people took part."
+    mentions = extract_article("t", nlp(text), load_aliases()).mentions
+    assert [(m.text, m.type) for m in mentions if "Grid" in m.text] == [("Clean Grid Now", "organisation")]
+
+
 def test_a_currency_symbol_left_out_of_the_entity_still_gives_the_unit(nlp) -> None:  # type: ignore[no-untyped-def]
     (claim,) = extract_article("t", nlp("Samsung sold the phone for $1,299.50 in March."), load_aliases()).claims
     assert (claim.text, claim.value, claim.unit) == ("$1,299.50", 1299.5, "USD")

@@ -298,7 +298,7 @@ def _untagged_short_forms(
 
 
 def _untagged_names(doc: Doc, found: list[ArticleMention]) -> list[ArticleMention]:
-    """Capitalised proper-noun runs the NER missed whose last word (or the common noun right after
+    """Capitalised runs of content words the NER missed whose last word (or the common noun right after
     them) says what they are: "the flooded Mill Quarter", "the Anchor Café" (places), "the Clean Grid
     Now coalition" (an organisation). Runs without such a word are left alone: a capitalised run
     alone is as likely a title or a slogan as a name."""
@@ -325,8 +325,13 @@ def _untagged_names(doc: Doc, found: list[ArticleMention]) -> list[ArticleMentio
     return extra
 
 
+# Word classes a capitalised word inside a name can take: names are built of content words, including
+# adverbs and adjectives ("Clean Grid Now", "Fair Pay First"), never of function words.
+_NAME_WORD_POS = frozenset({"PROPN", "NOUN", "ADJ", "ADV", "VERB"})
+
+
 def _capitalised_name_word(token: Token) -> bool:
-    return token.pos_ in {"PROPN", "NOUN"} and token.text[:1].isupper() and token.is_alpha and not token.is_sent_start
+    return token.pos_ in _NAME_WORD_POS and token.text[:1].isupper() and token.is_alpha and not token.is_sent_start
 
 
 def _roles_of(span: Span, aliases: AliasTable) -> list[Role]:
