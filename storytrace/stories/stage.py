@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from typing import Any
 
 from storytrace.model import Article, TimelineEvent
@@ -151,34 +152,37 @@ class StoryBuilder:
             sample = self._members(repo.spread_members(self.store, story_id, step), batch)
             if sample is None:
                 continue
-
-            # The sample's features are already built: reading every member reuses them.
-            known = batch | {f.article_id: f for _, f in sample}
-
-            def everyone(
-                story_id: str = story_id, known: dict[str, ArticleFeatures] = known
-            ) -> Iterator[tuple[int, ArticleFeatures]]:
-                for page in repo.member_pages(self.store, story_id, MEMBER_PAGE):
-                    yield from self._members(page, known) or []
-
+            # Only a sampled story needs every member; the sample's features are already built.
+            everyone = None
+            if step > 1:
+                everyone = partial(self._every_member, story_id, batch | {f.article_id: f for _, f in sample})
             size = story.size
-            result = clusterer.split(story_id, sample, everyone if step > 1 else None)
+            result = clusterer.split(story_id, sample, everyone)
             if result is not None:
                 repo.move_member_ids(self.store, result.moved, result.new_story_id)
                 detail = f"{len(result.moved)} of {size} members moved"
                 repo.log_event(self.store, "split", story_id, result.new_story_id, None, detail)
                 self.report["splits"] += 1
 
+    def _every_member(self, story_id: str, known: dict[str, ArticleFeatures]) -> Iterator[tuple[int, ArticleFeatures]]:
+        """All (seq, features) of a story, oldest first, read page by page (see `_members`)."""
+        for page in repo.member_pages(self.store, story_id, MEMBER_PAGE):
+            yield from self._members(page, known) or []
+
     def _members(
         self, rows: list[tuple[str, int]], known: dict[str, ArticleFeatures]
     ) -> list[tuple[int, ArticleFeatures]] | None:
         """(seq, features) of stored members, oldest first (features in `known` are taken as they are, the
         others built from the store); None when an article is missing."""
-        older = self._weighed(get_articles(self.store, [a for a, _ in rows if a not in known]))
-        found = {f.article_id: f for f in older} | known
-        if any(a not in found for a, _ in rows):
-            return None
-        return [(seq, found[a]) for a, seq in rows]
+        stored = get_articles(self.store, [a for a, _ in rows if a not in known])
+        older = {f.article_id: f for f in self._weighed(stored)}
+        members = []
+        for article_id, seq in rows:
+            features = known.get(article_id) or older.get(article_id)
+            if features is None:
+                return None
+            members.append((seq, features))
+        return members
 
     def _remove_changed(self, articles: list[Article]) -> None:
         """A changed article leaves its story (rebuilt from the other members) before being re-assigned."""
