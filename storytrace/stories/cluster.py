@@ -74,7 +74,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -83,6 +83,7 @@ from storytrace.store.stories import StoryRow
 from storytrace.stories.features import ArticleFeatures, df_keys, weigh
 from storytrace.stories.index import CandidateIndex, index_keys
 from storytrace.stories.ranking import summed
+from storytrace.stories.similarity import dense_cos, sparse_cos, sparse_norm
 from storytrace.stories.split import Parts, bisect
 
 
@@ -139,16 +140,6 @@ class Split:
 def story_id_for(article_id: str, content_hash: str) -> str:
     """A story is named after the article that opened it (and that article's text), so ids are stable."""
     return "s_" + hashlib.sha1(f"{article_id}\0{content_hash}".encode()).hexdigest()[:16]
-
-
-def sparse_cos(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(w * b.get(t, 0.0) for t, w in a.items())
-    if dot == 0.0:
-        return 0.0
-    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
-    return dot / norm if norm else 0.0
 
 
 def names_similarity(features: ArticleFeatures, story: StoryRow) -> float:
@@ -324,8 +315,7 @@ class StoryClusterer:
     def story_similarity(self, a: StoryRow, b: StoryRow) -> float:
         """Centroid-to-centroid match, with the same weights as the article score."""
         p = self.params
-        na, nb = float(np.linalg.norm(a.vector_sum)), float(np.linalg.norm(b.vector_sum))
-        emb = float(a.vector_sum @ b.vector_sum) / (na * nb) if na and nb else 0.0
+        emb = dense_cos(a.vector_sum, b.vector_sum)
         value = (p.w_emb * emb + p.w_terms * sparse_cos(a.terms, b.terms)) / (p.w_emb + p.w_terms)
         return value - self.time_penalty(span_gap(a, b), _mean_evidence(a, b))
 
@@ -521,8 +511,7 @@ class StoryClusterer:
         is a lower bound of their story similarity; most coherent stories stop here, cheaply."""
         p = self.params
         sum_a, sum_b = np.sum([f.vector for f in a], axis=0), np.sum([f.vector for f in b], axis=0)
-        norm = float(np.linalg.norm(sum_a) * np.linalg.norm(sum_b))
-        emb = float(sum_a @ sum_b) / norm if norm else 0.0
+        emb = dense_cos(sum_a, sum_b)
         days_a, days_b = [f.day for f in a if f.day is not None], [f.day for f in b if f.day is not None]
         gap = max(0, min(days_a) - max(days_b), min(days_b) - max(days_a)) if days_a and days_b else 0
         evidence = sum(self.evidence(f) for f in (*a, *b)) / (len(a) + len(b))
@@ -644,6 +633,6 @@ class StoryClusterer:
     def _reindex(self, story: StoryRow) -> None:
         self._norms[story.story_id] = (
             float(np.linalg.norm(story.vector_sum)),
-            math.sqrt(sum(w * w for w in story.terms.values())),
+            sparse_norm(story.terms),
         )
         self.index.put(story.story_id, index_keys(story.vector_sum, story.terms, story.names))

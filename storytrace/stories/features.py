@@ -32,6 +32,7 @@ import numpy as np
 from storytrace.dateline import opening_dateline
 from storytrace.model import Article
 from storytrace.stories.ranking import heaviest
+from storytrace.stories.similarity import unit_terms
 from storytrace.stories.timeline import MONTHS, WEEKDAYS
 from storytrace.text import fold, sentences, words
 
@@ -164,9 +165,7 @@ def tfidf(counts: Mapping[str, float], df: Mapping[str, int], n_docs: int) -> di
         for term, count in counts.items()
         if count > 0
     }
-    top = heaviest(weights, MAX_TERMS)
-    norm = math.sqrt(sum(w * w for w in top.values())) or 1.0
-    return {term: w / norm for term, w in top.items()}
+    return unit_terms(heaviest(weights, MAX_TERMS))
 
 
 def df_keys(features: ArticleFeatures) -> list[str]:

@@ -23,6 +23,7 @@ import numpy as np
 
 from storytrace.nlp.embed import DIM
 from storytrace.stories.ranking import heaviest
+from storytrace.stories.similarity import unit
 
 BITS = 10
 BANDS = 24
@@ -48,8 +49,7 @@ def lexical_keys(terms: Mapping[str, float], names: Mapping[str, float] | Iterab
 
 
 def index_keys(vector: np.ndarray, terms: Mapping[str, float], names: Mapping[str, float] | Iterable[str]) -> list[str]:
-    norm = float(np.linalg.norm(vector))
-    semantic = lsh_keys(vector / norm) if norm > 0 else []
+    semantic = lsh_keys(unit(vector)) if float(np.linalg.norm(vector)) > 0 else []
     return lexical_keys(terms, names) + semantic
 
 

@@ -26,6 +26,7 @@ from collections import Counter
 import numpy as np
 
 from storytrace.stories.features import ArticleFeatures
+from storytrace.stories.similarity import unit_rows
 
 REFINE_ROUNDS = 20
 
@@ -37,9 +38,7 @@ def spread_step(size: int, sample: int) -> int:
 
 def unit_vectors(members: list[ArticleFeatures]) -> np.ndarray:
     """The members' embeddings as unit rows (float64; a zero vector stays zero)."""
-    vectors = np.stack([m.vector for m in members]).astype(np.float64)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+    return unit_rows(np.stack([m.vector for m in members]))
 
 
 def member_kernel(members: list[ArticleFeatures], w_emb: float, w_terms: float) -> np.ndarray:

@@ -34,7 +34,6 @@ later: on WikiRef this makes the threads the same for every arrival order.
 from __future__ import annotations
 
 import hashlib
-import math
 from collections import Counter
 from collections.abc import Iterable
 
@@ -52,9 +51,10 @@ from storytrace.store.stories import (
     save_thread,
     threads_with_keys,
 )
-from storytrace.stories.cluster import DEFAULT_PARAMS, sparse_cos
+from storytrace.stories.cluster import DEFAULT_PARAMS
 from storytrace.stories.index import index_keys
 from storytrace.stories.ranking import heaviest, summed
+from storytrace.stories.similarity import dense_cos, sparse_cos, unit, unit_terms
 
 LINK_THRESHOLD = 0.5
 TERM_WEIGHT = 1.0
@@ -70,11 +70,6 @@ THREAD_NAMES = 40
 
 def thread_id_for(story_id: str) -> str:
     return "t_" + hashlib.sha1(story_id.encode()).hexdigest()[:16]
-
-
-def _unit(vector: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm else vector
 
 
 def top_names(counts: dict[str, int]) -> list[str]:
@@ -113,17 +108,12 @@ def _link(
     a, b = set(names_a), set(names_b)
     shared = len(a & b)
     overlap = shared / min(len(a), len(b)) if a and b else 0.0
-    cosine = float(_unit(vector_a) @ _unit(vector_b))
+    cosine = dense_cos(vector_a, vector_b)
     term_cosine = sparse_cos(terms_a, terms_b)
     allowed = shared >= MIN_SHARED_NAMES and (
         not concurrent or shared >= CONCURRENT_SHARED_NAMES or term_cosine >= CONCURRENT_TERM_COS
     )
     return cosine + TERM_WEIGHT * term_cosine + NAME_WEIGHT * overlap, allowed
-
-
-def _unit_terms(terms: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(w * w for w in terms.values()))
-    return {t: w / norm for t, w in terms.items()} if norm else {}
 
 
 def _widen(thread: ThreadRow, first_day: int | None, last_day: int | None) -> None:
@@ -193,7 +183,7 @@ class ThreadLinker:
             if thread is None:
                 continue
             names = top_names(thread.names)
-            keys = index_keys(_unit(thread.vector_sum), thread.terms, names)
+            keys = index_keys(unit(thread.vector_sum), thread.terms, names)
             best: tuple[float, ThreadRow] | None = None
             for other in get_threads(self.store, threads_with_keys(self.store, keys) - {thread.thread_id}).values():
                 concurrent = _concurrent(thread.first_day, thread.last_day, other.first_day, other.last_day)
@@ -243,7 +233,7 @@ class ThreadLinker:
             self._save(thread)
 
     def _best_thread(self, story: StoryRow, exclude: str | None) -> ThreadRow | None:
-        keys = index_keys(_unit(story.vector_sum), story.terms, key_names(story))
+        keys = index_keys(unit(story.vector_sum), story.terms, key_names(story))
         ids = threads_with_keys(self.store, keys) - {exclude}
         best: tuple[float, ThreadRow] | None = None
         for thread in get_threads(self.store, ids).values():
@@ -271,9 +261,9 @@ class ThreadLinker:
         for story, sign in ((old, -1.0), (new, 1.0)):
             if story is None:
                 continue
-            thread.vector_sum = thread.vector_sum + sign * _unit(story.vector_sum)
+            thread.vector_sum = thread.vector_sum + sign * unit(story.vector_sum)
             names.update({n: int(sign) for n in key_names(story)})
-            for term, weight in _unit_terms(story.terms).items():
+            for term, weight in unit_terms(story.terms).items():
                 terms[term] = terms.get(term, 0.0) + sign * weight
         if new is not None:
             _widen(thread, new.first_day, new.last_day)
@@ -282,4 +272,4 @@ class ThreadLinker:
         thread.terms = heaviest({t: w for t, w in terms.items() if w > 1e-6}, THREAD_TERMS)
 
     def _save(self, thread: ThreadRow) -> None:
-        save_thread(self.store, thread, index_keys(_unit(thread.vector_sum), thread.terms, thread.names))
+        save_thread(self.store, thread, index_keys(unit(thread.vector_sum), thread.terms, thread.names))
