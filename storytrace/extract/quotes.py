@@ -75,7 +75,7 @@ NOUN_CUES = frozenset(
 )
 _COMPLEMENT_CUES = OBJECT_CUES | PREPOSITION_CUES.keys() | {"want", "feel", "know", "decline", "vow"}
 _COMPLEMENT_DEPS = frozenset({"oprd", "prep", "advcl"})  # "described X as Y", "called X a Y"
-_CLAUSE_DEPS = frozenset({"ccomp", "xcomp"})  # what was said: "said (that) ...", "urged them to ..."
+_CONTINUATION_DEPS = frozenset({"xcomp", "conj", "prep"})
 _DASHES = frozenset({"―", "—", "–", "-", "--"})
 _SENTENCE_END = frozenset({".", "!", "?"})
 _MIN_INDIRECT_TOKENS = 3
@@ -345,7 +345,7 @@ def _verb_content(cue: Token) -> Span | None:
         return _according_content(cue)
     # The clause after the cue first: a parse run across a paragraph break can hang an earlier quote on it too.
     clause = min(
-        (c for c in cue.children if c.dep_ in _CLAUSE_DEPS), key=lambda c: (c.i < cue.i, abs(c.i - cue.i)), default=None
+        (c for c in cue.children if _is_clause(c)), key=lambda c: (c.i < cue.i, abs(c.i - cue.i)), default=None
     )
     if clause is not None:
         return doc[clause.left_edge.i : clause.right_edge.i + 1]
@@ -359,8 +359,22 @@ def _verb_content(cue: Token) -> Span | None:
             end = max([child.right_edge.i, *(c.right_edge.i for c in cue.children if c.dep_ in _COMPLEMENT_DEPS)])
             return doc[child.left_edge.i : end + 1]
         if child.dep_ == "prep" and child.lower_ in PREPOSITION_CUES.get(lemma, ()):
-            return doc[child.i + 1 : child.right_edge.i + 1]
+            end = max([child.right_edge.i, *(c.right_edge.i for c in cue.children if _continues(c, child))])
+            return doc[child.i + 1 : end + 1]
     return None
+
+
+def _is_clause(token: Token) -> bool:
+    """A clausal complement of a cue. An "xcomp" must be a verb: the small model parses "warned of
+    delays to cargo bound for ..." as if "to cargo" were an infinitive."""
+    return token.dep_ == "ccomp" or (token.dep_ == "xcomp" and token.pos_ in {"VERB", "AUX"})
+
+
+def _continues(token: Token, prep: Token) -> bool:
+    """Whether a later child of the cue continues its prepositional complement rather than starting a
+    new statement: a misparsed complement ("to cargo") or a coordinated phrase ("and for Kyiv"), not
+    a verb of its own ("... and called for talks")."""
+    return token.i > prep.i and token.dep_ in _CONTINUATION_DEPS and token.pos_ not in {"VERB", "AUX"}
 
 
 def _noun_content(noun: Token) -> Span | None:
