@@ -71,6 +71,21 @@ def test_according_to(nlp) -> None:  # type: ignore[no-untyped-def]
     assert quote.kind == "indirect" and quote.cue == "according to" and quote.speaker == "Dmytro Kuleba"
 
 
+def test_a_prepositional_complement_is_reported_whole(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The small model parses "to cargo" below as an infinitive clause; the reported speech is everything
+    the companies warned of, the coordinated "and for Kiev" included (the demo's wire story)."""
+    text = (
+        "More than 60 vessels were waiting at anchor outside the breakwater by midday, and freight companies "
+        "warned of delays to cargo bound for inland markets and for Kiev, including a consignment of power "
+        "transformers."
+    )
+    quote = by_text(quotes_of(nlp, text), "delays")
+    assert quote.kind == "indirect" and quote.speaker == "freight companies"
+    assert quote.text == (
+        "delays to cargo bound for inland markets and for Kiev, including a consignment of power transformers"
+    )
+
+
 def test_numeric_claims(nlp) -> None:  # type: ignore[no-untyped-def]
     text = (
         "The strikes left more than 1 million people without heat. The EU approved up to 35 billion euros "
@@ -122,6 +137,21 @@ def test_a_name_with_an_adverb_in_it_is_still_a_name(nlp) -> None:  # type: igno
     text = "Police put the crowd at 2,000. Organisers from the Clean Grid Now coalition said 6,000 people took part."
     mentions = extract_article("t", nlp(text), load_aliases()).mentions
     assert [(m.text, m.type) for m in mentions if "Grid" in m.text] == [("Clean Grid Now", "organisation")]
+
+
+def test_a_place_naming_a_public_body_is_the_body(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The NER stops "the Valmont regional court" at the place; a definite body noun after lowercase
+    modifiers extends it. An indefinite description or a phrase headed by another noun stays a place."""
+    text = (
+        "Marek Halloran pleaded not guilty at the Valmont regional court. He once worked at a Valmont law "
+        "firm, and the Valmont court case drew crowds."
+    )
+    mentions = [(m.text, m.type) for m in extract_article("t", nlp(text), load_aliases()).mentions]
+    assert ("Valmont regional court", "organisation") in mentions
+    assert [m for m in mentions if m[0].startswith("Valmont") and m[0] != "Valmont regional court"] == [
+        ("Valmont", "place"),
+        ("Valmont", "place"),
+    ]
 
 
 def test_a_currency_symbol_left_out_of_the_entity_still_gives_the_unit(nlp) -> None:  # type: ignore[no-untyped-def]

@@ -52,6 +52,11 @@ PLACE_NOUNS = frozenset(
     "quarter street lane road avenue square bridge park district café cafe hotel station airport harbour "
     "harbor port valley river lake island bay hill".split()
 )
+# Public bodies a place names ("the Valmont regional court"); a company or firm so described is not named.
+INSTITUTION_NOUNS = frozenset(
+    "court council authority committee ministry department agency parliament assembly legislature".split()
+)
+MAX_INSTITUTION_WORDS = 2  # lowercase words between a place and the body it names
 # Words before a name that say it is a place: "in Harbourton", "from Kyiv".
 _PLACE_PREPOSITIONS = frozenset({"in", "from", "to", "near", "across", "outside", "inside"})
 _TYPE_PRIORITY = ("place", "person", "organisation")  # tie-break of the type vote
@@ -144,7 +149,7 @@ def article_entities(doc: Doc, aliases: AliasTable) -> ArticleEntities:
     for span in spans:
         mention = _mention(span, aliases, full_names)
         if mention is not None:
-            result.mentions.append(mention)
+            result.mentions.append(_place_institution(span, mention) or mention)
     result.mentions.extend(_untagged_short_forms(doc, _short_forms(full_names, result.mentions), result.mentions))
     result.mentions.extend(_untagged_names(doc, result.mentions))
     result.mentions.sort(key=lambda m: m.start)
@@ -260,6 +265,31 @@ def _mention(span: Span, aliases: AliasTable, full_names: dict[str, str]) -> Art
     if " " not in key and key in full_names:
         return ArticleMention(span.start_char, span.end_char, span.text, "person", full_names[key])
     return ArticleMention(span.start_char, span.end_char, span.text, ENTITY_TYPES[span.label_], key)
+
+
+def _place_institution(span: Span, mention: ArticleMention) -> ArticleMention | None:
+    """A place that names a public body with lowercase words after it ("the Valmont regional court",
+    "the Kyiv city council"): the body, whose name the NER cut short at the place. The place must
+    modify the body's noun through at most MAX_INSTITUTION_WORDS lowercase modifiers, that noun must
+    head its phrase ("the Moscow court case" is a case, not a court), and the phrase must be definite:
+    "a North Carolina law firm" describes a firm without naming it."""
+    if mention.type != "place":
+        return None
+    doc = span.doc
+    noun = span.root.head
+    between = doc[span.end : noun.i]
+    if (
+        span.root.dep_ not in {"compound", "nmod", "amod"}
+        or noun.i < span.end
+        or noun.lower_ not in INSTITUTION_NOUNS
+        or not any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children)
+        or noun.dep_ == "compound"
+        or len(between) > MAX_INSTITUTION_WORDS
+        or any(t.head != noun or not t.is_lower or t.dep_ not in {"amod", "compound"} for t in between)
+    ):
+        return None
+    name = doc[span.start : noun.i + 1]
+    return ArticleMention(name.start_char, name.end_char, name.text, "organisation", name_key(name.text))
 
 
 def _short_forms(full_names: dict[str, str], mentions: list[ArticleMention]) -> dict[str, tuple[str, str]]:
