@@ -149,7 +149,13 @@ def analyze(
 
 @app.command()
 def export(
-    what: Annotated[str, typer.Option("--what", help="articles, reuse, stories, quotes, entities or claims.")],
+    what: Annotated[
+        str,
+        typer.Option(
+            "--what",
+            help="articles, reuse, stories, threads, timeline, thread_timeline, quotes, entities, claims or mentions.",
+        ),
+    ],
     db: DbOption = Path(DEFAULT_DB),
     fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or parquet.")] = "jsonl",
     out: Annotated[Path | None, typer.Option("--out", help="Output file (default: stdout).")] = None,

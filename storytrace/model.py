@@ -170,6 +170,7 @@ class TimelineEvent(Record):
     granularity: str | None = None  # "day", "week" (when = its Monday), "month" or "year"
     start: int | None = None  # offsets of a date stated in the text
     end: int | None = None
+    context: str | None = None  # the sentence stating the date (clipped around it): what happened then
 
 
 @dataclass(slots=True)

@@ -109,3 +109,26 @@ def fold(token: str) -> str:
 def folded_words(text: str) -> list[tuple[str, int, int]]:
     """(matching key, start, end) for each word of `text`."""
     return [(fold(w.text), w.start, w.end) for w in words(text)]
+
+
+def clip_around(text: str, start: int, end: int, limit: int) -> str:
+    """About `limit` characters of `text` around its span [start, end), cut at word boundaries (inside a
+    word only when it has no boundary), an ellipsis marking each cut: the part of a long sentence that
+    says what a phrase in it is about. The span itself is always kept whole."""
+    if len(text) <= limit:
+        return text
+    width = max(limit, end - start)
+    left = max(0, start - (width - (end - start)) // 2)
+    right = min(len(text), left + width)
+    left = max(0, min(left, right - width))
+    head, tail = text[left:start], text[end:right]
+    prefix = suffix = ""
+    if left > 0:
+        if not text[left - 1].isspace() and " " in head:  # drop the word the window starts inside
+            head = head[head.find(" ") + 1 :]
+        head, prefix = head.lstrip(), "…"
+    if right < len(text):
+        if not text[right].isspace() and " " in tail:  # drop the word the window ends inside
+            tail = tail[: tail.rfind(" ")]
+        tail, suffix = tail.rstrip(",;:–—- "), "…"
+    return prefix + head + text[start:end] + tail + suffix

@@ -106,8 +106,14 @@ def test_every_known_section_renders_escaped(store: SQLiteStore, exporters: dict
                 "story_id": "s1",
                 "title": EVIL,
                 "events": [
-                    {"article": "evil", "when": "2026-11-16", "kind": "published", "text": EVIL},
-                    {"article": "plain", "when": "2019", "kind": "mentioned", "text": "in 2019"},
+                    {"articles": ["evil"], "when": "2026-11-16", "kind": "published", "text": EVIL},
+                    {
+                        "articles": ["plain", "evil"],
+                        "when": "2019",
+                        "kind": "mentioned",
+                        "text": "in 2019",
+                        "context": EVIL,
+                    },
                 ],
             }
         ),
@@ -129,6 +135,7 @@ def test_every_known_section_renders_escaped(store: SQLiteStore, exporters: dict
     assert "<mark>&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the aligned passage, highlighted
     assert "b copied a" in html and "Where sources disagree" in html and "(unattributed)" in html
     assert html.index("2019 · mentioned") < html.index("2026-11-16 · published")  # the timeline in time order
+    assert "and 1 more" in html  # an event two articles state
     assert html.index("section-reuse") < html.index("section-stories") < html.index("section-widgets")
 
 

@@ -27,9 +27,7 @@ from storytrace.stories.stage import (
     StoryBuilder,
     export_stories,
     export_threads,
-    export_timeline,
     run_stories,
-    run_timeline,
 )
 from storytrace.stories.threads import ThreadLinker
 
@@ -177,33 +175,6 @@ def test_ids_stay_stable_when_articles_are_added_and_changed(tmp_path: Path) -> 
         assert any(e["kind"] == "remove" and e["article_id"] == changed.id for e in story_events(store))
         members = [a for r in export_stories(store) for a in r["articles"]]
         assert sorted(members) == sorted(a.id for a in seeds)
-
-
-def test_timeline_export_orders_dated_events(tmp_path: Path) -> None:
-    articles = [
-        Article(id="x1", text="Ministers met on Thursday. The plan dates from 2008.", published_at="2024-11-08"),
-        Article(id="x2", text="Talks resumed yesterday after a pause in April.", published_at="2024-11-09"),
-    ]
-    with open_store(tmp_path / "t.db") as store:
-        upsert_articles(store, articles)
-        run_timeline(store, SILENT)
-        assert run_timeline(store, SILENT)["articles"] == 0
-        with store.transaction():
-            store.execute(
-                "INSERT INTO story_members (article_id, story_id, content_hash, seq, score) VALUES (?, ?, ?, ?, ?)",
-                ("x1", "s_1", articles[0].content_hash, 1, 1.0),
-            )
-            store.execute(
-                "INSERT INTO story_members (article_id, story_id, content_hash, seq, score) VALUES (?, ?, ?, ?, ?)",
-                ("x2", "s_1", articles[1].content_hash, 2, 1.0),
-            )
-            store.execute(
-                "INSERT INTO stories (story_id, seq, title, size, last_seq, vector_sum, terms, names, sources) "
-                "VALUES ('s_1', 1, 't', 2, 2, x'', '{}', '{}', '[]')"
-            )
-        (row,) = list(export_timeline(store))
-        whens = [e["when"] for e in row["events"]]
-        assert whens == ["2008", "2024-04", "2024-11-07", "2024-11-08", "2024-11-08", "2024-11-09"]
 
 
 @pytest.mark.slow

@@ -9,6 +9,7 @@ import pytest
 from storytrace.model import Article
 from storytrace.stories.stage import article_timeline
 from storytrace.stories.timeline import date_mentions
+from storytrace.text import clip_around
 
 FRIDAY = date(2024, 11, 8)
 
@@ -57,3 +58,27 @@ def test_article_timeline_has_publication_and_offsets() -> None:
     assert [(e.kind, e.when) for e in events] == [("published", "2024-11-08"), ("mentioned", "2024-11-07")]
     mention = events[1]
     assert mention.start is not None and text[mention.start : mention.end] == "Thursday"
+    assert mention.context == text
+
+
+def test_a_long_sentence_is_clipped_around_the_date_it_states() -> None:
+    clause = "the port stayed shut in 2019 for six days"
+    text = "Across the region " + "many other ports kept working " * 12 + clause + " while " + "talks went on " * 12
+    (event,) = article_timeline(Article(id="a", text=text + "."))
+    assert event.context is not None and clause in event.context
+    assert event.context.startswith("…") and event.context.endswith("…") and len(event.context) <= 250
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "limit", "clipped"),
+    [
+        ("short text", (0, 5), 20, "short text"),
+        ("The last major strike at Harbourton lasted six days", (0, 0), 30, "The last major strike at…"),
+        ("one two three four five six seven", (14, 18), 12, "…four…"),  # partial words dropped
+        ("one two three four five six seven", (14, 18), 16, "…three four five…"),  # whole words kept
+        ("abcdefghijklmnop", (0, 0), 5, "abcde…"),  # no word boundary: cut inside the word
+        ("one two three four", (4, 18), 5, "…two three four"),  # the span is kept whole
+    ],
+)
+def test_clip_around_cuts_at_words(text: str, span: tuple[int, int], limit: int, clipped: str) -> None:
+    assert clip_around(text, *span, limit) == clipped

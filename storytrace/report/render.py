@@ -35,7 +35,7 @@ from storytrace.store.overview import articles_per_source, publication_range
 
 Row = dict[str, Any]
 
-SECTION_ORDER = ("reuse", "stories", "threads", "timeline", "quotes", "entities", "claims")
+SECTION_ORDER = ("reuse", "stories", "threads", "timeline", "thread_timeline", "quotes", "entities", "claims")
 # Keys a row must carry for its section's own layout; rows without them get the generic table.
 _REQUIRED = {
     "reuse": {"a", "b", "relation"},
@@ -45,6 +45,7 @@ _REQUIRED = {
     "claims": {"article", "text", "value"},
     "threads": {"thread_id", "stories"},
     "timeline": {"events"},
+    "thread_timeline": {"events"},
 }
 # Which rows survive the cut to `limit`: the strongest ones, not the first ones.
 _RANK_BY: dict[str, Callable[[Row], float]] = {
@@ -276,20 +277,30 @@ def _threads(rows: list[Row], index: Index) -> str:
 
 
 def _timeline(rows: list[Row], index: Index) -> str:
-    """Per story, the dated events its articles state or are, in time order (undated last)."""
+    """Per story (or thread), its events in time order (undated last): each with the sentence that
+    states it and the articles that have it."""
     out = []
     for row in rows:
         events = [e for e in row["events"] or [] if isinstance(e, dict)]
         events.sort(key=lambda e: str(e.get("when") or "~"))
         items = "".join(
             f"<li>{escape(str(e.get('when') or 'undated'))} · {escape(str(e.get('kind') or ''))} · "
-            f"{escape(_clip(str(e.get('text') or ''), 200))} — {_ref(index, e.get('article'))}</li>"
+            f"{escape(_clip(str(e.get('context') or e.get('text') or ''), 200))} — {_event_articles(index, e)}</li>"
             for e in events[:_TIMELINE_CAP]
         )
         more = f"<li>… and {len(events) - _TIMELINE_CAP:,} more</li>" if len(events) > _TIMELINE_CAP else ""
-        title = row.get("title") or row.get("story_id") or "(untitled story)"
+        title = row.get("title") or row.get("story_id") or row.get("thread_id") or "(untitled)"
         out.append(f'<h3>{escape(str(title))}</h3><ol class="timeline">{items}{more}</ol>')
     return "".join(out)
+
+
+def _event_articles(index: Index, event: Row) -> str:
+    """The first article that has the event, and how many more do."""
+    ids = [str(a) for a in event.get("articles") or []]
+    if not ids:
+        return ""
+    more = f' <span class="meta">and {len(ids) - 1:,} more</span>' if len(ids) > 1 else ""
+    return _ref(index, ids[0]) + more
 
 
 def _quotes(rows: list[Row], index: Index) -> str:
@@ -359,6 +370,7 @@ _RENDERERS: dict[str, Callable[[list[Row], Index], str]] = {
     "stories": _stories,
     "threads": _threads,
     "timeline": _timeline,
+    "thread_timeline": _timeline,
     "quotes": _quotes,
     "entities": _entities,
     "claims": _claims,

@@ -62,6 +62,8 @@ register_migrations(
         "ALTER TABLE threads ADD COLUMN first_day INTEGER; ALTER TABLE threads ADD COLUMN last_day INTEGER;",
         # Stories stored before leads were used are titled by a headline or a generated label.
         "ALTER TABLE stories ADD COLUMN title_is_lead INTEGER NOT NULL DEFAULT 0;",
+        # Timelines stored before events kept their sentence are rebuilt on the next run (dates only, fast).
+        "ALTER TABLE timeline ADD COLUMN context TEXT; DELETE FROM stage_done WHERE stage = 'timeline';",
     ],
 )
 
@@ -396,27 +398,39 @@ def iter_threads(store: SQLiteStore) -> Iterator[tuple[ThreadRow, list[str]]]:
 
 
 # -- timeline -------------------------------------------------------------------------------------
-TimelineRow = tuple[str, int, str, str, int | None, int | None, str, str | None, str | None, str | None]
+TimelineRow = tuple[str, int, str, str, int | None, int | None, str, str | None, str | None, str | None, str | None]
 
 
 def replace_timeline(store: SQLiteStore, article_id: str, rows: Iterable[TimelineRow]) -> None:
     """Replace an article's timeline entries: (article_id, position, content_hash, kind, start, end, text,
-    when, granularity, sort_day). Call inside a transaction."""
+    when, granularity, sort_day, context). Call inside a transaction."""
     store.execute("DELETE FROM timeline WHERE article_id = ?", (article_id,))
     store.executemany(
         "INSERT INTO timeline (article_id, position, content_hash, kind, start, end, text, time_when, granularity, "
-        "sort_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "sort_day, context) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
+
+
+_TIMELINE_SELECT = (
+    "SELECT m.story_id, t.article_id, t.kind, t.start, t.end, t.text, t.time_when, t.granularity, t.sort_day, "
+    "t.context FROM timeline t JOIN story_members m ON m.article_id = t.article_id "
+)
+_TIMELINE_ORDER = " ORDER BY t.sort_day IS NULL, t.sort_day, t.granularity = 'day' DESC, m.seq, t.position"
 
 
 def story_timeline(store: SQLiteStore, story_ids: Sequence[str]) -> list[dict[str, Any]]:
     """Timeline entries of the members of `story_ids`, dated ones in time order, then undated ones."""
     marks = ", ".join("?" for _ in story_ids)
+    rows = store.query(f"{_TIMELINE_SELECT}WHERE m.story_id IN ({marks}){_TIMELINE_ORDER}", list(story_ids))
+    return [dict(r) for r in rows]
+
+
+def thread_timeline(store: SQLiteStore, thread_id: str) -> list[dict[str, Any]]:
+    """Timeline entries of every member of the thread's stories, in the order of `story_timeline` (a
+    join on the thread, so a thread of any number of stories is one query)."""
     rows = store.query(
-        "SELECT m.story_id, t.article_id, t.kind, t.start, t.end, t.text, t.time_when, t.granularity, t.sort_day "
-        f"FROM timeline t JOIN story_members m ON m.article_id = t.article_id WHERE m.story_id IN ({marks}) "
-        "ORDER BY t.sort_day IS NULL, t.sort_day, t.granularity = 'day' DESC, m.seq, t.position",
-        list(story_ids),
+        f"{_TIMELINE_SELECT}JOIN stories s ON s.story_id = m.story_id WHERE s.thread_id = ?{_TIMELINE_ORDER}",
+        [thread_id],
     )
     return [dict(r) for r in rows]

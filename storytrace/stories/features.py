@@ -34,7 +34,7 @@ from storytrace.model import Article
 from storytrace.stories.ranking import heaviest
 from storytrace.stories.similarity import unit_terms
 from storytrace.stories.timeline import MONTHS, WEEKDAYS
-from storytrace.text import fold, sentences, words
+from storytrace.text import clip_around, fold, sentences, words
 
 # Function words and reporting verbs: frequent in every story, so they only add noise to centroids.
 STOPWORDS = frozenset(
@@ -116,10 +116,7 @@ def lead_sentence(text: str, limit: int = LEAD_CHARS) -> str | None:
     if first is None:
         return None
     lead = " ".join(first.text.split())
-    if len(lead) <= limit:
-        return lead
-    cut = lead[:limit].rsplit(" ", 1)[0]  # a single word longer than the limit is cut inside it
-    return cut.rstrip(",;:–—-") + "…"
+    return clip_around(lead, 0, 0, limit)
 
 
 def _content_key(token: str) -> str | None:

@@ -9,6 +9,7 @@ Reuse relations (stage "reuse") and entity ids (stage "extract") are used when t
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import date
 from functools import partial
@@ -35,11 +36,13 @@ from storytrace.stories.ranking import heaviest
 from storytrace.stories.split import spread_step
 from storytrace.stories.threads import ThreadLinker
 from storytrace.stories.timeline import date_mentions
+from storytrace.text import Span, clip_around, folded_words, sentences
 
 BATCH = 2000
 MEMBER_PAGE = 1000  # members read at a time when a large story is split
 SEQ_WINDOW = 200_000  # undated stories stay live for this many later articles
 N_DOCS_KEY = "stories.n_docs"
+CONTEXT_CHARS = 240  # of the sentence around a stated date kept as the event's context
 
 
 def _publication_order(articles: list[Article]) -> list[Article]:
@@ -223,18 +226,38 @@ def run_stories(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
 
 
 def article_timeline(article: Article) -> list[TimelineEvent]:
-    """The article's publication (when dated) and every date its text states, resolved where possible."""
+    """The article's publication (when dated) and every date its text states, resolved where possible,
+    with the sentence that states it: "in 2019" alone does not say what happened then."""
     published = date.fromordinal(d) if (d := day_number(article.published_at)) else None
     events = []
     if published is not None:
         events.append(TimelineEvent(article.id, published.isoformat(), article.title or "", "published", "day"))
+    spans = sentences(article.text)
+    starts = [s.start for s in spans]
     for mention in date_mentions(article.text, published):
         events.append(
             TimelineEvent(
-                article.id, mention.when, mention.text, "mentioned", mention.granularity, mention.start, mention.end
+                article.id,
+                mention.when,
+                mention.text,
+                "mentioned",
+                mention.granularity,
+                mention.start,
+                mention.end,
+                _stated_in(spans, starts, mention.start, mention.end),
             )
         )
     return events
+
+
+def _stated_in(spans: list[Span], starts: list[int], start: int, end: int) -> str | None:
+    """The sentence holding [start, end), clipped to CONTEXT_CHARS around it, whitespace collapsed."""
+    index = bisect_right(starts, start) - 1
+    if index < 0 or spans[index].end < end:
+        return None
+    sentence = spans[index]
+    clipped = clip_around(sentence.text, start - sentence.start, end - sentence.start, CONTEXT_CHARS)
+    return " ".join(clipped.split())
 
 
 @stage("timeline")
@@ -259,6 +282,7 @@ def run_timeline(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
                             e.when,
                             e.granularity,
                             _sort_day(e),
+                            e.context,
                         )
                         for i, e in enumerate(events)
                     ]
@@ -318,14 +342,40 @@ def export_timeline(store: SQLiteStore) -> Iterator[dict[str, Any]]:
             "story_id": story.story_id,
             "thread_id": story.thread_id,
             "title": story.title,
-            "events": [
-                {
-                    "article": e["article_id"],
-                    "when": e["time_when"],
-                    "granularity": e["granularity"],
-                    "kind": e["kind"],
-                    "text": e["text"],
-                }
-                for e in repo.story_timeline(store, [story.story_id])
-            ],
+            "events": merged_events(repo.story_timeline(store, [story.story_id])),
         }
+
+
+@exporter("thread_timeline")
+def export_thread_timeline(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+    """One row per thread (as `threads` exports it): the events of all its stories in time order, each
+    naming its stories."""
+    for row in export_threads(store):
+        yield {**row, "events": merged_events(repo.thread_timeline(store, row["thread_id"]), with_stories=True)}
+
+
+def merged_events(rows: list[dict[str, Any]], with_stories: bool = False) -> list[dict[str, Any]]:
+    """Timeline rows (in time order) as events, one per thing that happened: the same date stated in
+    the same words by several articles (wire copies, rewrites), or the same headline published the
+    same day, is one event listing every article that has it, in story order. Wording is compared
+    folded (Kiev/Kyiv alike); different figures in the sentence stay different events."""
+    events: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        wording = " ".join(w for w, _, _ in folded_words(row["context"] or row["text"]))
+        key = (row["kind"], row["time_when"], row["granularity"], wording)
+        event = events.get(key)
+        if event is None:
+            event = events[key] = {
+                "when": row["time_when"],
+                "granularity": row["granularity"],
+                "kind": row["kind"],
+                "text": row["text"],
+                "context": row["context"],
+                "articles": [],
+                **({"stories": []} if with_stories else {}),
+            }
+        if row["article_id"] not in event["articles"]:
+            event["articles"].append(row["article_id"])
+        if with_stories and row["story_id"] not in event["stories"]:
+            event["stories"].append(row["story_id"])
+    return list(events.values())
