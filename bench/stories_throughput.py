@@ -1,4 +1,5 @@
-"""Throughput and peak memory of the online story assignment on 100k articles (embedding excluded).
+"""Throughput and peak memory of the online story assignment on 100k articles (embedding excluded),
+in memory and through the `stories` stage on a SQLite store.
 
 Run: .venv/bin/python -m bench.stories_throughput   (writes bench/results/stories_throughput.md)
 
@@ -10,14 +11,22 @@ by far (the UCI headlines embedded at about 80/s on this loaded 2-core machine).
 feature building (TF-IDF, names) + candidate retrieval + assignment + consolidation every 2,000
 articles, as the stage does per batch. Memory: resident set before and after the assignment (the
 difference is what the clusterer and its outputs hold), and the peak.
+
+The stage run (a fresh interpreter, so its memory is its own) ingests the same stream into a store with
+the vectors cached, untimed, then times `run_stories`: everything the in-memory run does plus reading
+and writing story rows, members and the key index in SQLite, thread linking and split checks.
 """
 
 from __future__ import annotations
 
 import gc
+import json
 import os
 import random
 import resource
+import subprocess
+import sys
+import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -26,9 +35,15 @@ import numpy as np
 
 from bench.stories_quality import load_corpus
 from storytrace.model import Article
+from storytrace.nlp.embed import to_blob
+from storytrace.progress import SILENT
+from storytrace.store import open_store
+from storytrace.store.articles import upsert_articles
+from storytrace.store.vectors import save_vectors
 from storytrace.stories.cluster import StoryClusterer
 from storytrace.stories.features import build_features
 from storytrace.stories.metrics import bcubed
+from storytrace.stories.stage import export_stories, run_stories
 
 N_ARTICLES = int(os.environ.get("STORIES_BENCH_N", "100000"))
 EVENTS = N_ARTICLES // 5
@@ -73,7 +88,47 @@ def _rss_mib() -> float:
     return float("nan")
 
 
+def stage_run() -> dict[str, float]:
+    """The `stories` stage on a fresh store holding the stream (ingest and vectors untimed)."""
+    articles, vectors, events = synthetic_stream()
+    with tempfile.TemporaryDirectory() as folder, open_store(Path(folder) / "bench.db") as store:
+        for start in range(0, len(articles), BATCH):
+            upsert_articles(store, articles[start : start + BATCH])
+        save_vectors(
+            store,
+            "doc",
+            [(a.id, a.content_hash, [(0, len(a.text), to_blob(v))]) for a, v in zip(articles, vectors, strict=True)],
+        )
+        event_of = {a.id: e for a, e in zip(articles, events, strict=True)}
+        del articles, vectors, events
+        gc.collect()
+        rss_before = _rss_mib()
+        started = time.perf_counter()
+        report = run_stories(store, SILENT)
+        elapsed = time.perf_counter() - started
+        rss_after = _rss_mib()
+        story_of = {a: row["story_id"] for row in export_stories(store) for a in row["articles"]}
+        size = sum(path.stat().st_size for path in Path(folder).iterdir())
+    ids = sorted(event_of)
+    f1 = bcubed([story_of[i] for i in ids], [event_of[i] for i in ids])[2]
+    return {
+        "articles": report["articles"],
+        "seconds": elapsed,
+        "rss_before": rss_before,
+        "rss_after": rss_after,
+        "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "stories": len(set(story_of.values())),
+        "merges": report["merges"],
+        "splits": report["splits"],
+        "store_mib": size / 2**20,
+        "f1": f1,
+    }
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--stage-run"]:
+        print(json.dumps(stage_run()))
+        return
     articles, vectors, events = synthetic_stream()
     gc.collect()
     rss_before = _rss_mib()
@@ -112,6 +167,8 @@ def main() -> None:
         f"{rss_before:,.0f} / {rss_after:,.0f} MiB (+{rss_after - rss_before:,.0f} MiB) |",
         f"| process peak RSS (includes loading the UCI set and building the stream) | {peak:,.0f} MiB |",
         "",
+        *_stage_lines(),
+        "",
         f"The B-cubed row is a sanity check, not a quality figure: the {EVENTS:,} synthetic events reuse the "
         f"{len(set(a.text.rsplit(', says ', 1)[0] for a in articles)):,} UCI headlines of a few dozen real stories, so "
         "events differ only by a random vector direction and an invented name, and a content clusterer merges "
@@ -121,6 +178,31 @@ def main() -> None:
     print(text)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(text, encoding="utf-8")
+
+
+def _stage_lines() -> list[str]:
+    """The same stream through the `stories` stage, run in a fresh interpreter."""
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.stories_throughput", "--stage-run"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    s = json.loads(run.stdout.strip().splitlines()[-1])
+    return [
+        "The same stream through the `stories` stage (SQLite store, threads and split checks included):",
+        "",
+        "| figure | value |",
+        "|---|---|",
+        f"| articles/s | {s['articles'] / s['seconds']:,.0f} ({s['seconds']:.1f} s for {s['articles']:,.0f}) |",
+        f"| resident memory before / after the stage | {s['rss_before']:,.0f} / {s['rss_after']:,.0f} MiB "
+        f"(+{s['rss_after'] - s['rss_before']:,.0f} MiB); process peak, building the stream included, "
+        f"{s['peak']:,.0f} MiB |",
+        f"| stories, merges, splits logged | {s['stories']:,.0f}, {s['merges']:,.0f}, {s['splits']:,.0f} |",
+        f"| store on disk (articles, vectors, stories, index) | {s['store_mib']:,.0f} MiB |",
+        f"| B-cubed F1 vs synthetic events (sanity check, as above) | {100 * s['f1']:.1f} |",
+    ]
 
 
 if __name__ == "__main__":
