@@ -407,6 +407,32 @@ def test_threads_that_come_to_match_are_folded_into_the_older(tmp_path: Path) ->
         assert [e["kind"] for e in story_events(store)] == ["thread_merge"]
 
 
+def test_a_thread_is_decoded_once_per_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every story of a batch may have the same threads as candidates: each is read from the store
+    once per batch, and nothing is kept after it (memory stays bounded by one batch)."""
+    from storytrace.stories import threads
+
+    decoded: list[str] = []
+    real = threads.get_threads
+
+    def counting(store, ids):  # type: ignore[no-untyped-def]
+        found = real(store, ids)
+        decoded.extend(found)
+        return found
+
+    monkeypatch.setattr(threads, "get_threads", counting)
+    port = ({"harbourton": 1.0, "strike": 1.0}, {"harbourton": 2, "union": 1})
+    with open_store(tmp_path / "t.db") as store, store.transaction():
+        linker = ThreadLinker(store)
+        linker.update([_story_row("a0", 0, _unit(1), *port)], {})
+        decoded.clear()
+        batch = [_story_row(f"a{i}", i, _unit(1) + 0.01 * _unit(10 + i), *port) for i in range(1, 8)]
+        linker.update(batch, {})
+        assert len({s.thread_id for s in batch}) == 1
+        assert decoded == [batch[0].thread_id]
+        assert not linker._read
+
+
 WIKIREF = Path(__file__).resolve().parents[2] / "shared" / "data" / "wikiref" / "wikiref220_dev.jsonl"
 
 

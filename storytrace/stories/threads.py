@@ -129,6 +129,10 @@ class ThreadLinker:
         self.store = store
         self.next_seq = max_thread_seq(store) + 1
         self.aliases: dict[str, str] = {}  # thread folded into another during this run -> its survivor
+        # Threads decoded during the current batch. A thread is a candidate for many of a batch's stories,
+        # and decoding its terms and names took a third of the stage's time; every write goes through
+        # _save or _delete, which keep this current, and it is emptied after each batch to bound memory.
+        self._read: dict[str, ThreadRow] = {}
 
     def resolve(self, thread_id: str) -> str:
         """The live id of a thread, following this run's merges (stories held in memory may lag)."""
@@ -147,7 +151,7 @@ class ThreadLinker:
                 self._attach(story, self._best_thread(story, exclude=None))
                 changed += 1
                 continue
-            thread = get_threads(self.store, [story.thread_id]).get(story.thread_id)
+            thread = self._threads([story.thread_id]).get(story.thread_id)
             if thread is None:
                 story.thread_id = None
                 self._attach(story, self._best_thread(story, exclude=None))
@@ -155,7 +159,7 @@ class ThreadLinker:
                 continue
             self._replace_contribution(thread, old, story)
             if thread.size == 1 and (better := self._best_thread(story, exclude=thread.thread_id)) is not None:
-                delete_thread(self.store, thread.thread_id)
+                self._delete(thread.thread_id)
                 log_event(self.store, "thread_merge", thread.thread_id, better.thread_id, None, story.story_id)
                 story.thread_id = None
                 self._attach(story, better)
@@ -166,7 +170,16 @@ class ThreadLinker:
         for story in stories:
             if story.thread_id is not None:
                 story.thread_id = self.resolve(story.thread_id)
+        self._read.clear()
         return changed + merged
+
+    def _threads(self, thread_ids: Iterable[str]) -> dict[str, ThreadRow]:
+        """The stored threads among `thread_ids`, by seq (so ties are broken the same way every run)."""
+        missing = [t for t in thread_ids if t not in self._read]
+        if missing:
+            self._read.update(get_threads(self.store, missing))
+        found = [self._read[t] for t in set(thread_ids) if t in self._read]
+        return {t.thread_id: t for t in sorted(found, key=lambda t: t.seq)}
 
     def _consolidate(self, thread_ids: set[str]) -> int:
         """Merge each touched thread into its best-linked other thread when the two match at
@@ -179,13 +192,13 @@ class ThreadLinker:
         merges = 0
         for thread_id in sorted(thread_ids):
             live = self.resolve(thread_id)
-            thread = get_threads(self.store, [live]).get(live)
+            thread = self._threads([live]).get(live)
             if thread is None:
                 continue
             names = top_names(thread.names)
             keys = index_keys(unit(thread.vector_sum), thread.terms, names)
             best: tuple[float, ThreadRow] | None = None
-            for other in get_threads(self.store, threads_with_keys(self.store, keys) - {thread.thread_id}).values():
+            for other in self._threads(threads_with_keys(self.store, keys) - {thread.thread_id}).values():
                 concurrent = _concurrent(thread.first_day, thread.last_day, other.first_day, other.last_day)
                 score, allowed = _link(
                     thread.vector_sum,
@@ -214,7 +227,7 @@ class ThreadLinker:
         keep.terms = summed(keep.terms, gone.terms, THREAD_TERMS)
         _widen(keep, gone.first_day, gone.last_day)
         move_thread_stories(self.store, gone.thread_id, keep.thread_id)
-        delete_thread(self.store, gone.thread_id)
+        self._delete(gone.thread_id)
         log_event(self.store, "thread_merge", gone.thread_id, keep.thread_id, None, "threads matched")
         self._save(keep)
 
@@ -222,13 +235,13 @@ class ThreadLinker:
         """Remove a (deleted or merged-away) story's contribution from its thread."""
         if story.thread_id is None:
             return
-        thread = get_threads(self.store, [story.thread_id]).get(story.thread_id)
+        thread = self._threads([story.thread_id]).get(story.thread_id)
         if thread is None:
             return
         self._replace_contribution(thread, story, None)
         thread.size -= 1
         if thread.size <= 0:
-            delete_thread(self.store, thread.thread_id)
+            self._delete(thread.thread_id)
         else:
             self._save(thread)
 
@@ -236,7 +249,7 @@ class ThreadLinker:
         keys = index_keys(unit(story.vector_sum), story.terms, key_names(story))
         ids = threads_with_keys(self.store, keys) - {exclude}
         best: tuple[float, ThreadRow] | None = None
-        for thread in get_threads(self.store, ids).values():
+        for thread in self._threads(ids).values():
             score, allowed = link_score(story, thread)
             if score >= LINK_THRESHOLD and allowed and (best is None or (score, -thread.seq) > (best[0], -best[1].seq)):
                 best = (score, thread)
@@ -273,3 +286,8 @@ class ThreadLinker:
 
     def _save(self, thread: ThreadRow) -> None:
         save_thread(self.store, thread, index_keys(unit(thread.vector_sum), thread.terms, thread.names))
+        self._read[thread.thread_id] = thread
+
+    def _delete(self, thread_id: str) -> None:
+        delete_thread(self.store, thread_id)
+        self._read.pop(thread_id, None)
