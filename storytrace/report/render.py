@@ -141,7 +141,7 @@ def render_report(store: SQLiteStore, *, title: str = "storytrace report", limit
     sections = [("articles", "Articles", _articles_section(store, limit))]
     for name in exporter_names():
         rows = section_rows(store, name, limit)
-        sections.append((f"section-{name}", name.capitalize(), _section(store, name, rows, limit)))
+        sections.append((f"section-{name}", name.replace("_", " ").capitalize(), _section(store, name, rows, limit)))
     total, outlets = count_articles(store), articles_per_source(store)
     first, last = publication_range(store)
     lede = f"{total:,} articles from {len(outlets):,} outlets"
