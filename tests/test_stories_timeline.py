@@ -35,11 +35,26 @@ def _resolved(text: str, published: date | None) -> list[tuple[str, str | None, 
         ("It happened yesterday.", FRIDAY, "2024-11-07", "day"),
         ("Prices rose last week.", FRIDAY, "2024-10-28", "week"),
         ("Published 2023-06-30 in full.", None, "2023-06-30", "day"),
+        ("In 2019, the port closed.", None, "2019", "year"),  # the preposition opens the sentence
+        ("Since April, prices rose.", FRIDAY, "2024-04", "month"),
+        ("Last Friday, they met.", FRIDAY, "2024-11-01", "day"),  # strictly before, as "last Friday"
     ],
 )
 def test_resolution(text: str, published: date | None, when: str, granularity: str) -> None:
     (mention,) = date_mentions(text, published)
     assert (mention.when, mention.granularity) == (when, granularity)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("He ran the division from 2014 to 2021.", [("from 2014", "2014"), ("to 2021", "2021")]),
+        ("Between 2010 and 2012 the port grew.", [("Between 2010", "2010"), ("and 2012", "2012")]),
+        ("Sales rose to 2015 units.", []),  # a year-like number after "to" alone is a quantity
+    ],
+)
+def test_both_ends_of_a_range_of_years(text: str, found: list[tuple[str, str]]) -> None:
+    assert [(t, w) for t, w, _ in _resolved(text, None)] == found
 
 
 def test_relative_dates_stay_unresolved_without_a_publication_date() -> None:

@@ -8,7 +8,8 @@ Resolution rules (news is mostly written in the past tense about the days just b
   date is nearest to the publication day. With a year, as stated.
 - "in April" / "April" without a day or year: the latest April on or before the publication month
   (month granularity). "April 2024": as stated.
-- "in 2008": year granularity. "today", "yesterday", "tomorrow": day; "last/this/next week": week
+- "in 2008": year granularity; so is the end of a range of years ("from 2014 to 2021").
+  "today", "yesterday", "tomorrow": day; "last/this/next week": week
   (stored as the Monday of that week), "last/this/next month": month, "last/this/next year": year.
 Without a publication date only self-contained dates (with a year) resolve; the others are kept with
 `when=None` and their text, never guessed.
@@ -61,16 +62,24 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("month_year", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b")),
-    ("in_month", re.compile(rf"\b(?:in|since|until|by|early|late|mid|last|this|next)[\s-]+{_MONTH}\b(?!\s+\d)")),
+    # The words before a month, weekday or year may open a sentence ("In 2019, ..."): matched in any case.
+    ("in_month", re.compile(rf"\b(?i:in|since|until|by|early|late|mid|last|this|next)[\s-]+{_MONTH}\b(?!\s+\d)")),
     (
         "weekday",
         re.compile(
-            r"\b(?:(?P<rel>last|next|this)\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+            r"\b(?:(?P<rel>(?i:last|next|this))\s+)?"
+            r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
         ),
     ),
     ("relative_day", re.compile(r"\b(?P<word>today|yesterday|tomorrow)\b", re.IGNORECASE)),
     ("relative_period", re.compile(r"\b(?P<rel>last|this|next|past)\s+(?P<unit>week|month|year)\b", re.IGNORECASE)),
-    ("in_year", re.compile(r"\b(?:in|since|until|by|during|from|of)\s+(?P<year>(?:19|20)\d\d)\b(?![-/])")),
+    ("in_year", re.compile(r"\b(?i:in|since|until|by|during|from|of|between)\s+(?P<year>(?:19|20)\d\d)\b(?![-/])")),
+    # The end of a range of years ("from 2014 to 2021", "between 2010 and 2012"): a bare year after "to" is
+    # otherwise too often a quantity ("rose to 2015 units") to be read as a date.
+    (
+        "year_range_end",
+        re.compile(r"(?<=(?:19|20)\d\d\s)(?:to|until|through|and)\s+(?P<year>(?:19|20)\d\d)\b(?![-/])"),
+    ),
 ]
 
 
@@ -137,7 +146,7 @@ def resolve(kind: str, match: re.Match[str], published: date | None) -> tuple[st
         month = _month_of(match)
         year = published.year if month <= published.month else published.year - 1
         return f"{year:04d}-{month:02d}", "month"
-    if kind == "in_year":
+    if kind in ("in_year", "year_range_end"):
         return match["year"], "year"
     if published is None:
         return None, None
