@@ -23,7 +23,6 @@ import numpy as np
 
 from storytrace.nlp.embed import DIM
 from storytrace.stories.ranking import heaviest
-from storytrace.stories.similarity import unit
 
 BITS = 10
 BANDS = 24
@@ -49,7 +48,8 @@ def lexical_keys(terms: Mapping[str, float], names: Mapping[str, float] | Iterab
 
 
 def index_keys(vector: np.ndarray, terms: Mapping[str, float], names: Mapping[str, float] | Iterable[str]) -> list[str]:
-    semantic = lsh_keys(unit(vector)) if float(np.linalg.norm(vector)) > 0 else []
+    norm = float(np.linalg.norm(vector))
+    semantic = lsh_keys(vector / norm) if norm > 0 else []
     return lexical_keys(terms, names) + semantic
 
 

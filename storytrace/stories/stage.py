@@ -35,7 +35,7 @@ from storytrace.stories.features import (
 from storytrace.stories.ranking import heaviest
 from storytrace.stories.split import spread_step
 from storytrace.stories.threads import ThreadLinker
-from storytrace.stories.timeline import date_mentions
+from storytrace.stories.timeline import date_mentions, period_start
 from storytrace.text import Span, clip_around, folded_words, sentences
 
 BATCH = 2000
@@ -281,7 +281,7 @@ def run_timeline(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
                             e.text,
                             e.when,
                             e.granularity,
-                            _sort_day(e),
+                            period_start(e.when, e.granularity),
                             e.context,
                         )
                         for i, e in enumerate(events)
@@ -293,12 +293,6 @@ def run_timeline(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
             done += len(ids)
             task.advance(len(ids))
     return {"articles": done, "resolved_dates": resolved, "unresolved_dates": unresolved}
-
-
-def _sort_day(event: TimelineEvent) -> str | None:
-    if event.when is None:
-        return None
-    return {"year": f"{event.when}-01-01", "month": f"{event.when}-01"}.get(event.granularity or "", event.when)
 
 
 @exporter("stories")

@@ -196,7 +196,7 @@ class ThreadLinker:
             if thread is None:
                 continue
             names = top_names(thread.names)
-            keys = index_keys(unit(thread.vector_sum), thread.terms, names)
+            keys = index_keys(thread.vector_sum, thread.terms, names)
             best: tuple[float, ThreadRow] | None = None
             for other in self._threads(threads_with_keys(self.store, keys) - {thread.thread_id}).values():
                 concurrent = _concurrent(thread.first_day, thread.last_day, other.first_day, other.last_day)
@@ -246,7 +246,7 @@ class ThreadLinker:
             self._save(thread)
 
     def _best_thread(self, story: StoryRow, exclude: str | None) -> ThreadRow | None:
-        keys = index_keys(unit(story.vector_sum), story.terms, key_names(story))
+        keys = index_keys(story.vector_sum, story.terms, key_names(story))
         ids = threads_with_keys(self.store, keys) - {exclude}
         best: tuple[float, ThreadRow] | None = None
         for thread in self._threads(ids).values():
@@ -285,7 +285,7 @@ class ThreadLinker:
         thread.terms = heaviest({t: w for t, w in terms.items() if w > 1e-6}, THREAD_TERMS)
 
     def _save(self, thread: ThreadRow) -> None:
-        save_thread(self.store, thread, index_keys(unit(thread.vector_sum), thread.terms, thread.names))
+        save_thread(self.store, thread, index_keys(thread.vector_sum, thread.terms, thread.names))
         self._read[thread.thread_id] = thread
 
     def _delete(self, thread_id: str) -> None:

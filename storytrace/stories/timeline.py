@@ -93,12 +93,12 @@ class DateMention:
     when: str | None
     granularity: str | None
 
-    @property
-    def sort_day(self) -> str | None:
-        """First day of the resolved period, so mixed granularities sort together."""
-        if self.when is None:
-            return None
-        return {"year": f"{self.when}-01-01", "month": f"{self.when}-01"}.get(self.granularity or "", self.when)
+
+def period_start(when: str | None, granularity: str | None) -> str | None:
+    """First day of a resolved period ("2019" -> "2019-01-01"), so mixed granularities sort together."""
+    if when is None:
+        return None
+    return {"year": f"{when}-01-01", "month": f"{when}-01"}.get(granularity or "", when)
 
 
 def _month_of(match: re.Match[str]) -> int:
