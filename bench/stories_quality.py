@@ -1,6 +1,9 @@
 """Story clustering quality (B-cubed) on UCI headlines and WikiRef articles, beside agglomerative baselines.
 
 Run: .venv/bin/python -m bench.stories_quality   (writes bench/results/stories_quality.md)
+Another part of the same data (the held-out files, same format): .venv/bin/python -m bench.stories_quality
+--wikiref FILE.jsonl [--uci FILE.csv] [--out FILE.md] scores only the files given, without the figures that
+only the developer part supports (samples shaped like the held-out part, tuning halves).
 
 UCI leak: every UCI story was crawled in one burst and rows are sorted by story, so fine timestamps or
 row order alone give the labels away. Here dates are cut to the day and rows are shuffled (3 fixed
@@ -15,6 +18,7 @@ Document vectors are cached in a store under $STORYTRACE_BENCH_CACHE (default /t
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import os
@@ -44,6 +48,10 @@ from storytrace.stories.stage import export_stories, run_stories
 DATA = Path(os.environ.get("STORYTRACE_SHARED", "/work/shared")) / "data"
 CACHE = Path(os.environ.get("STORYTRACE_BENCH_CACHE", "/tmp/storytrace-bench"))
 RESULTS = Path(__file__).parent / "results" / "stories_quality.md"
+DEV_FILES = {
+    "uci": DATA / "uci-news-stories" / "uci_news_stories_dev.csv",
+    "wikiref": DATA / "wikiref" / "wikiref220_dev.jsonl",
+}
 SHUFFLES = (0, 1, 2)
 # The shipped defaults keep the seed stories exact (two adjacent Zelenskyy/NATO stories apart, through the
 # full-article thresholds); the variants show what the headline day penalty adds.
@@ -100,11 +108,11 @@ class Corpus:
     vectors: np.ndarray
 
 
-def load_uci() -> tuple[list[Article], list[str]]:
+def load_uci(path: Path) -> tuple[list[Article], list[str]]:
     """Headlines as articles with their URL (whose slug often carries words of the original headline):
     the day of the timestamp only, no publisher-specific time."""
     articles, labels = [], []
-    with (DATA / "uci-news-stories" / "uci_news_stories_dev.csv").open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             day = datetime.fromtimestamp(int(row["TIMESTAMP"]) / 1000, tz=UTC).date().isoformat()
             articles.append(
@@ -114,10 +122,10 @@ def load_uci() -> tuple[list[Article], list[str]]:
     return articles, labels
 
 
-def load_wikiref() -> tuple[list[Article], list[str]]:
+def load_wikiref(path: Path) -> tuple[list[Article], list[str]]:
     """Full articles; the first line is the headline when the text has several lines."""
     articles, labels = [], []
-    with (DATA / "wikiref" / "wikiref220_dev.jsonl").open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8") as handle:
         for line in handle:
             record = json.loads(line)
             articles.append(Article(id=record["id"], text=record["text"]))
@@ -125,8 +133,10 @@ def load_wikiref() -> tuple[list[Article], list[str]]:
     return articles, labels
 
 
-def load_corpus(name: str) -> Corpus:
-    articles, labels = load_uci() if name == "uci" else load_wikiref()
+def load_corpus(name: str, path: Path | None = None) -> Corpus:
+    """A corpus by name, from its developer file unless another file of the same format is given."""
+    path = path or DEV_FILES[name]
+    articles, labels = load_uci(path) if name == "uci" else load_wikiref(path)
     with open_store(CACHE / "vectors.db") as store:
         vectors = doc_vectors(store, articles)
     return Corpus(name, articles, labels, vectors)
@@ -365,11 +375,21 @@ def _row(name: str, method: str, m: dict[str, float]) -> str:
     )
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    for name in DEV_FILES:
+        parser.add_argument(f"--{name}", type=Path, metavar="FILE", help=f"score this {name} file instead")
+    parser.add_argument("--out", type=Path, help="where to write the table (default: the developer results)")
+    args = parser.parse_args(argv)
+    files = {name: getattr(args, name) for name in DEV_FILES if getattr(args, name)}
+    dev = not files
+    files = files or dict(DEV_FILES)
+    out = args.out or (RESULTS if dev else None)
     lines = [
         "# Story clustering quality (B-cubed, %)",
         "",
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. UCI: dates cut to the day, rows shuffled, mean of "
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {', '.join(f.name for f in files.values())}. "
+        "UCI: dates cut to the day, rows shuffled, mean of "
         f"{len(SHUFFLES)} shuffles. Baselines: average-linkage agglomerative, threshold tuned on the gold.",
         "",
         "Granularity: UCI story ids are events, so UCI compares at the STORY level. WikiRef labels are coarse "
@@ -380,8 +400,8 @@ def main() -> None:
         "|---|---|---|---|---|---|",
     ]
     notes: list[str] = []
-    for name in ("uci", "wikiref"):
-        corpus = load_corpus(name)
+    for name, path in files.items():
+        corpus = load_corpus(name, path)
         gold = len(set(corpus.labels))
         for variant, params in VARIANTS.items():
             started = time.perf_counter()
@@ -423,11 +443,13 @@ def main() -> None:
             worst = 100 * min(s[2] for s in scores)
             label = f"`stories` stage end to end, {level} ({len(SHUFFLES)} orders, min F1 {worst:.1f})"
             lines.append(_row(name, label, metrics))
-            halves = half_figures(corpus, runs[0][position])
-            notes.append(f"- {name}: stage {level} (first order), B-cubed F1 by half of the gold labels: {halves}.")
+            if dev:
+                halves = half_figures(corpus, runs[0][position])
+                notes.append(f"- {name}: stage {level} (first order), B-cubed F1 by half of the gold labels: {halves}.")
         notes.append(f"- {name}: the `stories` stage (SQLite store, threads) took {elapsed:.1f}s for the whole set.")
         notes.append(f"- {name}: splits logged by the `stories` stage, per order: {[run[2] for run in runs]}.")
-        notes.extend(holdout_like_threads(corpus) if name == "wikiref" else uci_holdout_like_stories(corpus))
+        if dev:
+            notes.extend(holdout_like_threads(corpus) if name == "wikiref" else uci_holdout_like_stories(corpus))
         recall, share = candidate_recall(corpus)
         notes.append(
             f"- {name}: the candidate index found the exhaustive best story in {100 * recall:.1f}% of the "
@@ -437,8 +459,9 @@ def main() -> None:
     lines += ["", *notes, "", *(f"- {variant}: {params}" for variant, params in VARIANTS.items())]
     text = "\n".join(lines) + "\n"
     print(text)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text, encoding="utf-8")
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
 
 
 def sweep(name: str, **grid: list[float]) -> None:

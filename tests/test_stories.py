@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from cached_vectors import store_vectors
+from old_schema import rewind_schema
 
 from storytrace.demo import corpus_paths, load_gold
 from storytrace.demo.run import run_demo
@@ -18,7 +19,7 @@ from storytrace.model import Article
 from storytrace.progress import SILENT
 from storytrace.store import open_store
 from storytrace.store.articles import upsert_articles
-from storytrace.store.stories import StoryRow, story_events
+from storytrace.store.stories import StoryRow, get_threads, save_stories, story_events
 from storytrace.stories.cluster import Params, StoryClusterer
 from storytrace.stories.features import build_features, lead_sentence, term_counts, url_words
 from storytrace.stories.index import CandidateIndex, lsh_keys
@@ -405,6 +406,31 @@ def test_threads_that_come_to_match_are_folded_into_the_older(tmp_path: Path) ->
         linker.update([b1, b2], previous)
         assert b1.thread_id == b2.thread_id == a1.thread_id
         assert [e["kind"] for e in story_events(store)] == ["thread_merge"]
+
+
+def test_a_thread_is_titled_by_its_largest_story_as_it_grows(tmp_path: Path) -> None:
+    port = ({"harbourton": 1.0, "strike": 1.0}, {"harbourton": 2, "union": 1})
+    path = tmp_path / "t.db"
+    with open_store(path) as store, store.transaction():
+        linker = ThreadLinker(store)
+        first, big = (_story_row(f"s{i}", i, _unit(1), *port) for i in (1, 2))
+        first.title, big.title, big.size = "Dockers walk out", "Port strike enters second week", 3
+        linker.update([first, big], {})
+        save_stories(store, [first, big])
+        linker.retitle()
+        (thread,) = get_threads(store, [first.thread_id]).values()
+        assert thread.title == "Port strike enters second week"
+        previous = {first.story_id: replace(first)}
+        first.size = 4
+        linker.update([first], previous)
+        save_stories(store, [first])
+        linker.retitle()
+        assert get_threads(store, [first.thread_id])[first.thread_id].title == "Dockers walk out"
+        # A store written before threads were retitled is retitled when it is upgraded.
+        store.execute("UPDATE threads SET title = 'stale'")
+        rewind_schema(store, "stories", "stories_thread_size")
+    with open_store(path) as store:
+        assert [t.title for t in get_threads(store, [first.thread_id]).values()] == ["Dockers walk out"]
 
 
 def test_a_thread_is_decoded_once_per_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from old_schema import rewind_schema
+
 from storytrace.model import Article
 from storytrace.progress import SILENT
 from storytrace.store import SQLiteStore, open_store
@@ -117,7 +119,7 @@ def test_a_store_from_before_event_sentences_rebuilds_its_timelines(tmp_path: Pa
         run_timeline(store, SILENT)
         with store.transaction():
             store.execute("ALTER TABLE timeline DROP COLUMN context")
-            store.execute("UPDATE schema_versions SET version = version - 1 WHERE component = 'stories'")
+            rewind_schema(store, "stories", "ADD COLUMN context")
     with open_store(path) as store:
         assert store.pending_count("timeline") == 1
         run_timeline(store, SILENT)

@@ -64,6 +64,13 @@ register_migrations(
         "ALTER TABLE stories ADD COLUMN title_is_lead INTEGER NOT NULL DEFAULT 0;",
         # Timelines stored before events kept their sentence are rebuilt on the next run (dates only, fast).
         "ALTER TABLE timeline ADD COLUMN context TEXT; DELETE FROM stage_done WHERE stage = 'timeline';",
+        # A thread is titled by its largest story (threads.ThreadLinker.retitle), found through this index.
+        """
+        DROP INDEX IF EXISTS stories_thread;
+        CREATE INDEX IF NOT EXISTS stories_thread_size ON stories(thread_id, size DESC, seq);
+        UPDATE threads SET title = COALESCE((SELECT title FROM stories s WHERE s.thread_id = threads.thread_id
+            ORDER BY s.size DESC, s.seq LIMIT 1), title);
+        """,
     ],
 )
 
@@ -373,6 +380,16 @@ def delete_thread(store: SQLiteStore, thread_id: str) -> None:
 
 def move_thread_stories(store: SQLiteStore, from_thread: str, to_thread: str) -> None:
     store.execute("UPDATE stories SET thread_id = ? WHERE thread_id = ?", (to_thread, from_thread))
+
+
+def retitle_threads(store: SQLiteStore, thread_ids: Iterable[str]) -> None:
+    """Set each thread's title to that of its largest story (the oldest among equals); a thread without
+    stories keeps its title."""
+    store.executemany(
+        "UPDATE threads SET title = COALESCE((SELECT title FROM stories WHERE thread_id = ?1 "
+        "ORDER BY size DESC, seq LIMIT 1), title) WHERE thread_id = ?1",
+        ((t,) for t in thread_ids),
+    )
 
 
 def thread_story_ids(store: SQLiteStore, thread_id: str) -> list[str]:

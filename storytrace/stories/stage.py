@@ -122,6 +122,7 @@ class StoryBuilder:
             touched = [clusterer.stories[s] for s in sorted(clusterer.touched) if s in clusterer.stories]
             self.report["threads_changed"] += self.threads.update(touched, previous)
             repo.save_stories(self.store, touched)
+            self.threads.retitle()
             repo.add_df(self.store, {t: n - before.get(t, 0) for t, n in clusterer.df.items() if n != before.get(t, 0)})
             self.store.set_meta(N_DOCS_KEY, str(clusterer.n_docs))
             self.store.mark_done("stories", [(a.id, a.content_hash) for a in ordered])

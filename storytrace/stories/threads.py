@@ -48,6 +48,7 @@ from storytrace.store.stories import (
     log_event,
     max_thread_seq,
     move_thread_stories,
+    retitle_threads,
     save_thread,
     threads_with_keys,
 )
@@ -133,6 +134,7 @@ class ThreadLinker:
         # and decoding its terms and names took a third of the stage's time; every write goes through
         # _save or _delete, which keep this current, and it is emptied after each batch to bound memory.
         self._read: dict[str, ThreadRow] = {}
+        self._changed: set[str] = set()  # threads saved since the last retitle
 
     def resolve(self, thread_id: str) -> str:
         """The live id of a thread, following this run's merges (stories held in memory may lag)."""
@@ -284,9 +286,17 @@ class ThreadLinker:
         # Truncation makes the subtraction approximate; a term driven to ~0 is dropped.
         thread.terms = heaviest({t: w for t, w in terms.items() if w > 1e-6}, THREAD_TERMS)
 
+    def retitle(self) -> None:
+        """Title every thread changed since the last call by its largest story; call once the batch's
+        stories are saved. A thread opens with its first story's title, which may be a one-off report;
+        its largest story is the event the matter is best known by, and it changes as the thread grows."""
+        retitle_threads(self.store, sorted(self._changed))
+        self._changed.clear()
+
     def _save(self, thread: ThreadRow) -> None:
         save_thread(self.store, thread, index_keys(thread.vector_sum, thread.terms, thread.names))
         self._read[thread.thread_id] = thread
+        self._changed.add(thread.thread_id)
 
     def _delete(self, thread_id: str) -> None:
         delete_thread(self.store, thread_id)
