@@ -107,6 +107,12 @@ class Corpus:
     labels: list[str]
     vectors: np.ndarray
 
+    def subset(self, indices: Sequence[int]) -> Corpus:
+        """The documents at `indices`, in that order."""
+        return Corpus(
+            self.name, [self.articles[i] for i in indices], [self.labels[i] for i in indices], self.vectors[indices]
+        )
+
 
 def load_uci(path: Path) -> tuple[list[Article], list[str]]:
     """Headlines as articles with their URL (whose slug often carries words of the original headline):
@@ -261,8 +267,8 @@ def holdout_like_threads(corpus: Corpus) -> list[str]:
     together: dict[tuple[str, ...], int] = {}
     for seed in range(HOLDOUT_SAMPLES):
         sample = holdout_like(corpus, seed)
-        labels = [corpus.labels[i] for i in sample]
-        part = Corpus(corpus.name, [corpus.articles[i] for i in sample], labels, corpus.vectors[sample])
+        part = corpus.subset(sample)
+        labels = part.labels
         threads = stage_clusters(part, list(range(len(sample))))[1]
         scores.append(bcubed(threads, labels)[2])
         baseline.append(agglomerative(part.vectors, labels)["F1"])
@@ -294,9 +300,8 @@ def uci_holdout_like_stories(corpus: Corpus) -> list[str]:
         kept = set(rng.sample(stories, UCI_HOLDOUT_STORIES))
         sample = [i for i, label in enumerate(corpus.labels) if label in kept]
         rng.shuffle(sample)
-        labels = [corpus.labels[i] for i in sample]
-        part = Corpus(corpus.name, [corpus.articles[i] for i in sample], labels, corpus.vectors[sample])
-        scores.append(bcubed(stage_clusters(part, list(range(len(sample))))[0], labels)[2])
+        part = corpus.subset(sample)
+        scores.append(bcubed(stage_clusters(part, list(range(len(sample))))[0], part.labels)[2])
     return [
         f"- {corpus.name}: stage stories on {HOLDOUT_SAMPLES} draws of {UCI_HOLDOUT_STORIES} whole gold stories (the "
         f"held-out part's shape): B-cubed F1 mean {100 * np.mean(scores):.1f}, min {100 * min(scores):.1f}, "
