@@ -412,8 +412,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             started = time.perf_counter()
             online = evaluate_online(corpus, params)
             elapsed = time.perf_counter() - started
+            level = "" if name == "uci" else " stories, finer than the topics (threads: the stage's row)"
             label = (
-                f"online, {variant} ({len(SHUFFLES)} orders, min F1 {100 * online['F1_min']:.1f}, "
+                f"online{level}, {variant} ({len(SHUFFLES)} orders, min F1 {100 * online['F1_min']:.1f}, "
                 f"{online['splits']:.1f} splits per order)"
             )
             lines.append(_row(name, label, online))
