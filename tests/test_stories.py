@@ -153,7 +153,17 @@ def test_seed_stories_threads_and_rerun(tmp_path: Path) -> None:
         # Re-running on unchanged data changes nothing.
         assert run_stories(store, SILENT)["articles"] == 0
         assert list(export_stories(store)) == rows
-        assert len(list(export_threads(store))) >= 1
+        _check_thread_rows(rows, list(export_threads(store)))
+
+
+def _check_thread_rows(stories: list[dict], threads: list[dict]) -> None:
+    """Each exported thread spans its stories: every story once, their articles, first start, last end."""
+    assert sorted(s for t in threads for s in t["stories"]) == sorted(r["story_id"] for r in stories)
+    for thread in threads:
+        members = [r for r in stories if r["story_id"] in thread["stories"]]
+        assert thread["article_count"] == sum(len(r["articles"]) for r in members)
+        assert thread["start"] == min((r["start"] for r in members if r["start"]), default=None)
+        assert thread["end"] == max((r["end"] for r in members if r["end"]), default=None)
 
 
 @pytest.mark.slow
@@ -216,6 +226,9 @@ def test_demo_full_pipeline_recovers_the_gold_stories_and_threads(tmp_path: Path
     with open_store(tmp_path / "d.db") as store:
         run_demo(store)
         figures = {f.name: f.ratio for f in score_demo(store, load_gold())["stories"]}
+        threads = list(export_threads(store))
+        _check_thread_rows(list(export_stories(store)), threads)
+        assert all(t["start"] < t["end"] for t in threads if len(t["stories"]) > 1)
     assert figures["pairs precision"] == 1.0 and figures["pairs recall"] == 1.0, figures
     assert figures["thread pairs precision"] == 1.0 and figures["thread pairs recall"] == 1.0, figures
 

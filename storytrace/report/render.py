@@ -269,11 +269,22 @@ def _stories(rows: list[Row], index: Index) -> str:
 def _threads(rows: list[Row], index: Index) -> str:
     cells = "".join(
         f"<tr><td>{escape(str(r.get('title') or r['thread_id']))}</td>"
+        f"<td>{escape(_span(r.get('start'), r.get('end')))}</td>"
+        f'<td class="num">{_fmt(r.get("article_count") or 0)}</td>'
         f'<td class="num">{len(r["stories"] or []):,}</td>'
         f"<td>{' '.join(f'<code>{escape(str(s))}</code>' for s in (r['stories'] or [])[:_TIMELINE_CAP])}</td></tr>"
         for r in rows
     )
-    return f"<table><tr><th>Thread</th><th>Stories</th><th>Story ids</th></tr>{cells}</table>"
+    header = "<tr><th>Thread</th><th>Span</th><th>Articles</th><th>Stories</th><th>Story ids</th></tr>"
+    return f"<table>{header}{cells}</table>"
+
+
+def _span(start: object, end: object) -> str:
+    """'start to end', one date when they agree, nothing when undated."""
+    first, last = _date(start)[:10], _date(end)[:10]
+    if not first or not last or first == last:
+        return first or last
+    return f"{first} to {last}"
 
 
 def _timeline(rows: list[Row], index: Index) -> str:

@@ -392,6 +392,12 @@ def retitle_threads(store: SQLiteStore, thread_ids: Iterable[str]) -> None:
     )
 
 
+def thread_span(store: SQLiteStore, thread_id: str) -> tuple[str | None, str | None, int]:
+    """(first start, last end, number of articles) over the thread's stories."""
+    row = store.query("SELECT MIN(start), MAX(end), SUM(size) FROM stories WHERE thread_id = ?", (thread_id,))[0]
+    return row[0], row[1], int(row[2] or 0)
+
+
 def thread_story_ids(store: SQLiteStore, thread_id: str) -> list[str]:
     return [r[0] for r in store.query("SELECT story_id FROM stories WHERE thread_id = ? ORDER BY seq", (thread_id,))]
 
