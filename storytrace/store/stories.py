@@ -392,14 +392,24 @@ def retitle_threads(store: SQLiteStore, thread_ids: Iterable[str]) -> None:
     )
 
 
-def thread_span(store: SQLiteStore, thread_id: str) -> tuple[str | None, str | None, int]:
-    """(first start, last end, number of articles) over the thread's stories."""
-    row = store.query("SELECT MIN(start), MAX(end), SUM(size) FROM stories WHERE thread_id = ?", (thread_id,))[0]
-    return row[0], row[1], int(row[2] or 0)
+@dataclass(slots=True)
+class ThreadStories:
+    """A thread's stories (ids in creation order) and what they span: first start, last end, articles."""
+
+    story_ids: list[str]
+    start: str | None
+    end: str | None
+    article_count: int
 
 
-def thread_story_ids(store: SQLiteStore, thread_id: str) -> list[str]:
-    return [r[0] for r in store.query("SELECT story_id FROM stories WHERE thread_id = ? ORDER BY seq", (thread_id,))]
+def thread_stories(store: SQLiteStore, thread_id: str) -> ThreadStories:
+    rows = store.query("SELECT story_id, start, end, size FROM stories WHERE thread_id = ? ORDER BY seq", (thread_id,))
+    return ThreadStories(
+        [r["story_id"] for r in rows],
+        min((r["start"] for r in rows if r["start"] is not None), default=None),
+        max((r["end"] for r in rows if r["end"] is not None), default=None),
+        sum(r["size"] for r in rows),
+    )
 
 
 def max_thread_seq(store: SQLiteStore) -> int:
@@ -414,10 +424,10 @@ def iter_story_rows(store: SQLiteStore) -> Iterator[tuple[StoryRow, list[str]]]:
         yield _story(row), story_member_ids(store, row["story_id"])
 
 
-def iter_threads(store: SQLiteStore) -> Iterator[tuple[ThreadRow, list[str]]]:
+def iter_threads(store: SQLiteStore) -> Iterator[tuple[ThreadRow, ThreadStories]]:
     for row in store.iterate("SELECT thread_id FROM threads ORDER BY seq"):
         thread = get_threads(store, [row[0]])[row[0]]
-        yield thread, thread_story_ids(store, thread.thread_id)
+        yield thread, thread_stories(store, thread.thread_id)
 
 
 # -- timeline -------------------------------------------------------------------------------------

@@ -320,15 +320,14 @@ def _display_names(store: SQLiteStore, counts: dict[str, int], k: int = 10) -> l
 
 @exporter("threads")
 def export_threads(store: SQLiteStore) -> Iterator[dict[str, Any]]:
-    for thread, story_ids in repo.iter_threads(store):
-        start, end, article_count = repo.thread_span(store, thread.thread_id)
+    for thread, stories in repo.iter_threads(store):
         yield {
             "thread_id": thread.thread_id,
             "title": thread.title,
-            "stories": story_ids,
-            "start": start,
-            "end": end,
-            "article_count": article_count,
+            "stories": stories.story_ids,
+            "start": stories.start,
+            "end": stories.end,
+            "article_count": stories.article_count,
             "entities": _display_names(store, thread.names),
         }
 
