@@ -31,7 +31,6 @@ pairs show where the remaining loss lies.
 
 from __future__ import annotations
 
-import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
@@ -44,7 +43,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from bench.stories_quality import RESULTS, SHUFFLES, Corpus, load_corpus, online_clusters
+from bench.stories_quality import RESULTS, Corpus, load_corpus, online_clusters, shuffled_orders
 from storytrace.store.stories import StoryRow
 from storytrace.stories.cluster import DEFAULT_PARAMS, Params, StoryClusterer
 from storytrace.stories.features import ArticleFeatures, build_features, url_words, weigh
@@ -337,9 +336,7 @@ def online_losses(corpus: Corpus) -> list[str]:
     settings: list[tuple[str, Params]] = [("defaults", DEFAULT_PARAMS), ("joins only", JOINS_ONLY)]
     for name, params in settings:
         rows = []
-        for seed in SHUFFLES:
-            order = list(range(len(corpus.articles)))
-            random.Random(seed).shuffle(order)
+        for order in shuffled_orders(len(corpus.articles)):
             predicted = online_clusters(corpus, order, params)
             counts = error_counts(predicted, corpus.labels)
             rows.append((*bcubed(predicted, corpus.labels), len(set(predicted)), *counts))
