@@ -153,7 +153,10 @@ def export(
         str,
         typer.Option(
             "--what",
-            help="articles, reuse, stories, threads, timeline, thread_timeline, quotes, entities, claims or mentions.",
+            help=(
+                "articles, reuse, stories, threads, timeline, thread_timeline, changes, quotes, entities, "
+                "claims or mentions."
+            ),
         ),
     ],
     db: DbOption = Path(DEFAULT_DB),

@@ -26,6 +26,7 @@ from storytrace.stories.index import CandidateIndex, lsh_keys
 from storytrace.stories.metrics import bcubed
 from storytrace.stories.stage import (
     StoryBuilder,
+    export_changes,
     export_stories,
     export_threads,
     run_stories,
@@ -276,6 +277,8 @@ def test_stage_logs_merges_and_moves_members(tmp_path: Path) -> None:
         assert sorted(row["articles"]) == ["a0", "a1", "a2"]
         merges = [e for e in story_events(store) if e["kind"] == "merge"]
         assert len(merges) == 2 and all(e["other_id"] == row["story_id"] for e in merges)
+        changes = list(export_changes(store))  # what a user holding an absorbed id from an earlier export sees
+        assert [(c["kind"], c["now"]) for c in changes] == [("merge", row["story_id"])] * 2
 
 
 UCI = Path(__file__).resolve().parents[2] / "shared" / "data" / "uci-news-stories" / "uci_news_stories_dev.csv"

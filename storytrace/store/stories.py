@@ -71,6 +71,8 @@ register_migrations(
         UPDATE threads SET title = COALESCE((SELECT title FROM stories s WHERE s.thread_id = threads.thread_id
             ORDER BY s.size DESC, s.seq LIMIT 1), title);
         """,
+        # An exported change names the id that holds its articles now (live_id), found by following later events.
+        "CREATE INDEX IF NOT EXISTS story_events_story ON story_events(story_id, id);",
     ],
 )
 
@@ -271,9 +273,33 @@ def log_event(
     )
 
 
+def iter_story_events(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+    """The change log, oldest first: kind, story_id (or thread id), other_id, article_id, detail, at, and
+    the event's number `id`."""
+    columns = "id, kind, story_id, other_id, article_id, detail, at"
+    for row in store.iterate(f"SELECT {columns} FROM story_events ORDER BY id"):
+        yield dict(row)
+
+
 def story_events(store: SQLiteStore) -> list[dict[str, Any]]:
-    rows = store.query("SELECT kind, story_id, other_id, article_id, detail, at FROM story_events ORDER BY id")
-    return [dict(r) for r in rows]
+    return [{k: v for k, v in event.items() if k != "id"} for event in iter_story_events(store)]
+
+
+def live_id(store: SQLiteStore, item_id: str, after: int, merge: str, end: str) -> str | None:
+    """The id that holds `item_id`'s articles now: the merges of kind `merge` logged after event `after` are
+    followed (each names the id it went into); None once an `end` event dissolved it. An id keeps its
+    articles through splits and removals, so only merges move it; ids only grow, so this ends."""
+    while True:
+        row = store.query(
+            "SELECT id, kind, other_id FROM story_events WHERE story_id = ? AND id > ? AND kind IN (?, ?) "
+            "ORDER BY id LIMIT 1",
+            (item_id, after, merge, end),
+        )
+        if not row:
+            return item_id
+        if row[0]["kind"] == end:
+            return None
+        item_id, after = row[0]["other_id"], row[0]["id"]
 
 
 # -- evidence from other stages: their rows when those stages have run (every table exists, since opening a

@@ -332,6 +332,36 @@ def export_threads(store: SQLiteStore) -> Iterator[dict[str, Any]]:
         }
 
 
+# (the merge that moves an id on, the event that ends it) for threads and for stories: what live_id follows.
+_THREAD_KINDS = ("thread_merge", "thread_dissolve")
+_STORY_KINDS = ("merge", "dissolve")
+
+
+@exporter("changes")
+def export_changes(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+    """Every logged change of a story or thread id, oldest first, so an id from an earlier export can be
+    traced: `merge` (story `id` merged into `into`; `article_id` bridged them, none for consolidation),
+    `split` (members of `id` moved into the new story `into`), `remove` (a changed article left `id`),
+    `dissolve` (`id` lost its last member), `thread_merge` (thread `id` folded into `into`) and
+    `thread_dissolve` (thread `id` lost its last story, named in `detail`). `now` is the id that holds
+    today what `into` received (or, with no `into`, what stayed in `id`), following later merges; null
+    once that is dissolved."""
+    for event in repo.iter_story_events(store):
+        merge, end = _THREAD_KINDS if event["kind"].startswith("thread_") else _STORY_KINDS
+        target = event["other_id"] or event["story_id"]
+        now = None if event["kind"] == end else repo.live_id(store, target, event["id"], merge, end)
+        yield {
+            "event": event["id"],
+            "at": event["at"],
+            "kind": event["kind"],
+            "id": event["story_id"],
+            "into": event["other_id"],
+            "article_id": event["article_id"],
+            "detail": event["detail"],
+            "now": now,
+        }
+
+
 @exporter("timeline")
 def export_timeline(store: SQLiteStore) -> Iterator[dict[str, Any]]:
     """One row per story: its events in time order (dated first), with the thread it belongs to."""

@@ -22,9 +22,10 @@ model); see bench/results/stories_quality.md for its effect on the WikiRef topic
 
 Candidate threads come from the persistent SQLite key index (`thread_keys`: top terms, names and LSH
 bands, as for stories), so no scan over all threads is made. Thread ids are "t_" + hash of the first
-story and never change; a thread that lost its last story is deleted, a one-story thread whose story
-later matches another thread is folded into it, and after each batch a touched thread that now links
-to another thread is folded into the older one: all logged in `story_events` as "thread_merge". That
+story and never change; a thread that lost its last story is deleted (logged in `story_events` as
+"thread_dissolve", naming that story), a one-story thread whose story later matches another thread is
+folded into it, and after each batch a touched thread that now links to another thread is folded into
+the older one: both logged as "thread_merge". That
 check is the story rule with the touched thread in the story's place (its KEY_NAMES top names against
 all THREAD_NAMES of the other), so a story that opened its own thread before its topic's thread
 existed (a shuffled stream) is folded in on the same evidence that would have linked it had it come
@@ -244,6 +245,7 @@ class ThreadLinker:
         thread.size -= 1
         if thread.size <= 0:
             self._delete(thread.thread_id)
+            log_event(self.store, "thread_dissolve", thread.thread_id, None, None, story.story_id)
         else:
             self._save(thread)
 
