@@ -7,7 +7,7 @@ Sentence vectors embed every sentence, for rewrite alignment.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -26,14 +26,17 @@ def doc_text(article: Article) -> str:
     return f"{article.title}. {lead}" if article.title else lead
 
 
-def doc_vectors(store: SQLiteStore, articles: Sequence[Article]) -> np.ndarray:
-    """(len(articles), 384) unit vectors, embedding only the articles not cached yet."""
-    cached = load_vectors(store, "doc", [(a.id, a.content_hash) for a in articles])
+def doc_vectors(
+    store: SQLiteStore, articles: Sequence[Article], kind: str = "doc", text: Callable[[Article], str] = doc_text
+) -> np.ndarray:
+    """(len(articles), 384) unit vectors of `text(article)`, embedding only the articles not cached yet
+    under `kind` (another kind and text serve the benches' baselines, such as the whole text)."""
+    cached = load_vectors(store, kind, [(a.id, a.content_hash) for a in articles])
     missing = [a for a in articles if a.id not in cached]
     if missing:
-        fresh = get_encoder().encode([doc_text(a) for a in missing])
+        fresh = get_encoder().encode([text(a) for a in missing])
         rows = [(a.id, a.content_hash, [(0, len(a.text), to_blob(v))]) for a, v in zip(missing, fresh, strict=True)]
-        save_vectors(store, "doc", rows)
+        save_vectors(store, kind, rows)
         cached.update({article_id: r for article_id, _, r in rows})
     out = np.zeros((len(articles), DIM), dtype=np.float32)
     for i, article in enumerate(articles):
