@@ -372,6 +372,15 @@ def get_threads(store: SQLiteStore, thread_ids: Iterable[str]) -> dict[str, Thre
     return found
 
 
+def thread_id_pages(store: SQLiteStore, size: int) -> Iterator[list[str]]:
+    """Every thread id in creation order, `size` at a time (each page read afresh, so the caller may
+    rewrite the threads of a page before asking for the next)."""
+    last = -1
+    while page := store.query("SELECT thread_id, seq FROM threads WHERE seq > ? ORDER BY seq LIMIT ?", (last, size)):
+        last = page[-1]["seq"]
+        yield [row["thread_id"] for row in page]
+
+
 def threads_with_keys(store: SQLiteStore, keys: Sequence[str]) -> set[str]:
     """Candidate threads sharing at least one index key (a term, entity or LSH band) with a query."""
     return {r[0] for r in store.select_in("SELECT DISTINCT thread_id FROM thread_keys WHERE key IN ({marks})", keys)}

@@ -635,4 +635,4 @@ class StoryClusterer:
             float(np.linalg.norm(story.vector_sum)),
             sparse_norm(story.terms),
         )
-        self.index.put(story.story_id, index_keys(story.vector_sum, story.terms, story.names))
+        self.index.put(story.story_id, index_keys(story.vector_sum, story.terms, story.names, stored=True))

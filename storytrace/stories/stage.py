@@ -34,7 +34,7 @@ from storytrace.stories.features import (
 )
 from storytrace.stories.ranking import heaviest
 from storytrace.stories.split import spread_step
-from storytrace.stories.threads import ThreadLinker
+from storytrace.stories.threads import ThreadLinker, rekey_threads
 from storytrace.stories.timeline import date_mentions, period_start
 from storytrace.text import Span, clip_around, folded_words, sentences
 
@@ -218,6 +218,7 @@ class StoryBuilder:
 @stage("stories", after=("reuse", "extract"))
 def run_stories(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
     """Cluster new articles into stories (online, stable ids) and stories into threads."""
+    rekey_threads(store)
     builder = StoryBuilder(store)
     with progress.task("stories", total=store.pending_count("stories")) as task:
         for ids in store.pending_pages("stories", BATCH):

@@ -51,10 +51,11 @@ from storytrace.store.stories import (
     move_thread_stories,
     retitle_threads,
     save_thread,
+    thread_id_pages,
     threads_with_keys,
 )
 from storytrace.stories.cluster import DEFAULT_PARAMS
-from storytrace.stories.index import index_keys
+from storytrace.stories.index import STORED_TERMS, index_keys
 from storytrace.stories.ranking import heaviest, summed
 from storytrace.stories.similarity import dense_cos, sparse_cos, unit, unit_terms
 
@@ -68,6 +69,31 @@ CONCURRENT_TERM_COS = 0.25
 WINDOW_DAYS = DEFAULT_PARAMS.window_days
 KEY_NAMES = 10  # names of a story that count towards its thread
 THREAD_NAMES = 40
+
+
+KEYS_META = "threads.stored_terms"  # the STORED_TERMS that the stored thread keys were made with
+REKEY_PAGE = 1000
+
+
+def rekey_threads(store: SQLiteStore) -> int:
+    """Index every stored thread again when the stored keys changed (STORED_TERMS): a thread saved by
+    an older version would otherwise be found less often than a new one until it is next touched.
+    Runs once per change, a page of threads at a time; returns the number of threads re-indexed."""
+    if store.get_meta(KEYS_META) == str(STORED_TERMS):
+        return 0
+    count = 0
+    with store.transaction():
+        for page in thread_id_pages(store, REKEY_PAGE):
+            for thread in get_threads(store, page).values():
+                save_thread(store, thread, thread_keys(thread))
+            count += len(page)
+        store.set_meta(KEYS_META, str(STORED_TERMS))
+    return count
+
+
+def thread_keys(thread: ThreadRow) -> list[str]:
+    """The keys a thread is indexed under (`thread_keys`)."""
+    return index_keys(thread.vector_sum, thread.terms, thread.names, stored=True)
 
 
 def thread_id_for(story_id: str) -> str:
@@ -296,7 +322,7 @@ class ThreadLinker:
         self._changed.clear()
 
     def _save(self, thread: ThreadRow) -> None:
-        save_thread(self.store, thread, index_keys(thread.vector_sum, thread.terms, thread.names))
+        save_thread(self.store, thread, thread_keys(thread))
         self._read[thread.thread_id] = thread
         self._changed.add(thread.thread_id)
 
