@@ -454,12 +454,12 @@ def test_threads_saved_with_older_keys_are_indexed_again_once(tmp_path: Path, mo
     the next run, once: its threads are then found under every key a new thread has."""
     from storytrace.stories import threads
 
-    terms = {f"term{i:02d}": 1.0 - i / 100 for i in range(30)}
     with open_store(tmp_path / "k.db") as store:
         assert threads.rekey_threads(store) == 0  # a new store: nothing to re-index
         with store.transaction():
             stories = [
-                _story_row(f"s{i}", i, _unit(i), terms, {name: 2}) for i, name in ((1, "ardle"), (2, "brennick"))
+                _story_row(f"s{i}", i, _unit(i), {f"{word}{k:02d}": 1.0 - k / 100 for k in range(30)}, {name: 2})
+                for i, word, name in ((1, "term", "ardle"), (2, "word", "brennick"))
             ]
             ThreadLinker(store).update(stories, {})
         assert stories[0].thread_id != stories[1].thread_id
@@ -467,10 +467,10 @@ def test_threads_saved_with_older_keys_are_indexed_again_once(tmp_path: Path, mo
         assert "t:term20" in keys and threads.rekey_threads(store) == 0  # new threads have every key
         monkeypatch.setattr(threads, "REKEY_PAGE", 1)  # pages of one thread: every page is read
         with store.transaction():
-            store.execute("DELETE FROM thread_keys WHERE key = 't:term20'")
+            store.execute("DELETE FROM thread_keys WHERE key IN ('t:term20', 't:word20')")
             store.set_meta(threads.KEYS_META, "12")
         assert threads.rekey_threads(store) == 2 and threads.rekey_threads(store) == 0
-        assert len(store.query("SELECT * FROM thread_keys WHERE key = 't:term20'")) == 2
+        assert len(store.query("SELECT * FROM thread_keys WHERE key IN ('t:term20', 't:word20')")) == 2
 
 
 def test_a_thread_is_decoded_once_per_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -536,6 +536,27 @@ def test_event_evidence_needs_shared_rare_words_and_dates_within_days() -> None:
         follow_up = build_features(Article(id="f2", text=flood, published_at=published), _unit(8))
         clusterer.weigh_terms(follow_up)
         assert (clusterer.event_evidence(follow_up, story) > 0.5) is expected, published
+
+
+def test_a_strong_link_needs_no_shared_name_unless_the_stories_are_concurrent(tmp_path: Path) -> None:
+    """A report whose lead names no one (a live page) still joins the thread its text and terms match
+    well; a weaker match still needs a shared name, and concurrent stories always do."""
+    flood = {"flood": 1.0, "ardle": 1.0, "levee": 1.0}
+    apart = _unit(2) - float(_unit(2) @ _unit(1)) * _unit(1)  # a vector at cosine 0 to the report's
+    cases = (  # (the page's vector, terms, names, day, linked)
+        (_unit(1), flood, {}, 739940 + 365, True),  # the same words a year later: score 2, no name needed
+        (apart, {"flood": 1.0, "ardle": 1.0, "rain": 1.0}, {}, None, False),  # score 2/3: a name is needed
+        (apart, {"flood": 1.0, "ardle": 1.0, "rain": 1.0}, {"brennick": 1}, None, True),  # ... and enough
+        (_unit(1), flood, {}, 739940, False),  # the same week: the story clusterer kept them apart
+    )
+    for k, (vector, terms, names, day, linked) in enumerate(cases):
+        with open_store(tmp_path / f"u{k}.db") as store, store.transaction():
+            report = _story_row("report", 1, _unit(1), flood, {"brennick": 2})
+            page = _story_row("page", 2, vector / np.linalg.norm(vector), terms, names)
+            report.first_day = report.last_day = 739939
+            page.first_day = page.last_day = day
+            ThreadLinker(store).update([report, page], {})
+            assert (report.thread_id == page.thread_id) is linked, k
 
 
 def test_concurrent_stories_need_more_than_one_shared_name_for_a_thread(tmp_path: Path) -> None:

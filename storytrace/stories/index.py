@@ -31,8 +31,8 @@ TOP_TERMS = 12  # terms looked up per article (or per story, for story-to-story 
 TOP_NAMES = 8
 # A story or thread is indexed under more terms than a query looks up, and under all its kept names: an
 # article on one side of an event shares few of its story's very top words but many of the next ones
-# (the Heysel ban in a Premier League thread). Candidate recall: UCI stories 98.2% -> 98.6%, WikiRef
-# threads 450 -> 455 of 455 (bench/results/stories_quality.md, threads_links.md).
+# (the Heysel ban in a Premier League thread). Candidate recall when this was set: UCI stories 98.2% ->
+# 98.6%, WikiRef thread links 450 -> 455 of 455 (bench/results/stories_quality.md, threads_links.md).
 STORED_TERMS = 24
 MAX_POSTING = 1000
 MAX_CANDIDATES = 64
