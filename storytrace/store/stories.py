@@ -282,7 +282,7 @@ def iter_story_events(store: SQLiteStore) -> Iterator[dict[str, Any]]:
 
 
 def story_events(store: SQLiteStore) -> list[dict[str, Any]]:
-    return [{k: v for k, v in event.items() if k != "id"} for event in iter_story_events(store)]
+    return list(iter_story_events(store))
 
 
 def live_id(store: SQLiteStore, item_id: str, after: int, merge: str, end: str) -> str | None:
