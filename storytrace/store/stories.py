@@ -9,6 +9,7 @@ to `story_events` instead of renumbering.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -71,8 +72,10 @@ register_migrations(
         UPDATE threads SET title = COALESCE((SELECT title FROM stories s WHERE s.thread_id = threads.thread_id
             ORDER BY s.size DESC, s.seq LIMIT 1), title);
         """,
-        # An exported change names the id that holds its articles now (live_id), found by following later events.
+        # An exported change names the id that holds its articles now, found by following later events: first
+        # one indexed query per hop, then (next step) IdFates, one pass over the log, which needs no index.
         "CREATE INDEX IF NOT EXISTS story_events_story ON story_events(story_id, id);",
+        "DROP INDEX IF EXISTS story_events_story;",
     ],
 )
 
@@ -285,21 +288,41 @@ def story_events(store: SQLiteStore) -> list[dict[str, Any]]:
     return list(iter_story_events(store))
 
 
-def live_id(store: SQLiteStore, item_id: str, after: int, merge: str, end: str) -> str | None:
-    """The id that holds `item_id`'s articles now: the merges of kind `merge` logged after event `after` are
-    followed (each names the id it went into); None once an `end` event dissolved it. An id keeps its
-    articles through splits and removals, so only merges move it; ids only grow, so this ends."""
-    while True:
-        row = store.query(
-            "SELECT id, kind, other_id FROM story_events WHERE story_id = ? AND id > ? AND kind IN (?, ?) "
-            "ORDER BY id LIMIT 1",
-            (item_id, after, merge, end),
+class IdFates:
+    """Every merge and dissolution of the change log, by id, held in memory so that an export can name, for
+    each of millions of events, the id that holds its articles now with lookups instead of one query per hop
+    (300k events: 3.9 s against 26 s, about 300 bytes per merge or dissolution held). Only the events that
+    move or end an id are held: a merge names the id it went into, and an id keeps its articles through
+    splits and removals."""
+
+    def __init__(self, store: SQLiteStore, kinds: Sequence[tuple[str, str]]) -> None:
+        """`kinds`: each family's (merge, end) pair of event kinds, such as stories' and threads'."""
+        self._family = {kind: merge for merge, end in kinds for kind in (merge, end)}
+        ends = {end for _, end in kinds}
+        # per family, id -> (event number, the id it went into, or None where the event ended it), ascending
+        self._moves: dict[str, dict[str, list[tuple[int, str | None]]]] = {merge: {} for merge, _ in kinds}
+        placeholders = ", ".join("?" * len(self._family))
+        rows = store.iterate(
+            f"SELECT id, kind, story_id, other_id FROM story_events WHERE kind IN ({placeholders}) ORDER BY id",
+            list(self._family),
         )
-        if not row:
-            return item_id
-        if row[0]["kind"] == end:
-            return None
-        item_id, after = row[0]["other_id"], row[0]["id"]
+        for row in rows:
+            moves = self._moves[self._family[row["kind"]]].setdefault(row["story_id"], [])
+            moves.append((row["id"], None if row["kind"] in ends else row["other_id"]))
+
+    def live_id(self, item_id: str, after: int, kind: str) -> str | None:
+        """The id of `kind`'s family that holds `item_id`'s articles now, following the merges logged after
+        event `after`; None once an end event dissolved it. Ids only grow, so this ends."""
+        family = self._moves[self._family[kind]]
+        while True:
+            moves = family.get(item_id, [])
+            i = bisect_right(moves, after, key=lambda move: move[0])
+            if i == len(moves):
+                return item_id
+            after, into = moves[i]
+            if into is None:
+                return None
+            item_id = into
 
 
 # -- evidence from other stages: their rows when those stages have run (every table exists, since opening a

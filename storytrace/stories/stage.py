@@ -333,7 +333,7 @@ def export_threads(store: SQLiteStore) -> Iterator[dict[str, Any]]:
         }
 
 
-# (the merge that moves an id on, the event that ends it) for threads and for stories: what live_id follows.
+# (the merge that moves an id on, the event that ends it) for threads and for stories: what IdFates follows.
 _THREAD_KINDS = ("thread_merge", "thread_dissolve")
 _STORY_KINDS = ("merge", "dissolve")
 
@@ -347,10 +347,11 @@ def export_changes(store: SQLiteStore) -> Iterator[dict[str, Any]]:
     `thread_dissolve` (thread `id` lost its last story, named in `detail`). `now` is the id that holds
     today what `into` received (or, with no `into`, what stayed in `id`), following later merges; null
     once that is dissolved."""
+    fates = repo.IdFates(store, (_STORY_KINDS, _THREAD_KINDS))
     for event in repo.iter_story_events(store):
         merge, end = _THREAD_KINDS if event["kind"].startswith("thread_") else _STORY_KINDS
         target = event["other_id"] or event["story_id"]
-        now = None if event["kind"] == end else repo.live_id(store, target, event["id"], merge, end)
+        now = None if event["kind"] == end else fates.live_id(target, event["id"], merge)
         yield {
             "event": event["id"],
             "at": event["at"],
