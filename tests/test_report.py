@@ -156,7 +156,23 @@ def test_sections_keep_the_strongest_rows(store: SQLiteStore, exporters: dict[st
     )
     html = render_report(store, limit=2)
     assert "rel5" in html and "rel4" in html and "rel3" not in html
-    assert "First 2 shown" in html
+    assert "Top 2 shown" in html
+
+
+def test_the_change_log_shows_the_latest_changes_first(store: SQLiteStore, exporters: dict[str, Any]) -> None:
+    base = {"at": "2026-11-17 09:00:00", "into": None, "article_id": None, "detail": None}
+    exporters["changes"] = _rows(
+        {**base, "event": 1, "kind": "merge", "id": "s-old", "into": "s-1", "now": "s-1"},
+        {**base, "event": 2, "kind": "merge", "id": EVIL, "into": "s-2", "article_id": "plain", "now": "s-3"},
+        {**base, "event": 3, "kind": "dissolve", "id": "s-3", "article_id": "evil", "detail": EVIL, "now": None},
+    )
+    html = render_report(store, limit=2)
+    _assert_safe(html)
+    assert "s-old" not in html and "Latest 2 shown" in html
+    assert html.index("dissolved") < html.index("merged into")  # newest first
+    assert "<td><code>s-2</code></td><td><code>s-3</code></td>" in html  # went into s-2, held by s-3 today
+    assert "<td>gone</td>" in html and "Plain &amp; simple" in html  # the bridging article, by its title
+    assert "the stories matched" not in html  # a merge that an article bridged is not a consolidation
 
 
 def test_disagreements_and_speaker_groups() -> None:

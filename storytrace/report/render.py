@@ -35,7 +35,17 @@ from storytrace.store.overview import articles_per_source, publication_range
 
 Row = dict[str, Any]
 
-SECTION_ORDER = ("reuse", "stories", "threads", "timeline", "thread_timeline", "quotes", "entities", "claims")
+SECTION_ORDER = (
+    "reuse",
+    "stories",
+    "threads",
+    "timeline",
+    "thread_timeline",
+    "changes",
+    "quotes",
+    "entities",
+    "claims",
+)
 # Keys a row must carry for its section's own layout; rows without them get the generic table.
 _REQUIRED = {
     "reuse": {"a", "b", "relation"},
@@ -46,13 +56,17 @@ _REQUIRED = {
     "threads": {"thread_id", "stories"},
     "timeline": {"events"},
     "thread_timeline": {"events"},
+    "changes": {"event", "kind", "id", "now"},
 }
 # Which rows survive the cut to `limit`: the strongest ones, not the first ones.
 _RANK_BY: dict[str, Callable[[Row], float]] = {
     "reuse": lambda row: _number(row.get("score")),
     "entities": lambda row: _number(row.get("mentions")),
     "threads": lambda row: len(row.get("stories") or []),
+    "changes": lambda row: _number(row.get("event")),  # the latest changes, newest first
 }
+# How a cut section names the rows it kept: ranked sections keep the top rows, the change log the latest.
+_KEPT = {"changes": "Latest"}
 _DIRECTIONS = {"a->b": "b copied a", "b->a": "a copied b"}
 _TIMELINE_CAP = 50
 _EXCERPT_CONTEXT = 90
@@ -170,15 +184,19 @@ def _section(store: SQLiteStore, name: str, rows: list[Row], limit: int) -> str:
     renderer = _RENDERERS.get(name)
     index = _article_index(store, rows)
     if renderer is None or not fits(name, rows):
-        return _generic(rows) + _cut_note(rows, limit)
+        return _generic(rows) + _cut_note(rows, limit, _kept(name))
     content = renderer(rows, index)
     if name == "claims":
         content = _disagreements(store, index) + content
-    return content + _cut_note(rows, limit)
+    return content + _cut_note(rows, limit, _kept(name))
 
 
-def _cut_note(rows: Sized, limit: int) -> str:
-    return f'<p class="note">First {limit:,} shown.</p>' if len(rows) >= limit else ""
+def _kept(name: str) -> str:
+    return _KEPT.get(name, "Top" if name in _RANK_BY else "First")
+
+
+def _cut_note(rows: Sized, limit: int, kept: str = "First") -> str:
+    return f'<p class="note">{kept} {limit:,} shown.</p>' if len(rows) >= limit else ""
 
 
 def _articles_section(store: SQLiteStore, limit: int) -> str:
@@ -314,6 +332,42 @@ def _event_articles(index: Index, event: Row) -> str:
     return _ref(index, ids[0]) + more
 
 
+_CHANGE_WORDS = {
+    "merge": "merged into",
+    "split": "split off",
+    "remove": "lost an article",
+    "dissolve": "dissolved",
+    "thread_merge": "thread folded into",
+    "thread_dissolve": "thread dissolved",
+}
+
+
+def _changes(rows: list[Row], index: Index) -> str:
+    """The change log of story and thread ids as given (the report keeps the latest): what happened to an
+    id, what received its articles, and which id holds them now, so an id from an earlier export is traced."""
+    cells = "".join(
+        f"<tr><td>{escape(_date(r.get('at')))}</td><td><code>{escape(str(r['id']))}</code></td>"
+        f"<td>{escape(_CHANGE_WORDS.get(str(r['kind']), str(r['kind'])))}</td>"
+        f"<td>{_code(r.get('into'))}</td><td>{_code(r['now']) or 'gone'}</td>"
+        f"<td>{_change_reason(r, index)}</td></tr>"
+        for r in rows
+    )
+    header = "<tr><th>When</th><th>Id</th><th>Change</th><th>Into</th><th>Held now by</th><th>Why</th></tr>"
+    return f"<table>{header}{cells}</table>"
+
+
+def _change_reason(row: Row, index: Index) -> str:
+    """The article that caused a change (bridged a merge, changed, left last) and the logged detail; a
+    merge with neither is a consolidation: the two stories matched as wholes."""
+    article = _ref(index, row["article_id"]) if row.get("article_id") else ""
+    reason = " ".join(p for p in (article, escape(str(row.get("detail") or ""))) if p)
+    return reason or ("the stories matched" if row["kind"] == "merge" else "")
+
+
+def _code(value: object) -> str:
+    return f"<code>{escape(str(value))}</code>" if value else ""
+
+
 def _quotes(rows: list[Row], index: Index) -> str:
     out = []
     for speaker, quotes in quotes_by_speaker(rows):
@@ -382,6 +436,7 @@ _RENDERERS: dict[str, Callable[[list[Row], Index], str]] = {
     "threads": _threads,
     "timeline": _timeline,
     "thread_timeline": _timeline,
+    "changes": _changes,
     "quotes": _quotes,
     "entities": _entities,
     "claims": _claims,
@@ -390,10 +445,10 @@ _RENDERERS: dict[str, Callable[[list[Row], Index], str]] = {
 
 # -- small helpers ------------------------------------------------------------------------------
 def _article_index(store: SQLiteStore, rows: list[Row]) -> Index:
-    """The articles a section refers to (by `article`, `a`, `b` or `articles`), fetched in one go."""
+    """The articles a section refers to (by `article`, `a`, `b`, `article_id` or `articles`), fetched in one go."""
     ids: set[str] = set()
     for row in rows:
-        ids.update(str(row[k]) for k in ("article", "a", "b") if isinstance(row.get(k), str))
+        ids.update(str(row[k]) for k in ("article", "a", "b", "article_id") if isinstance(row.get(k), str))
         if isinstance(row.get("articles"), list):
             ids.update(str(i) for i in row["articles"][:_TIMELINE_CAP])
         if isinstance(row.get("events"), list):
