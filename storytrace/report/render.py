@@ -293,8 +293,7 @@ def _threads(rows: list[Row], index: Index) -> str:
         f"<td>{' '.join(f'<code>{escape(str(s))}</code>' for s in (r['stories'] or [])[:_TIMELINE_CAP])}</td></tr>"
         for r in rows
     )
-    header = "<tr><th>Thread</th><th>Span</th><th>Articles</th><th>Stories</th><th>Story ids</th></tr>"
-    return f"<table>{header}{cells}</table>"
+    return _table(("Thread", "Span", "Articles", "Stories", "Story ids"), cells)
 
 
 def _span(start: object, end: object) -> str:
@@ -352,8 +351,7 @@ def _changes(rows: list[Row], index: Index) -> str:
         f"<td>{_change_reason(r, index)}</td></tr>"
         for r in rows
     )
-    header = "<tr><th>When</th><th>Id</th><th>Change</th><th>Into</th><th>Held now by</th><th>Why</th></tr>"
-    return f"<table>{header}{cells}</table>"
+    return _table(("When", "Id", "Change", "Into", "Held now by", "Why"), cells)
 
 
 def _change_reason(row: Row, index: Index) -> str:
@@ -388,7 +386,7 @@ def _entities(rows: list[Row], index: Index) -> str:
         f'<td class="num">{escape(_fmt(r.get("mentions")))}</td></tr>'
         for r in rows
     )
-    return f"<table><tr><th>Name</th><th>Type</th><th>Aliases</th><th>Mentions</th></tr>{cells}</table>"
+    return _table(("Name", "Type", "Aliases", "Mentions"), cells)
 
 
 def _claims(rows: list[Row], index: Index) -> str:
@@ -424,9 +422,14 @@ def _disagreements(store: SQLiteStore, index: Index) -> str:
 
 def _generic(rows: list[Row]) -> str:
     """A table of the rows' keys, for exporters whose shape the report does not know."""
-    columns = list(dict.fromkeys(key for row in rows for key in row))
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in columns)
+    columns = list(dict.fromkeys(str(key) for row in rows for key in row))
     body = "".join("<tr>" + "".join(f"<td>{escape(_cell(row.get(c)))}</td>" for c in columns) + "</tr>" for row in rows)
+    return _table(columns, body)
+
+
+def _table(headings: Iterable[str], body: str) -> str:
+    """A table under `headings` (escaped here) around `body`, rows of cells its caller escaped."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in headings)
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
