@@ -240,8 +240,9 @@ def stage_clusters(corpus: Corpus, order: Sequence[int], whole: bool = False) ->
         upsert_articles(store, articles)
         save_vectors(store, "doc", [(a.id, a.content_hash, cached[a.id]) for a in articles])
         splits = (analyze(store, None, SILENT)["stories"] if whole else run_stories(store, SILENT))["splits"]
-        story_of = {a: r["story_id"] for r in export_stories(store) for a in r["articles"]}
-        thread_of = {a: r["thread_id"] or r["story_id"] for r in export_stories(store) for a in r["articles"]}
+        stories = list(export_stories(store))
+        story_of = {a: r["story_id"] for r in stories for a in r["articles"]}
+        thread_of = {a: r["thread_id"] or r["story_id"] for r in stories for a in r["articles"]}
     return [story_of[a.id] for a in corpus.articles], [thread_of[a.id] for a in corpus.articles], splits
 
 
