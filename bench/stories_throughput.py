@@ -108,6 +108,8 @@ def stage_run() -> dict[str, float]:
         elapsed = time.perf_counter() - started
         rss_after = _rss_mib()
         story_of = {a: row["story_id"] for row in export_stories(store) for a in row["articles"]}
+        threads = store.query("SELECT COUNT(*) FROM threads")[0][0]
+        moves = store.query("SELECT COUNT(*) FROM story_events WHERE kind = 'thread_move'")[0][0]
         size = sum(path.stat().st_size for path in Path(folder).iterdir())
     ids = sorted(event_of)
     f1 = bcubed([story_of[i] for i in ids], [event_of[i] for i in ids])[2]
@@ -120,6 +122,8 @@ def stage_run() -> dict[str, float]:
         "stories": len(set(story_of.values())),
         "merges": report["merges"],
         "splits": report["splits"],
+        "threads": threads,
+        "thread_moves": moves,
         "store_mib": size / 2**20,
         "f1": f1,
     }
@@ -200,6 +204,8 @@ def _stage_lines() -> list[str]:
         f"(+{s['rss_after'] - s['rss_before']:,.0f} MiB); process peak, building the stream included, "
         f"{s['peak']:,.0f} MiB |",
         f"| stories, merges, splits logged | {s['stories']:,.0f}, {s['merges']:,.0f}, {s['splits']:,.0f} |",
+        f"| threads; stories moved out of a thread lacking its core (`thread_move`) | {s['threads']:,.0f}; "
+        f"{s['thread_moves']:,.0f} |",
         f"| store on disk (articles, vectors, stories, index) | {s['store_mib']:,.0f} MiB |",
         f"| B-cubed F1 vs synthetic events (sanity check, as above) | {100 * s['f1']:.1f} |",
     ]

@@ -31,7 +31,7 @@ from storytrace.stories.stage import (
     export_threads,
     run_stories,
 )
-from storytrace.stories.threads import ThreadLinker
+from storytrace.stories.threads import LINK_THRESHOLD, ThreadLinker, core_words, head_words, link_score
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 DEMO = Path(__file__).resolve().parents[1] / "storytrace" / "demo"
@@ -424,6 +424,90 @@ def test_threads_that_come_to_match_are_folded_into_the_older(tmp_path: Path) ->
         assert [e["kind"] for e in story_events(store)] == ["thread_merge"]
 
 
+_FIRST_LADY = ({"michelle": 1.0, "obama": 1.0, "lady": 0.5}, {"michelle": 2, "obama": 2, "washington": 1})
+_YOUTH = ({"obama": 1.0, "hawaii": 1.0, "punahou": 0.5}, {"obama": 2, "washington": 1, "hawaii": 1})
+_HEADLINES = [
+    "Michelle Obama visits China",
+    "Michelle Obama on the cover of Vogue",
+    "First lady Michelle Obama speaks",
+    "Michelle Obama plants a garden",
+    "Michelle Obama at the Oscars",
+]
+
+
+def _titled(story_id: str, seq: int, title: str, view: tuple[dict[str, float], dict[str, int]]) -> StoryRow:
+    return replace(_story_row(story_id, seq, _unit(1), *view), title=title)
+
+
+def test_a_thread_whose_titles_name_one_subject_takes_only_stories_that_mention_it(tmp_path: Path) -> None:
+    """Five titles naming Michelle Obama make {michelle, obama} the thread's core: a story about Barack
+    Obama's youth that reads alike but never mentions her opens its own thread, while one whose kept
+    terms lack her name but whose newly arrived text has it joins."""
+    with open_store(tmp_path / "c.db") as store, store.transaction():
+        linker = ThreadLinker(store)
+        first = [_titled(f"m{i}", i, title, _FIRST_LADY) for i, title in enumerate(_HEADLINES)]
+        linker.update(first, {})
+        (thread,) = get_threads(store, {s.thread_id for s in first}).values()
+        assert core_words(thread) == {"michelle", "obama"}
+        youth = _titled("b1", 10, "Obama grew up in Hawaii", _YOUTH)
+        assert link_score(youth, thread)[0] >= LINK_THRESHOLD  # alike enough, but not about her
+        mention = _titled("b2", 11, "A school in Hawaii", _YOUTH)
+        linker.update([mention], {}, {"b2": frozenset({"michelle", "obama", "school"})})
+        linker.update([youth], {})
+        assert youth.thread_id != thread.thread_id and mention.thread_id == thread.thread_id
+
+
+def test_an_outlet_name_in_its_headlines_is_not_a_thread_core(tmp_path: Path) -> None:
+    """Sites append their name to every headline: a thread of one outlet's reports must not require
+    other outlets' reports to carry that name."""
+    assert head_words("Dockers walk out in Harbourton - BBC News", ["BBC News"]) == {"dockers", "walk", "harbourton"}
+    with open_store(tmp_path / "o.db") as store, store.transaction():
+        first = [
+            replace(_titled(f"m{i}", i, f"{title} - BBC News", _FIRST_LADY), sources=["BBC News"])
+            for i, title in enumerate(_HEADLINES)
+        ]
+        ThreadLinker(store).update(first, {})
+        (thread,) = get_threads(store, {s.thread_id for s in first}).values()
+        assert core_words(thread) == {"michelle", "obama"}
+
+
+def test_stories_that_joined_before_the_core_formed_are_moved_out(tmp_path: Path) -> None:
+    """A thread's first stories link on similarity alone; once its titles make a core, a member that
+    lacks it is moved to another thread, stored row and change log included."""
+    with open_store(tmp_path / "c.db") as store, store.transaction():
+        linker = ThreadLinker(store)
+        early = [_titled("m0", 0, _HEADLINES[0], _FIRST_LADY), _titled("b1", 1, "Obama in Hawaii", _YOUTH)]
+        linker.update(early, {})
+        save_stories(store, early)
+        assert early[0].thread_id == early[1].thread_id
+        later = [_titled(f"m{i}", i + 1, _HEADLINES[i], _FIRST_LADY) for i in range(1, 5)]
+        linker.update(later, {})
+        save_stories(store, later)
+        thread_id = early[0].thread_id
+        assert {s.thread_id for s in later} == {thread_id}
+        (moved,) = store.query("SELECT thread_id FROM stories WHERE story_id = 'b1'")
+        assert moved[0] not in (None, thread_id)
+        assert get_threads(store, [thread_id])[thread_id].size == 5
+        (event,) = [e for e in story_events(store) if e["kind"] == "thread_move"]
+        assert (event["story_id"], event["other_id"], event["detail"]) == (thread_id, moved[0], "b1")
+
+
+def test_a_story_moved_out_of_the_thread_it_opened_gets_a_new_thread_id(tmp_path: Path) -> None:
+    """The thread keeps the id its first story gave it; that story, moved out, opens a thread of its own
+    under another id, so neither overwrites the other."""
+    with open_store(tmp_path / "c.db") as store, store.transaction():
+        linker = ThreadLinker(store)
+        founder = _titled("b1", 0, "Obama in Hawaii", _YOUTH)
+        linker.update([founder], {})
+        save_stories(store, [founder])
+        opened = founder.thread_id
+        later = [_titled(f"m{i}", i + 1, title, _FIRST_LADY) for i, title in enumerate(_HEADLINES)]
+        linker.update(later, {})
+        assert {s.thread_id for s in later} == {opened} and get_threads(store, [opened])[opened].size == 5
+        (moved,) = store.query("SELECT thread_id FROM stories WHERE story_id = 'b1'")
+        assert moved[0] != opened and get_threads(store, [moved[0]])[moved[0]].size == 1
+
+
 def test_a_thread_is_titled_by_its_largest_story_as_it_grows(tmp_path: Path) -> None:
     port = ({"harbourton": 1.0, "strike": 1.0}, {"harbourton": 2, "union": 1})
     path = tmp_path / "t.db"
@@ -462,14 +546,18 @@ def test_threads_saved_with_older_keys_are_indexed_again_once(tmp_path: Path, mo
                 for i, word, name in ((1, "term", "ardle"), (2, "word", "brennick"))
             ]
             ThreadLinker(store).update(stories, {})
+            save_stories(store, stories)
         assert stories[0].thread_id != stories[1].thread_id
         keys = {r[0] for r in store.query("SELECT key FROM thread_keys WHERE key LIKE 't:%'")}
         assert "t:term20" in keys and threads.rekey_threads(store) == 0  # new threads have every key
         monkeypatch.setattr(threads, "REKEY_PAGE", 1)  # pages of one thread: every page is read
         with store.transaction():
             store.execute("DELETE FROM thread_keys WHERE key IN ('t:term20', 't:word20')")
+            store.execute("UPDATE threads SET heads = '{}'")  # a store from before title words were counted
             store.set_meta(threads.KEYS_META, "12")
         assert threads.rekey_threads(store) == 2 and threads.rekey_threads(store) == 0
+        heads = [t.heads for t in get_threads(store, [s.thread_id for s in stories]).values()]
+        assert sorted(heads, key=str) == [{"s1": 1}, {"s2": 1}]
         assert len(store.query("SELECT * FROM thread_keys WHERE key IN ('t:term20', 't:word20')")) == 2
 
 
@@ -506,9 +594,10 @@ WIKIREF = Path(__file__).resolve().parents[2] / "shared" / "data" / "wikiref" / 
 def test_wikiref_thread_bcubed_floor(tmp_path: Path) -> None:
     """WikiRef labels are coarse topics, so they are matched by threads (the `stories` stage end to end).
 
-    File order reads 93.8; over 15 arrival orders the threads score 92.6 to 94.4 (mean 93.8), so the
-    floor sits below that spread: one document that links through a different neighbour in another
-    order must not fail it, while a real regression (a topic lost or two large topics merged) does."""
+    File order reads 96.3; over 15 shuffled arrival orders the threads score 94.4 to 96.3 (mean 95.7;
+    before threads had title cores, 92.6 to 94.4), so the floor sits below that spread: one document
+    that links through a different neighbour in another order must not fail it, while a real regression
+    (a topic lost, two large topics merged, or the core rule lost: 93.8 in file order) does."""
     if not WIKIREF.exists():
         pytest.skip(f"WikiRef dev data not found at {WIKIREF}")
     records = [json.loads(line) for line in WIKIREF.read_text(encoding="utf-8").splitlines()]
@@ -518,7 +607,7 @@ def test_wikiref_thread_bcubed_floor(tmp_path: Path) -> None:
         thread_of = {a: r["thread_id"] for r in export_stories(store) for a in r["articles"]}
     precision, recall, f1 = bcubed([thread_of[r["id"]] for r in records], [r["label"] for r in records])
     print(f"WikiRef threads: P {precision:.3f} R {recall:.3f} F1 {f1:.3f}")
-    assert f1 >= 0.925 and precision >= 0.89 and recall >= 0.97
+    assert f1 >= 0.94 and precision >= 0.89 and recall >= 0.96
 
 
 def test_event_evidence_needs_shared_rare_words_and_dates_within_days() -> None:

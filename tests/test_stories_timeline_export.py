@@ -118,7 +118,6 @@ def test_a_store_from_before_event_sentences_rebuilds_its_timelines(tmp_path: Pa
         upsert_articles(store, [article])
         run_timeline(store, SILENT)
         with store.transaction():
-            store.execute("ALTER TABLE timeline DROP COLUMN context")
             rewind_schema(store, "stories", "ADD COLUMN context")
     with open_store(path) as store:
         assert store.pending_count("timeline") == 1

@@ -337,6 +337,7 @@ _CHANGE_WORDS = {
     "remove": "lost an article",
     "dissolve": "dissolved",
     "thread_merge": "thread folded into",
+    "thread_move": "thread gave a story to",
     "thread_dissolve": "thread dissolved",
 }
 

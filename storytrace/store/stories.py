@@ -76,6 +76,7 @@ register_migrations(
         # one indexed query per hop, then (next step) IdFates, one pass over the log, which needs no index.
         "CREATE INDEX IF NOT EXISTS story_events_story ON story_events(story_id, id);",
         "DROP INDEX IF EXISTS story_events_story;",
+        "ALTER TABLE threads ADD COLUMN heads TEXT NOT NULL DEFAULT '{}';",
     ],
 )
 
@@ -115,6 +116,7 @@ class ThreadRow:
     terms: dict[str, float] = field(default_factory=dict)  # sum of its stories' unit term vectors (top terms)
     first_day: int | None = None  # day span of its dated stories; it only grows (see threads.py)
     last_day: int | None = None
+    heads: dict[str, int] = field(default_factory=dict)  # title word -> stories whose title has it
 
 
 def _blob(vector: np.ndarray | None) -> bytes | None:
@@ -374,7 +376,7 @@ def add_df(store: SQLiteStore, increments: dict[str, int]) -> None:
 def get_threads(store: SQLiteStore, thread_ids: Iterable[str]) -> dict[str, ThreadRow]:
     found: dict[str, ThreadRow] = {}
     rows = store.select_in(
-        "SELECT thread_id, seq, title, size, vector_sum, names, terms, first_day, last_day FROM threads "
+        "SELECT thread_id, seq, title, size, vector_sum, names, terms, first_day, last_day, heads FROM threads "
         "WHERE thread_id IN ({marks})",
         thread_ids,
     )
@@ -391,6 +393,7 @@ def get_threads(store: SQLiteStore, thread_ids: Iterable[str]) -> dict[str, Thre
             json.loads(row["terms"]),
             row["first_day"],
             row["last_day"],
+            json.loads(row["heads"]),
         )
     return found
 
@@ -404,6 +407,25 @@ def thread_id_pages(store: SQLiteStore, size: int) -> Iterator[list[str]]:
         yield [row["thread_id"] for row in page]
 
 
+def thread_story_rows(store: SQLiteStore, thread_id: str) -> list[StoryRow]:
+    """The stored stories of a thread, in creation order."""
+    rows = store.query(f"SELECT {_STORY_COLUMNS} FROM stories WHERE thread_id = ? ORDER BY seq", (thread_id,))
+    return [_story(r) for r in rows]
+
+
+def set_story_thread(store: SQLiteStore, story_id: str, thread_id: str) -> None:
+    store.execute("UPDATE stories SET thread_id = ? WHERE story_id = ?", (thread_id, story_id))
+
+
+def thread_titles(store: SQLiteStore, thread_ids: Sequence[str]) -> dict[str, list[tuple[str, list[str]]]]:
+    """The title and sources of each story of each thread."""
+    found: dict[str, list[tuple[str, list[str]]]] = {}
+    rows = store.select_in("SELECT thread_id, title, sources FROM stories WHERE thread_id IN ({marks})", thread_ids)
+    for row in rows:
+        found.setdefault(row["thread_id"], []).append((row["title"], json.loads(row["sources"])))
+    return found
+
+
 def threads_with_keys(store: SQLiteStore, keys: Sequence[str]) -> set[str]:
     """Candidate threads sharing at least one index key (a term, entity or LSH band) with a query."""
     return {r[0] for r in store.select_in("SELECT DISTINCT thread_id FROM thread_keys WHERE key IN ({marks})", keys)}
@@ -411,8 +433,8 @@ def threads_with_keys(store: SQLiteStore, keys: Sequence[str]) -> set[str]:
 
 def save_thread(store: SQLiteStore, thread: ThreadRow, keys: Iterable[str]) -> None:
     store.execute(
-        "INSERT OR REPLACE INTO threads (thread_id, seq, title, size, vector_sum, names, terms, first_day, last_day) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO threads (thread_id, seq, title, size, vector_sum, names, terms, first_day, last_day, "
+        "heads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             thread.thread_id,
             thread.seq,
@@ -423,6 +445,7 @@ def save_thread(store: SQLiteStore, thread: ThreadRow, keys: Iterable[str]) -> N
             json.dumps(thread.terms, sort_keys=True),
             thread.first_day,
             thread.last_day,
+            json.dumps(thread.heads, sort_keys=True),
         ),
     )
     store.execute("DELETE FROM thread_keys WHERE thread_id = ?", (thread.thread_id,))

@@ -138,6 +138,11 @@ def term_counts(article: Article) -> dict[str, float]:
     return dict(counts)
 
 
+def title_words(title: str | None) -> frozenset[str]:
+    """The folded content words of a headline, as `term_counts` keys them."""
+    return frozenset(key for span in words(title or "") if (key := _content_key(span.text)))
+
+
 def name_keys(article: Article, k: int = NAMES_PER_ARTICLE) -> frozenset[str]:
     """The k most mentioned capitalised words of the body that do not open a sentence (acronyms too).
 

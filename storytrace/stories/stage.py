@@ -120,7 +120,12 @@ class StoryBuilder:
             previous = repo.get_stories(self.store, sorted(clusterer.touched))
             self._split_touched(previous, {f.article_id: f for f in features})
             touched = [clusterer.stories[s] for s in sorted(clusterer.touched) if s in clusterer.stories]
-            self.report["threads_changed"] += self.threads.update(touched, previous)
+            seen: dict[str, set[str]] = {}
+            for f in features:
+                seen.setdefault(clusterer.resolve(known[f.article_id]), set()).update(f.term_counts)
+            self.report["threads_changed"] += self.threads.update(
+                touched, previous, {s: frozenset(w) for s, w in seen.items()}
+            )
             repo.save_stories(self.store, touched)
             self.threads.retitle()
             repo.add_df(self.store, {t: n - before.get(t, 0) for t, n in clusterer.df.items() if n != before.get(t, 0)})
@@ -343,8 +348,9 @@ def export_changes(store: SQLiteStore) -> Iterator[dict[str, Any]]:
     """Every logged change of a story or thread id, oldest first, so an id from an earlier export can be
     traced: `merge` (story `id` merged into `into`; `article_id` bridged them, none for consolidation),
     `split` (members of `id` moved into the new story `into`), `remove` (a changed article left `id`),
-    `dissolve` (`id` lost its last member), `thread_merge` (thread `id` folded into `into`) and
-    `thread_dissolve` (thread `id` lost its last story, named in `detail`). `now` is the id that holds
+    `dissolve` (`id` lost its last member), `thread_merge` (thread `id` folded into `into`), `thread_move`
+    (thread `id` gave the story named in `detail` to thread `into`: it lacked a word of the thread's core)
+    and `thread_dissolve` (thread `id` lost its last story, named in `detail`). `now` is the id that holds
     today what `into` received (or, with no `into`, what stayed in `id`), following later merges; null
     once that is dissolved."""
     fates = repo.IdFates(store, (_STORY_KINDS, _THREAD_KINDS))
