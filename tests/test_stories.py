@@ -506,6 +506,7 @@ def test_a_story_moved_out_of_the_thread_it_opened_gets_a_new_thread_id(tmp_path
         assert {s.thread_id for s in later} == {opened} and get_threads(store, [opened])[opened].size == 5
         (moved,) = store.query("SELECT thread_id FROM stories WHERE story_id = 'b1'")
         assert moved[0] != opened and get_threads(store, [moved[0]])[moved[0]].size == 1
+        assert core_words(get_threads(store, [opened])[opened]) == {"michelle", "obama"}  # the move keeps it
 
 
 def test_a_thread_is_titled_by_its_largest_story_as_it_grows(tmp_path: Path) -> None:
