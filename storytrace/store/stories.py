@@ -76,6 +76,8 @@ register_migrations(
         # one indexed query per hop, then (next step) IdFates, one pass over the log, which needs no index.
         "CREATE INDEX IF NOT EXISTS story_events_story ON story_events(story_id, id);",
         "DROP INDEX IF EXISTS story_events_story;",
+        # A thread counts its stories' title words (its core, threads.py); older threads are counted once
+        # by threads.rekey_threads.
         "ALTER TABLE threads ADD COLUMN heads TEXT NOT NULL DEFAULT '{}';",
     ],
 )
