@@ -452,7 +452,7 @@ def test_a_thread_whose_titles_name_one_subject_takes_only_stories_that_mention_
         youth = _titled("b1", 10, "Obama grew up in Hawaii", _YOUTH)
         assert link_score(youth, thread)[0] >= LINK_THRESHOLD  # alike enough, but not about her
         mention = _titled("b2", 11, "A school in Hawaii", _YOUTH)
-        linker.update([mention], {}, {"b2": frozenset({"michelle", "obama", "school"})})
+        linker.update([mention], {}, {"b2": [{"hawaii": 2.0}, {"michelle": 1.0, "obama": 3.0, "school": 1.0}]})
         linker.update([youth], {})
         assert youth.thread_id != thread.thread_id and mention.thread_id == thread.thread_id
 

@@ -120,12 +120,10 @@ class StoryBuilder:
             previous = repo.get_stories(self.store, sorted(clusterer.touched))
             self._split_touched(previous, {f.article_id: f for f in features})
             touched = [clusterer.stories[s] for s in sorted(clusterer.touched) if s in clusterer.stories]
-            seen: dict[str, set[str]] = {}
+            arrived: dict[str, list[dict[str, float]]] = {}
             for f in features:
-                seen.setdefault(clusterer.resolve(known[f.article_id]), set()).update(f.term_counts)
-            self.report["threads_changed"] += self.threads.update(
-                touched, previous, {s: frozenset(w) for s, w in seen.items()}
-            )
+                arrived.setdefault(clusterer.resolve(known[f.article_id]), []).append(f.term_counts)
+            self.report["threads_changed"] += self.threads.update(touched, previous, arrived)
             repo.save_stories(self.store, touched)
             self.threads.retitle()
             repo.add_df(self.store, {t: n - before.get(t, 0) for t, n in clusterer.df.items() if n != before.get(t, 0)})

@@ -30,8 +30,8 @@ of them (`heads` counts the title words). Headlines name what a report is about,
 headlines nearly all name one thing ("Michelle Obama", "Galaxy S5", "Paris") is about that thing, and a
 story that never mentions it is not part of it however alike the two read: a profile of Barack Obama's
 youth embeds and shares names like the Michelle Obama thread, and a piece on smartphone batteries like the
-Galaxy S5 one. A story may link only if it holds every core word (`story_words`: its kept terms and
-names, its title, and the full vocabulary of its members that arrived in this batch), and two threads
+Galaxy S5 one. A story may link only if it holds every core word (`holds`: in its kept terms and
+names, its title, or the full text of its members that arrived in this batch), and two threads
 fold only if each holds the other's core. A thread whose titles vary (a football league: clubs, deals,
 rights) has no core and no such test. Stories that joined before the core formed are moved out when it
 gains a word (`_evict`, logged as "thread_move"). On WikiRef the threads go from 94.4 to 96.3 (developer
@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -160,23 +160,27 @@ def head_words(title: str, sources: Iterable[str]) -> frozenset[str]:
     return title_words(title) - frozenset().union(*(title_words(source) for source in sources))
 
 
-def story_words(story: StoryRow, seen: frozenset[str] = frozenset()) -> frozenset[str]:
-    """Words a story is known to contain: its kept terms, names and title words, and `seen` (the words of
-    the members that arrived in this batch, whose full text is at hand)."""
-    return frozenset(story.terms) | frozenset(story.names) | title_words(story.title) | seen
+def holds(story: StoryRow, words: frozenset[str], arrived: Sequence[Mapping[str, float]] = ()) -> bool:
+    """Whether the story is known to contain every one of `words`: in its kept terms, names or title, or
+    in the full text of a member that arrived in this batch (`arrived`: their term counts, at hand only
+    while the batch runs; older members count through the story's kept terms)."""
+    title = title_words(story.title) if words else frozenset()
+    return all(
+        w in story.terms or w in story.names or w in title or any(w in counts for counts in arrived) for w in words
+    )
 
 
 def thread_words(thread: ThreadRow) -> frozenset[str]:
     return frozenset(thread.terms) | frozenset(thread.names) | frozenset(thread.heads)
 
 
-def link_score(story: StoryRow, thread: ThreadRow, seen: frozenset[str] = frozenset()) -> tuple[float, bool]:
+def link_score(story: StoryRow, thread: ThreadRow, arrived: Sequence[Mapping[str, float]] = ()) -> tuple[float, bool]:
     """(link score, whether the pair may link at all) between a story and a thread."""
     concurrent = _concurrent(story.first_day, story.last_day, thread.first_day, thread.last_day)
     score, allowed = _link(
         story.vector_sum, story.terms, key_names(story), thread.vector_sum, thread.terms, thread.names, concurrent
     )
-    return score, allowed and core_words(thread) <= story_words(story, seen)
+    return score, allowed and holds(story, core_words(thread), arrived)
 
 
 def _concurrent(first_a: int | None, last_a: int | None, first_b: int | None, last_b: int | None) -> bool:
@@ -229,7 +233,7 @@ class ThreadLinker:
         # _save or _delete, which keep this current, and it is emptied after each batch to bound memory.
         self._read: dict[str, ThreadRow] = {}
         self._changed: set[str] = set()  # threads saved since the last retitle
-        self._seen: dict[str, frozenset[str]] = {}
+        self._arrived: Mapping[str, Sequence[Mapping[str, float]]] = {}
         self._cores_read: dict[str, frozenset[str]] = {}  # the core of each thread as stored before this batch
 
     def resolve(self, thread_id: str) -> str:
@@ -239,11 +243,14 @@ class ThreadLinker:
         return thread_id
 
     def update(
-        self, stories: list[StoryRow], previous: dict[str, StoryRow], seen: dict[str, frozenset[str]] | None = None
+        self,
+        stories: list[StoryRow],
+        previous: dict[str, StoryRow],
+        arrived: Mapping[str, Sequence[Mapping[str, float]]] | None = None,
     ) -> int:
-        """Place touched `stories` in threads; `previous` holds their stored state before this batch, `seen`
-        the words of each story's members that arrived in it."""
-        self._seen = seen or {}
+        """Place touched `stories` in threads; `previous` holds their stored state before this batch,
+        `arrived` the term counts of each story's members that arrived in it (see `holds`)."""
+        self._arrived = arrived or {}
         changed = 0
         for story in sorted(stories, key=lambda s: s.seq):
             old = previous.get(story.story_id)
@@ -294,7 +301,7 @@ class ThreadLinker:
                 continue
             stored = [m for m in thread_story_rows(self.store, thread_id) if m.story_id not in batch]
             for member in stored + [s for s in stories if s.thread_id == thread_id]:
-                if core <= story_words(member, self._seen.get(member.story_id, frozenset())):
+                if holds(member, core, self._arrived.get(member.story_id, ())):
                     continue
                 self._replace_contribution(thread, member, None)
                 thread.size -= 1
@@ -391,7 +398,7 @@ class ThreadLinker:
         ids = threads_with_keys(self.store, keys) - {exclude}
         best: tuple[float, ThreadRow] | None = None
         for thread in self._threads(ids).values():
-            score, allowed = link_score(story, thread, self._seen.get(story.story_id, frozenset()))
+            score, allowed = link_score(story, thread, self._arrived.get(story.story_id, ()))
             if score >= LINK_THRESHOLD and allowed and (best is None or (score, -thread.seq) > (best[0], -best[1].seq)):
                 best = (score, thread)
         return best[1] if best else None
