@@ -40,14 +40,14 @@ part) and 91.7 to 94.6 (held-out-shaped samples); UCI threads are unchanged
 
 Candidate threads come from the persistent SQLite key index (`thread_keys`: top terms, names and LSH
 bands, as for stories), so no scan over all threads is made. Thread ids are "t_" + hash of the first
-story and never change; a thread that lost its last story is deleted (logged in `story_events` as
-"thread_dissolve", naming that story), a one-story thread whose story later matches another thread is
-folded into it, and after each batch a touched thread that now links to another thread is folded into
-the older one: both logged as "thread_merge". That
-check is the story rule with the touched thread in the story's place (its KEY_NAMES top names against
-all THREAD_NAMES of the other), so a story that opened its own thread before its topic's thread
-existed (a shuffled stream) is folded in on the same evidence that would have linked it had it come
-later: on WikiRef this makes the threads the same for every arrival order.
+story (and of the thread's seq for a thread opened by a story moved out of another) and never change; a
+thread that lost its last story is deleted (logged in `story_events` as "thread_dissolve", naming that
+story), a one-story thread whose story later matches another thread is folded into it, and after each
+batch a touched thread that now links to another thread is folded into the older one: both logged as
+"thread_merge". That check is the story rule with the touched thread in the story's place (its KEY_NAMES
+top names against all THREAD_NAMES of the other), so a story that opened its own thread before its
+topic's thread existed (a shuffled stream) is folded in on the same evidence that would have linked it
+had it come later: on WikiRef this makes the threads the same for every arrival order.
 """
 
 from __future__ import annotations
@@ -170,8 +170,9 @@ def holds(story: StoryRow, words: frozenset[str], arrived: Sequence[Mapping[str,
     )
 
 
-def thread_words(thread: ThreadRow) -> frozenset[str]:
-    return frozenset(thread.terms) | frozenset(thread.names) | frozenset(thread.heads)
+def thread_holds(thread: ThreadRow, words: frozenset[str]) -> bool:
+    """Whether a thread is known to contain every one of `words`: in its kept terms, names or title words."""
+    return all(w in thread.terms or w in thread.names or w in thread.heads for w in words)
 
 
 def link_score(story: StoryRow, thread: ThreadRow, arrived: Sequence[Mapping[str, float]] = ()) -> tuple[float, bool]:
@@ -307,7 +308,10 @@ class ThreadLinker:
                 thread.size -= 1
                 self._save(thread)
                 member.thread_id = None
-                self._attach(member, self._best_thread(member, exclude=thread_id))
+                # The story may have opened the thread it leaves, whose id its own first thread would take:
+                # a thread opened by a move is named after the story and the move's seq.
+                target = self._best_thread(member, exclude=thread_id)
+                self._attach(member, target or self._open(member, thread_id_for(f"{member.story_id}#{self.next_seq}")))
                 log_event(self.store, "thread_move", thread_id, member.thread_id, None, member.story_id)
                 if member.story_id not in batch:
                     set_story_thread(self.store, member.story_id, member.thread_id)
@@ -352,10 +356,8 @@ class ThreadLinker:
                     other.names,
                     concurrent,
                 )
-                allowed = (
-                    allowed and core_words(other) <= thread_words(thread) and core_words(thread) <= thread_words(other)
-                )
-                if score >= LINK_THRESHOLD and allowed and (best is None or score > best[0]):
+                cores = thread_holds(thread, core_words(other)) and thread_holds(other, core_words(thread))
+                if score >= LINK_THRESHOLD and allowed and cores and (best is None or score > best[0]):
                     best = (score, other)
             if best is None:
                 continue
@@ -405,15 +407,16 @@ class ThreadLinker:
 
     def _attach(self, story: StoryRow, thread: ThreadRow | None) -> None:
         if thread is None:
-            thread_id = thread_id_for(story.story_id)
-            if self._threads([thread_id]):  # the story opened a thread that it has since been moved out of
-                thread_id = thread_id_for(f"{story.story_id}#{self.next_seq}")
-            thread = ThreadRow(thread_id, self.next_seq, story.title, 0, np.zeros_like(story.vector_sum), {})
-            self.next_seq += 1
+            thread = self._open(story, thread_id_for(story.story_id))
         self._replace_contribution(thread, None, story)
         thread.size += 1
         story.thread_id = thread.thread_id
         self._save(thread)
+
+    def _open(self, story: StoryRow, thread_id: str) -> ThreadRow:
+        """A new, empty thread titled by the story that opens it."""
+        self.next_seq += 1
+        return ThreadRow(thread_id, self.next_seq - 1, story.title, 0, np.zeros_like(story.vector_sum), {})
 
     @staticmethod
     def _replace_contribution(thread: ThreadRow, old: StoryRow | None, new: StoryRow | None) -> None:
