@@ -171,6 +171,7 @@ class TimelineEvent(Record):
     start: int | None = None  # offsets of a date stated in the text
     end: int | None = None
     context: str | None = None  # the sentence stating the date (clipped around it): what happened then
+    until: str | None = None  # the last day (or year) of a stated range ("March 19-26"), in `granularity`
 
 
 @dataclass(slots=True)

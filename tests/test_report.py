@@ -113,6 +113,7 @@ def test_every_known_section_renders_escaped(store: SQLiteStore, exporters: dict
                     {
                         "articles": ["plain", "evil"],
                         "when": "2019",
+                        "until": "2021",
                         "kind": "mentioned",
                         "text": "in 2019",
                         "context": EVIL,
@@ -137,7 +138,8 @@ def test_every_known_section_renders_escaped(store: SQLiteStore, exporters: dict
         assert f'id="{anchor}"' in html
     assert "<mark>&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the aligned passage, highlighted
     assert "b copied a" in html and "Where sources disagree" in html and "(unattributed)" in html
-    assert html.index("2019 · mentioned") < html.index("2026-11-16 · published")  # the timeline in time order
+    # The timeline in time order; a range shows both ends.
+    assert html.index("2019 to 2021 · mentioned") < html.index("2026-11-16 · published")
     assert "and 1 more" in html  # an event two articles state
     assert "<td>2022-04-03 to 2024-10-18</td>" in html  # a thread's span, by day
     assert html.index("section-reuse") < html.index("section-stories") < html.index("section-widgets")

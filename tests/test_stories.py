@@ -19,7 +19,7 @@ from storytrace.model import Article
 from storytrace.progress import SILENT
 from storytrace.store import open_store
 from storytrace.store.articles import upsert_articles
-from storytrace.store.stories import StoryRow, get_threads, save_stories, story_events
+from storytrace.store.stories import StoryRow, get_threads, iter_threads, save_stories, story_events
 from storytrace.stories.cluster import Params, StoryClusterer
 from storytrace.stories.features import build_features, lead_sentence, term_counts, url_words
 from storytrace.stories.index import CandidateIndex, lsh_keys
@@ -229,6 +229,9 @@ def test_demo_full_pipeline_recovers_the_gold_stories_and_threads(tmp_path: Path
         figures = {f.name: f.ratio for f in score_demo(store, load_gold())["stories"]}
         threads = list(export_threads(store))
         _check_thread_rows(list(export_stories(store)), threads)
+        # Read a page of threads at a time: pages of one and of all give the same threads and stories.
+        by_page = [[(t.thread_id, stories) for t, stories in iter_threads(store, page)] for page in (1, 500)]
+        assert by_page[0] == by_page[1] and [t for t, _ in by_page[0]] == [t["thread_id"] for t in threads]
         assert all(t["start"] < t["end"] for t in threads if len(t["stories"]) > 1)
     assert figures["pairs precision"] == 1.0 and figures["pairs recall"] == 1.0, figures
     assert figures["thread pairs precision"] == 1.0 and figures["thread pairs recall"] == 1.0, figures

@@ -46,15 +46,34 @@ def test_resolution(text: str, published: date | None, when: str, granularity: s
 
 
 @pytest.mark.parametrize(
-    ("text", "found"),
+    ("text", "published", "found"),
     [
-        ("He ran the division from 2014 to 2021.", [("from 2014", "2014"), ("to 2021", "2021")]),
-        ("Between 2010 and 2012 the port grew.", [("Between 2010", "2010"), ("and 2012", "2012")]),
-        ("Sales rose to 2015 units.", []),  # a year-like number after "to" alone is a quantity
+        ("He ran the division from 2014 to 2021.", None, [("from 2014 to 2021", "2014", "2021", "year")]),
+        ("Between 2010 and 2012 the port grew.", None, [("Between 2010 and 2012", "2010", "2012", "year")]),
+        ("Her 2010-2013 term ended.", None, [("2010-2013", "2010", "2013", "year")]),
+        ("The talks ran March 19-26.", FRIDAY, [("March 19-26", "2025-03-19", "2025-03-26", "day")]),  # nearest
+        ("Strikes on 5-8 November shut it.", FRIDAY, [("5-8 November", "2024-11-05", "2024-11-08", "day")]),
+        ("Held between 1 and 3 November.", FRIDAY, [("between 1 and 3 November", "2024-11-01", "2024-11-03", "day")]),
+        ("Open from June 10 to July 10.", FRIDAY, [("June 10 to July 10", "2024-06-10", "2024-07-10", "day")]),
+        ("Shut Dec 30 to Jan 2.", date(2024, 12, 20), [("Dec 30 to Jan 2", "2024-12-30", "2025-01-02", "day")]),
+        ("Shut Dec 30 to Jan 2, 2025.", None, [("Dec 30 to Jan 2, 2025", "2024-12-30", "2025-01-02", "day")]),
+        (
+            "Shot between January 1 and September 26.",
+            date(2016, 9, 29),
+            [("between January 1 and September 26", "2016-01-01", "2016-09-26", "day")],
+        ),
+        ("Shut Dec 30, 2024 to Jan 2.", None, [("Dec 30, 2024 to Jan 2", "2024-12-30", "2025-01-02", "day")]),
+        ("The summit ran 3rd-5th of March.", None, [("3rd-5th of March", None, None, None)]),  # kept, not guessed
+        # Not ranges: two days, an hour, an end before the start, two years, a quantity.
+        ("They met on November 3 and 5.", FRIDAY, [("November 3", "2024-11-03", None, "day")]),
+        ("Doors open November 3 to 5 pm.", FRIDAY, [("November 3", "2024-11-03", None, "day")]),
+        ("Filed November 5-3.", FRIDAY, [("November 5", "2024-11-05", None, "day")]),
+        ("Votes in 2010 and 2012.", None, [("in 2010", "2010", None, "year"), ("and 2012", "2012", None, "year")]),
+        ("Sales rose to 2015 units.", None, []),
     ],
 )
-def test_both_ends_of_a_range_of_years(text: str, found: list[tuple[str, str]]) -> None:
-    assert [(t, w) for t, w, _ in _resolved(text, None)] == found
+def test_ranges(text: str, published: date | None, found: list[tuple[str, str | None, str | None, str | None]]) -> None:
+    assert [(m.text, m.when, m.until, m.granularity) for m in date_mentions(text, published)] == found
 
 
 def test_relative_dates_stay_unresolved_without_a_publication_date() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from old_schema import rewind_schema
 
 from storytrace.model import Article
@@ -110,17 +111,38 @@ def test_thread_timeline_joins_its_stories_in_time_order(tmp_path: Path) -> None
     assert [e["articles"] for e in rows["t_flood"]["events"]] == [["flood"], ["flood"]]
 
 
-def test_a_store_from_before_event_sentences_rebuilds_its_timelines(tmp_path: Path) -> None:
-    """An older store has no context column: the upgrade adds it and marks the timelines to redo."""
-    article = Article(id="x1", text="The plan dates from 2008.", published_at="2024-11-08")
+def test_a_range_is_one_event_with_its_end(tmp_path: Path) -> None:
+    article = Article(id="x1", text="Talks ran March 19-26. They resumed on Friday.", published_at="2024-03-30")
+    with open_store(tmp_path / "t.db") as store:
+        upsert_articles(store, [article])
+        run_timeline(store, SILENT)
+        _story(store, "s_1", "t_1", [article], 1)
+        (row,) = list(export_timeline(store))
+    assert [(e["when"], e["until"], e["text"]) for e in row["events"]] == [
+        ("2024-03-19", "2024-03-26", "March 19-26"),
+        ("2024-03-29", None, "Friday"),
+        ("2024-03-30", None, ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("script", "column", "stored"),
+    [
+        ("ADD COLUMN context", "context", "The plan ran from 2008 to 2010."),  # before event sentences
+        ("ADD COLUMN time_until", "time_until", "2010"),  # before ranges
+    ],
+)
+def test_an_older_store_rebuilds_its_timelines(tmp_path: Path, script: str, column: str, stored: str) -> None:
+    """An older store lacks the column: the upgrade adds it and marks the timelines to redo."""
+    article = Article(id="x1", text="The plan ran from 2008 to 2010.", published_at="2024-11-08")
     path = tmp_path / "old.db"
     with open_store(path) as store:
         upsert_articles(store, [article])
         run_timeline(store, SILENT)
         with store.transaction():
-            rewind_schema(store, "stories", "ADD COLUMN context")
+            rewind_schema(store, "stories", script)
     with open_store(path) as store:
         assert store.pending_count("timeline") == 1
         run_timeline(store, SILENT)
-        (context,) = {r["context"] for r in store.query("SELECT context FROM timeline WHERE kind = 'mentioned'")}
-    assert context == "The plan dates from 2008."
+        (value,) = {r[0] for r in store.query(f"SELECT {column} FROM timeline WHERE kind = 'mentioned'")}
+    assert value == stored

@@ -312,7 +312,8 @@ def _timeline(rows: list[Row], index: Index) -> str:
         events = [e for e in row["events"] or [] if isinstance(e, dict)]
         events.sort(key=lambda e: str(e.get("when") or "~"))
         items = "".join(
-            f"<li>{escape(str(e.get('when') or 'undated'))} · {escape(str(e.get('kind') or ''))} · "
+            f"<li>{escape(_span(e.get('when'), e.get('until') or e.get('when')) or 'undated')} · "
+            f"{escape(str(e.get('kind') or ''))} · "
             f"{escape(_clip(str(e.get('context') or e.get('text') or ''), 200))} — {_event_articles(index, e)}</li>"
             for e in events[:_TIMELINE_CAP]
         )

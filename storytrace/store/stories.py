@@ -79,6 +79,11 @@ register_migrations(
         # A thread counts its stories' title words (its core, threads.py); older threads are counted once
         # by threads.rekey_threads.
         "ALTER TABLE threads ADD COLUMN heads TEXT NOT NULL DEFAULT '{}';",
+        # Timelines stored before ranges were read ("March 19-26" is one event) are rebuilt on the next run.
+        "ALTER TABLE timeline ADD COLUMN time_until TEXT; DELETE FROM stage_done WHERE stage = 'timeline';",
+        # Threads are read a page at a time in creation order (thread_id_pages: re-keying, exports); without
+        # this index each page scanned and sorted the whole table.
+        "CREATE INDEX IF NOT EXISTS threads_seq ON threads(seq);",
     ],
 )
 
@@ -485,14 +490,23 @@ class ThreadStories:
     article_count: int
 
 
-def thread_stories(store: SQLiteStore, thread_id: str) -> ThreadStories:
-    rows = store.query("SELECT story_id, start, end, size FROM stories WHERE thread_id = ? ORDER BY seq", (thread_id,))
-    return ThreadStories(
-        [r["story_id"] for r in rows],
-        min((r["start"] for r in rows if r["start"] is not None), default=None),
-        max((r["end"] for r in rows if r["end"] is not None), default=None),
-        sum(r["size"] for r in rows),
-    )
+def threads_stories(store: SQLiteStore, thread_ids: Sequence[str]) -> dict[str, ThreadStories]:
+    """The stories of each of `thread_ids` and what they span, read in one query per chunk of threads."""
+    rows: dict[str, list[Any]] = defaultdict(list)
+    for row in store.select_in(
+        "SELECT thread_id, story_id, start, end, size FROM stories WHERE thread_id IN ({marks}) ORDER BY seq",
+        thread_ids,
+    ):
+        rows[row["thread_id"]].append(row)
+    return {
+        thread_id: ThreadStories(
+            [r["story_id"] for r in found],
+            min((r["start"] for r in found if r["start"] is not None), default=None),
+            max((r["end"] for r in found if r["end"] is not None), default=None),
+            sum(r["size"] for r in found),
+        )
+        for thread_id, found in rows.items()
+    }
 
 
 def max_thread_seq(store: SQLiteStore) -> int:
@@ -507,30 +521,34 @@ def iter_story_rows(store: SQLiteStore) -> Iterator[tuple[StoryRow, list[str]]]:
         yield _story(row), story_member_ids(store, row["story_id"])
 
 
-def iter_threads(store: SQLiteStore) -> Iterator[tuple[ThreadRow, ThreadStories]]:
-    for row in store.iterate("SELECT thread_id FROM threads ORDER BY seq"):
-        thread = get_threads(store, [row[0]])[row[0]]
-        yield thread, thread_stories(store, thread.thread_id)
+def iter_threads(store: SQLiteStore, page: int = 500) -> Iterator[tuple[ThreadRow, ThreadStories]]:
+    """Every thread in creation order with its stories, a page of threads per pair of queries."""
+    for ids in thread_id_pages(store, page):
+        threads, stories = get_threads(store, ids), threads_stories(store, ids)
+        for thread_id in ids:
+            yield threads[thread_id], stories.get(thread_id, ThreadStories([], None, None, 0))
 
 
 # -- timeline -------------------------------------------------------------------------------------
-TimelineRow = tuple[str, int, str, str, int | None, int | None, str, str | None, str | None, str | None, str | None]
+TimelineRow = tuple[
+    str, int, str, str, int | None, int | None, str, str | None, str | None, str | None, str | None, str | None
+]
 
 
 def replace_timeline(store: SQLiteStore, article_id: str, rows: Iterable[TimelineRow]) -> None:
     """Replace an article's timeline entries: (article_id, position, content_hash, kind, start, end, text,
-    when, granularity, sort_day, context). Call inside a transaction."""
+    when, granularity, sort_day, context, until). Call inside a transaction."""
     store.execute("DELETE FROM timeline WHERE article_id = ?", (article_id,))
     store.executemany(
         "INSERT INTO timeline (article_id, position, content_hash, kind, start, end, text, time_when, granularity, "
-        "sort_day, context) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "sort_day, context, time_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
 
 
 _TIMELINE_SELECT = (
     "SELECT m.story_id, t.article_id, t.kind, t.start, t.end, t.text, t.time_when, t.granularity, t.sort_day, "
-    "t.context FROM timeline t JOIN story_members m ON m.article_id = t.article_id "
+    "t.context, t.time_until FROM timeline t JOIN story_members m ON m.article_id = t.article_id "
 )
 _TIMELINE_ORDER = " ORDER BY t.sort_day IS NULL, t.sort_day, t.granularity = 'day' DESC, m.seq, t.position"
 

@@ -250,6 +250,7 @@ def article_timeline(article: Article) -> list[TimelineEvent]:
                 mention.start,
                 mention.end,
                 _stated_in(spans, starts, mention.start, mention.end),
+                mention.until,
             )
         )
     return events
@@ -288,6 +289,7 @@ def run_timeline(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
                             e.granularity,
                             period_start(e.when, e.granularity),
                             e.context,
+                            e.until,
                         )
                         for i, e in enumerate(events)
                     ]
@@ -396,11 +398,12 @@ def merged_events(rows: list[dict[str, Any]], with_stories: bool = False) -> lis
     events: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in rows:
         wording = " ".join(w for w, _, _ in folded_words(row["context"] or row["text"]))
-        key = (row["kind"], row["time_when"], row["granularity"], wording)
+        key = (row["kind"], row["time_when"], row["time_until"], row["granularity"], wording)
         event = events.get(key)
         if event is None:
             event = events[key] = {
                 "when": row["time_when"],
+                "until": row["time_until"],
                 "granularity": row["granularity"],
                 "kind": row["kind"],
                 "text": row["text"],

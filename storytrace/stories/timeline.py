@@ -8,9 +8,16 @@ Resolution rules (news is mostly written in the past tense about the days just b
   date is nearest to the publication day. With a year, as stated.
 - "in April" / "April" without a day or year: the latest April on or before the publication month
   (month granularity). "April 2024": as stated.
-- "in 2008": year granularity; so is the end of a range of years ("from 2014 to 2021").
+- "in 2008": year granularity; so is the second of two years ("in 2010 and 2012").
   "today", "yesterday", "tomorrow": day; "last/this/next week": week
   (stored as the Monday of that week), "last/this/next month": month, "last/this/next year": year.
+- Ranges are one mention with `until`, the last day (or year) of the period: "March 19-26", "5-8 April",
+  "June 10 to July 10", "between 10 and 12 November", "from 2007 to 2010", "2010-2013". Without a year,
+  a range takes the candidate year that brings the whole period nearest the publication day; its end
+  falls in the next year when it would come before the start ("December 30 to January 2"); a year stated
+  once belongs to the end it follows ("March 30 to April 2, 2024"). An end that cannot follow its start
+  ("March 5-3", "2012-2010") makes no range: the parts are read alone. "and" makes a range only after
+  "between" ("on March 3 and 5" is two days).
 Without a publication date only self-contained dates (with a year) resolve; the others are kept with
 `when=None` and their text, never guessed.
 """
@@ -45,11 +52,49 @@ WEEKDAYS = {
     name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
 }
 
-_MONTH = (
-    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
-)
+
+def _month_group(name: str) -> str:
+    return (
+        rf"(?P<{name}>January|February|March|April|May|June|July|August|September|October|November|December|"
+        r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
+        r"(?:(?<=Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.|(?<=Sept)\.)?"  # an abbreviation's dot, not a full stop
+    )
+
+
+_MONTH = _month_group("month")
+_MONTH2 = _month_group("month2")
+_DAY = r"(?:[1-9]|[12]\d|3[01])"
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d\d"
+# Between the two ends of a range: a dash, "to", "until", "through", or "and" after "between" (the
+# conditional refers to the optional `between` group that opens each range pattern).
+_RANGE_SEP = r"(?:\s*[-\u2013\u2014]\s*|\s+(?:to|until|till|through)\s+|(?(between)\s+and\s+|(?!)))"
+_BETWEEN = r"(?P<between>\b(?i:between)\s+)?"
+_NOT_A_TIME = r"(?!\s*(?:[ap]\.?m\b|:|%|\d))"  # "March 3 to 5 pm" ends at an hour, not a day
+_RANGE_KINDS = frozenset({"month_day_range", "day_month_range", "year_range", "year_span"})
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "month_day_range",
+        re.compile(
+            rf"{_BETWEEN}\b{_MONTH}\s+(?P<day>{_DAY}){_ORDINAL}\b(?:,?\s+(?P<year>{_YEAR})\b)?{_RANGE_SEP}"
+            rf"(?:{_MONTH2}\s+)?(?P<day2>{_DAY}){_ORDINAL}\b(?:,?\s+(?P<year2>{_YEAR})\b)?{_NOT_A_TIME}"
+        ),
+    ),
+    (
+        "day_month_range",
+        re.compile(
+            rf"{_BETWEEN}\b(?P<day>{_DAY}){_ORDINAL}(?:\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>{_YEAR}))?)?{_RANGE_SEP}"
+            rf"(?P<day2>{_DAY}){_ORDINAL}\s+(?:of\s+)?{_MONTH2}(?:,?\s+(?P<year2>{_YEAR})\b)?"
+        ),
+    ),
+    (
+        "year_range",
+        re.compile(
+            rf"\b(?P<between>(?i:from|between)\s+)(?P<year>{_YEAR})\s+(?:to|until|till|through|and)\s+"
+            rf"(?P<year2>{_YEAR})\b(?![-/])"
+        ),
+    ),
+    ("year_span", re.compile(rf"\b(?P<year>{_YEAR})\s*[-\u2013]\s*(?P<year2>{_YEAR})\b(?![-/])")),
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])\b")),
     (
         "month_day",
@@ -74,8 +119,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("relative_day", re.compile(r"\b(?P<word>today|yesterday|tomorrow)\b", re.IGNORECASE)),
     ("relative_period", re.compile(r"\b(?P<rel>last|this|next|past)\s+(?P<unit>week|month|year)\b", re.IGNORECASE)),
     ("in_year", re.compile(r"\b(?i:in|since|until|by|during|from|of|between)\s+(?P<year>(?:19|20)\d\d)\b(?![-/])")),
-    # The end of a range of years ("from 2014 to 2021", "between 2010 and 2012"): a bare year after "to" is
-    # otherwise too often a quantity ("rose to 2015 units") to be read as a date.
+    # The second of two years ("in 2010 and 2012"; a range, "from 2014 to 2021", is read whole above): a bare
+    # year after "to" or "and" is otherwise too often a quantity ("rose to 2015 units") to be read as a date.
     (
         "year_range_end",
         re.compile(r"(?<=(?:19|20)\d\d\s)(?:to|until|through|and)\s+(?P<year>(?:19|20)\d\d)\b(?![-/])"),
@@ -92,6 +137,7 @@ class DateMention:
     text: str
     when: str | None
     granularity: str | None
+    until: str | None = None  # the last day (or year) of a stated range, in the granularity of `when`
 
 
 def period_start(when: str | None, granularity: str | None) -> str | None:
@@ -101,8 +147,8 @@ def period_start(when: str | None, granularity: str | None) -> str | None:
     return {"year": f"{when}-01-01", "month": f"{when}-01"}.get(granularity or "", when)
 
 
-def _month_of(match: re.Match[str]) -> int:
-    return MONTHS[match["month"].lower().rstrip(".")]
+def _month_of(match: re.Match[str], group: str = "month") -> int:
+    return MONTHS[match[group].lower().rstrip(".")]
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -117,6 +163,64 @@ def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+def _nearest_date(month: int, day: int, published: date) -> date | None:
+    """The date with this month and day nearest to the publication day (the earlier one on a tie)."""
+    options = [d for y in (published.year - 1, published.year, published.year + 1) if (d := _safe_date(y, month, day))]
+    return min(options, key=lambda d: (abs((d - published).days), d > published)) if options else None
+
+
+def _range_from(year: int, month: int, day: int, month2: int, day2: int) -> tuple[date, date] | None:
+    """The days of a range starting in `year`, its end in the next year when it would fall before the start
+    ("December 30 to January 2"); None for a day that does not exist."""
+    start, end = _safe_date(year, month, day), _safe_date(year, month2, day2)
+    if start and end and end < start:
+        end = _safe_date(year + 1, month2, day2)
+    return (start, end) if start and end else None
+
+
+def resolve_range(
+    kind: str, match: re.Match[str], published: date | None
+) -> tuple[str | None, str | None, str | None] | None:
+    """(when, until, granularity) of a matched range, (None, None, None) when it cannot be resolved, or
+    None when the match is no range: its end cannot follow its start."""
+    if kind in ("year_range", "year_span"):
+        first, last = int(match["year"]), int(match["year2"])
+        return (str(first), str(last), "year") if last > first else None
+    month = _month_of(match, "month" if match["month"] else "month2")
+    month2 = _month_of(match, "month2") if match["month2"] else month
+    day, day2 = int(match["day"]), int(match["day2"])
+    year, year2 = (int(y) if y else None for y in (match["year"], match["year2"]))
+    if month2 == month and day2 <= day and not (year and year2 and year2 > year):
+        return None
+    span: tuple[date | None, date | None] | None
+    if year and year2:
+        span = _safe_date(year, month, day), _safe_date(year2, month2, day2)
+    elif year:
+        span = _range_from(year, month, day, month2, day2)
+    elif year2:
+        # The stated year is the end's: the range starts that year or, crossing New Year, the one before.
+        span = _range_from(year2, month, day, month2, day2)
+        if span and span[1].year != year2:
+            span = _range_from(year2 - 1, month, day, month2, day2)
+    elif published is not None:
+        # Nearest to the publication day as a whole: "between January 1 and September 26" in a late
+        # September article is this year's, though this January 1 is further away than next year's.
+        options = [
+            r
+            for y in (published.year - 1, published.year, published.year + 1)
+            if (r := _range_from(y, month, day, month2, day2))
+        ]
+        span = min(
+            options, key=lambda r: (max(0, (r[0] - published).days, (published - r[1]).days), r[0]), default=None
+        )
+    else:
+        return None, None, None
+    start, end = span or (None, None)
+    if start is None or end is None:
+        return None, None, None
+    return (start.isoformat(), end.isoformat(), "day") if end > start else None
+
+
 def resolve(kind: str, match: re.Match[str], published: date | None) -> tuple[str | None, str | None]:
     """(when, granularity) of one matched expression; (None, None) when it cannot be resolved."""
     if kind == "iso":
@@ -129,15 +233,8 @@ def resolve(kind: str, match: re.Match[str], published: date | None) -> tuple[st
             return (day.isoformat(), "day") if day else (None, None)
         if published is None:
             return None, None
-        options = [
-            d
-            for y in (published.year - 1, published.year, published.year + 1)
-            if (d := _safe_date(y, month, day_number))
-        ]
-        if not options:
-            return None, None
-        nearest = min(options, key=lambda d: (abs((d - published).days), d > published))
-        return nearest.isoformat(), "day"
+        nearest = _nearest_date(month, day_number, published)
+        return (nearest.isoformat(), "day") if nearest else (None, None)
     if kind == "month_year":
         return f"{int(match['year']):04d}-{_month_of(match):02d}", "month"
     if kind == "in_month":
@@ -184,7 +281,13 @@ def date_mentions(text: str, published: date | None) -> list[DateMention]:
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue
-            when, granularity = resolve(kind, match, published)
+            until = None
+            if kind in _RANGE_KINDS:
+                if (period := resolve_range(kind, match, published)) is None:
+                    continue
+                when, until, granularity = period
+            else:
+                when, granularity = resolve(kind, match, published)
             taken.append((start, end))
-            found.append(DateMention(start, end, match.group(), when, granularity))
+            found.append(DateMention(start, end, match.group(), when, granularity, until))
     return sorted(found, key=lambda m: m.start)
