@@ -90,7 +90,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "year_range",
         re.compile(
-            rf"\b(?P<between>(?i:from|between)\s+)(?P<year>{_YEAR})\s+(?:to|until|till|through|and)\s+"
+            rf"\b(?i:from|between)\s+(?P<year>{_YEAR})\s+(?:to|until|till|through|and)\s+"
             rf"(?P<year2>{_YEAR})\b(?![-/])"
         ),
     ),
