@@ -14,7 +14,7 @@ from storytrace.model import Article
 from storytrace.progress import SILENT
 from storytrace.store import SQLiteStore, open_store
 from storytrace.store.articles import upsert_articles
-from storytrace.store.stories import member_pages, save_members, spread_members, story_events
+from storytrace.store.stories import StoryRow, member_pages, save_members, spread_members, story_events
 from storytrace.stories import stage
 from storytrace.stories.cluster import DEFAULT_PARAMS, Params, StoryClusterer
 from storytrace.stories.features import ArticleFeatures, build_features
@@ -40,6 +40,7 @@ FLOOD = [
     "Brennick clean-up begins after Ardle flood",
 ]
 BRIDGE = "Harbourton strike and Brennick flood: a week of disruption"
+Counts = dict[str, float]  # an arriving member's term counts, as the thread check reads them
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
@@ -97,11 +98,21 @@ def test_a_chained_story_splits_once_later_reports_separate_the_events(
             return features_of(db, articles)
 
         monkeypatch.setattr(stage, "_features", counted)
+        arrived: dict[str, int] = {}
+        update = builder.threads.update
+
+        def seen(stories: list[StoryRow], previous: dict[str, StoryRow], texts: dict[str, list[Counts]]) -> int:
+            arrived.update({story_id: len(counts) for story_id, counts in texts.items()})
+            return update(stories, previous, texts)
+
+        monkeypatch.setattr(builder.threads, "update", seen)
         upsert_articles(store, flood[2:])
         builder.run_batch(flood[2:])
         assert builder.report["splits"] == 1
         assert sorted(built) == sorted(set(built))  # a sampled member's features are not built again
         (event,) = [e for e in story_events(store) if e["kind"] == "split"]
+        # The thread check reads the batch's flood reports under the story split off, where they now are.
+        assert arrived == {event["other_id"]: len(flood) - 2}
         stories = {r["story_id"]: set(r["articles"]) for r in export_stories(store)}
         assert event["story_id"] == chained["story_id"] and event["other_id"] in stories
         assert {a.id for a in strike[:5]} <= stories[chained["story_id"]]  # the oldest member's part keeps the id

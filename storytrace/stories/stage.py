@@ -118,7 +118,7 @@ class StoryBuilder:
             for absorbed, survivor in clusterer.consolidate():
                 self._record_merge(absorbed, survivor, None)
             previous = repo.get_stories(self.store, sorted(clusterer.touched))
-            self._split_touched(previous, {f.article_id: f for f in features})
+            known.update(self._split_touched(previous, {f.article_id: f for f in features}))
             touched = [clusterer.stories[s] for s in sorted(clusterer.touched) if s in clusterer.stories]
             arrived: dict[str, list[dict[str, float]]] = {}
             for f in features:
@@ -143,13 +143,15 @@ class StoryBuilder:
         repo.log_event(self.store, "merge", absorbed, survivor, article_id)
         self.report["merges"] += 1
 
-    def _split_touched(self, previous: dict[str, StoryRow], batch: dict[str, ArticleFeatures]) -> None:
+    def _split_touched(self, previous: dict[str, StoryRow], batch: dict[str, ArticleFeatures]) -> dict[str, str]:
         """Check the touched stories that grew past a checkpoint (`split_due`) for a split; a split
         moves the members of the new story and is logged. `previous` holds the stored (pre-batch) rows;
         members from this `batch` are taken as they are, only older ones are read back. A story larger
         than SPLIT_SAMPLE is checked on an evenly spread sample; all its members are read, page by
-        page, only when the sample shows a split."""
+        page, only when the sample shows a split. Returns the new story of each moved article, so that
+        the thread check reads a moved member's text under the story it now belongs to."""
         clusterer = self.clusterer
+        moved: dict[str, str] = {}
         for story_id in sorted(clusterer.touched):
             story = clusterer.stories.get(story_id)
             before = previous[story_id].size if story_id in previous else 0
@@ -170,6 +172,8 @@ class StoryBuilder:
                 detail = f"{len(result.moved)} of {size} members moved"
                 repo.log_event(self.store, "split", story_id, result.new_story_id, None, detail)
                 self.report["splits"] += 1
+                moved.update(dict.fromkeys(result.moved, result.new_story_id))
+        return moved
 
     def _every_member(self, story_id: str, known: dict[str, ArticleFeatures]) -> Iterator[tuple[int, ArticleFeatures]]:
         """All (seq, features) of a story, oldest first, read page by page (see `_members`)."""
