@@ -18,10 +18,13 @@ _PARAGRAPH_RE = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]+)*")
 # A sentence ends at . ! ? (or …) followed by optional closing quotes/brackets, then whitespace
 # and something that can open a sentence.
 _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9\u00C0-\u024F])")
+# Words written with a dot that rarely end a sentence: titles, ranks, "Mt." (Mt. Gox), "Jos." (Jos. A. Bank).
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st jr sr gen col lt sgt capt maj rep sen gov pres no vs etc inc ltd co corp "
+    "mt ft jos esq rev hon fr bros dept ave blvd "
     "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e a.m p.m".split()
 )
+_INITIALS_RE = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # "J.C" of "J.C. Penney", "D.C", "U.S.A"
 
 # Spelling variants folded together for matching; the left form maps to the right one.
 SPELLING_VARIANTS: dict[str, str] = {
@@ -76,7 +79,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if not word:
         return False
     token = word.group(1).lower()
-    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()) or bool(_INITIALS_RE.fullmatch(token))
 
 
 def _trimmed(text: str, start: int, end: int, offset: int) -> list[Span]:
