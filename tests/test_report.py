@@ -101,7 +101,7 @@ def test_every_known_section_renders_escaped(store: SQLiteStore, exporters: dict
             {"article": "plain", "text": "1,500 people", "value": 1500.0, "unit": "people", "subject": EVIL.upper()},
         ),
         threads=_rows(
-            {"thread_id": "t1", "title": EVIL, "stories": ["s1", EVIL], "start": EVIL, "end": EVIL},
+            {"thread_id": "t1", "title": EVIL, "label": EVIL, "stories": ["s1", EVIL], "start": EVIL, "end": EVIL},
             {"thread_id": "t2", "title": "Span", "stories": ["s2"], "start": "2022-04-03T10:00", "end": "2024-10-18"},
         ),
         timeline=_rows(
@@ -142,6 +142,7 @@ def test_every_known_section_renders_escaped(store: SQLiteStore, exporters: dict
     assert html.index("2019 to 2021 · mentioned") < html.index("2026-11-16 · published")
     assert "and 1 more" in html  # an event two articles state
     assert "<td>2022-04-03 to 2024-10-18</td>" in html  # a thread's span, by day
+    assert "<td><strong>&lt;script&gt;" in html and "<td>Span</td>" in html  # a label where the thread has one
     assert html.index("section-reuse") < html.index("section-stories") < html.index("section-widgets")
 
 

@@ -31,7 +31,14 @@ from storytrace.stories.stage import (
     export_threads,
     run_stories,
 )
-from storytrace.stories.threads import LINK_THRESHOLD, ThreadLinker, core_words, head_words, link_score
+from storytrace.stories.threads import (
+    LINK_THRESHOLD,
+    ThreadLinker,
+    core_words,
+    head_words,
+    link_score,
+    thread_label,
+)
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 DEMO = Path(__file__).resolve().parents[1] / "storytrace" / "demo"
@@ -115,9 +122,14 @@ def test_a_long_lead_is_cut_at_a_word_boundary() -> None:
         ),
         ("LONDON, Oct 17 (Reuters) - Shares fell on Friday. Traders said more.", "Shares fell on Friday."),
         ("NATO leaders met in Vilnius - and agreed. More text.", "NATO leaders met in Vilnius - and agreed."),
+        # A dot that ends no sentence: UCI headlines titled "Mt." and "Jos." before (175 of 4,783).
+        ("Mt. Gox files for bankruptcy protection", "Mt. Gox files for bankruptcy protection"),
+        ("Men's Wearhouse buys Jos. A. Bank. Shares rose.", "Men's Wearhouse buys Jos. A. Bank."),
+        ("J.C. Penney sales fall. More text.", "J.C. Penney sales fall."),
+        ("Is it legal? Colorado says yes", "Is it legal?"),
     ],
 )
-def test_a_lead_title_leaves_out_the_dateline(text: str, lead: str) -> None:
+def test_a_lead_title_is_the_first_sentence_without_the_dateline(text: str, lead: str) -> None:
     assert lead_sentence(text) == lead
 
 
@@ -452,6 +464,8 @@ def test_a_thread_whose_titles_name_one_subject_takes_only_stories_that_mention_
         linker.update(first, {})
         (thread,) = get_threads(store, {s.thread_id for s in first}).values()
         assert core_words(thread) == {"michelle", "obama"}
+        assert thread_label(thread) == "Michelle Obama"  # as its title writes them
+        assert thread_label(replace(thread, title="First lady Obama's garden")) == "Obama michelle"
         youth = _titled("b1", 10, "Obama grew up in Hawaii", _YOUTH)
         assert link_score(youth, thread)[0] >= LINK_THRESHOLD  # alike enough, but not about her
         mention = _titled("b2", 11, "A school in Hawaii", _YOUTH)
@@ -472,6 +486,8 @@ def test_an_outlet_name_in_its_headlines_is_not_a_thread_core(tmp_path: Path) ->
         ThreadLinker(store).update(first, {})
         (thread,) = get_threads(store, {s.thread_id for s in first}).values()
         assert core_words(thread) == {"michelle", "obama"}
+        assert thread_label(thread) == "Michelle Obama"
+        assert thread_label(replace(thread, heads={})) is None  # titles that share nothing: no label
 
 
 def test_stories_that_joined_before_the_core_formed_are_moved_out(tmp_path: Path) -> None:

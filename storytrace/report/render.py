@@ -285,8 +285,10 @@ def _stories(rows: list[Row], index: Index) -> str:
 
 
 def _threads(rows: list[Row], index: Index) -> str:
+    """A row per thread: its label (what its headlines share, when they share something) and title."""
     cells = "".join(
-        f"<tr><td>{escape(str(r.get('title') or r['thread_id']))}</td>"
+        f"<tr><td>{f'<strong>{escape(str(label))}</strong> · ' if (label := r.get('label')) else ''}"
+        f"{escape(str(r.get('title') or r['thread_id']))}</td>"
         f"<td>{escape(_span(r.get('start'), r.get('end')))}</td>"
         f'<td class="num">{_fmt(r.get("article_count") or 0)}</td>'
         f'<td class="num">{len(r["stories"] or []):,}</td>'

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -140,7 +140,14 @@ def term_counts(article: Article) -> dict[str, float]:
 
 def title_words(title: str | None) -> frozenset[str]:
     """The folded content words of a headline, as `term_counts` keys them."""
-    return frozenset(key for span in words(title or "") if (key := _content_key(span.text)))
+    return frozenset(key for key, _ in keyed_words(title or ""))
+
+
+def keyed_words(text: str) -> Iterator[tuple[str, str]]:
+    """(key, word as written) for each content word of `text`, in order, keyed as `term_counts` keys them."""
+    for span in words(text):
+        if key := _content_key(span.text):
+            yield key, span.text
 
 
 def name_keys(article: Article, k: int = NAMES_PER_ARTICLE) -> frozenset[str]:

@@ -34,7 +34,7 @@ from storytrace.stories.features import (
 )
 from storytrace.stories.ranking import heaviest
 from storytrace.stories.split import spread_step
-from storytrace.stories.threads import ThreadLinker, rekey_threads
+from storytrace.stories.threads import ThreadLinker, rekey_threads, thread_label
 from storytrace.stories.timeline import date_mentions, period_start
 from storytrace.text import Span, clip_around, folded_words, sentences
 
@@ -334,6 +334,7 @@ def export_threads(store: SQLiteStore) -> Iterator[dict[str, Any]]:
         yield {
             "thread_id": thread.thread_id,
             "title": thread.title,
+            "label": thread_label(thread),
             "stories": stories.story_ids,
             "start": stories.start,
             "end": stories.end,

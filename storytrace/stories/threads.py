@@ -53,6 +53,7 @@ had it come later: on WikiRef this makes the threads the same for every arrival 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -76,7 +77,7 @@ from storytrace.store.stories import (
     threads_with_keys,
 )
 from storytrace.stories.cluster import DEFAULT_PARAMS
-from storytrace.stories.features import title_words
+from storytrace.stories.features import keyed_words, title_words
 from storytrace.stories.index import STORED_TERMS, index_keys
 from storytrace.stories.ranking import heaviest, summed
 from storytrace.stories.similarity import dense_cos, sparse_cos, unit, unit_terms
@@ -152,6 +153,27 @@ def core_words(thread: ThreadRow) -> frozenset[str]:
     size, a five-story thread that moved one out would lose its core and take that story back)."""
     need = max(CORE_MIN_TITLES, CORE_SHARE * thread.size)
     return frozenset(w for w, count in thread.heads.items() if count >= need)
+
+
+def thread_label(thread: ThreadRow) -> str | None:
+    """What the thread follows, in the words its headlines share: its core words as its title writes
+    them, in the title's order (a core word the title lacks follows, as keyed); None without a core.
+
+    A thread's title is its largest story's headline, which says what that story reported ("Samsung
+    Galaxy S5 review: a solid improvement"); the label says what the whole thread is about ("Samsung
+    Galaxy S5"), and a thread whose headlines share nothing has no label rather than an invented one."""
+    core = core_words(thread)
+    if not core:
+        return None
+    written: dict[str, str] = {}
+    for key, word in keyed_words(thread.title):
+        if key in core:
+            written.setdefault(key, _POSSESSIVE.sub("", word))
+    rest = sorted(core - written.keys(), key=lambda w: (-thread.heads[w], w))
+    return " ".join([*written.values(), *rest])
+
+
+_POSSESSIVE = re.compile(r"['\u2019]s$")
 
 
 def head_words(title: str, sources: Iterable[str]) -> frozenset[str]:
