@@ -155,6 +155,9 @@ def core_words(thread: ThreadRow) -> frozenset[str]:
     return frozenset(w for w, count in thread.heads.items() if count >= need)
 
 
+_POSSESSIVE = re.compile(r"['\u2019]s$")  # "Obama's" is labelled "Obama"
+
+
 def thread_label(thread: ThreadRow) -> str | None:
     """What the thread follows, in the words its headlines share: its core words as its title writes
     them, in the title's order (a core word the title lacks follows, as keyed); None without a core.
@@ -171,9 +174,6 @@ def thread_label(thread: ThreadRow) -> str | None:
             written.setdefault(key, _POSSESSIVE.sub("", word))
     rest = sorted(core - written.keys(), key=lambda w: (-thread.heads[w], w))
     return " ".join([*written.values(), *rest])
-
-
-_POSSESSIVE = re.compile(r"['\u2019]s$")
 
 
 def head_words(title: str, sources: Iterable[str]) -> frozenset[str]:
