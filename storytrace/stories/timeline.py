@@ -25,6 +25,7 @@ Without a publication date only self-contained dates (with a year) resolve; the 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -273,13 +274,19 @@ def resolve(kind: str, match: re.Match[str], published: date | None) -> tuple[st
 
 
 def date_mentions(text: str, published: date | None) -> list[DateMention]:
-    """Every date expression in `text` (longest match wins where patterns overlap), in text order."""
+    """Every date expression in `text` (longest match wins where patterns overlap), in text order.
+
+    The spans taken so far are disjoint and kept sorted, so a new match overlaps one only if it overlaps
+    the last span starting before its end: one bisection per match, where a scan over every span taken
+    made a text of n dates cost n^2 (hostile input: 10,000 dates took 7 s)."""
     found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             start, end = match.span()
-            if any(start < e and s < end for s, e in taken):
+            at = bisect_left(starts, end)
+            if at and ends[at - 1] > start:
                 continue
             until = None
             if kind in _RANGE_KINDS:
@@ -288,6 +295,7 @@ def date_mentions(text: str, published: date | None) -> list[DateMention]:
                 when, until, granularity = period
             else:
                 when, granularity = resolve(kind, match, published)
-            taken.append((start, end))
+            starts.insert(at, start)
+            ends.insert(at, end)
             found.append(DateMention(start, end, match.group(), when, granularity, until))
     return sorted(found, key=lambda m: m.start)
