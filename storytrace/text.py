@@ -24,6 +24,8 @@ _ABBREVIATIONS = frozenset(
     "mt ft jos esq rev hon fr bros dept ave blvd "
     "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e a.m p.m".split()
 )
+_WORD_BEFORE_RE = re.compile(r"[\w.]+$")  # the word a dot follows, its own inner dots included ("U.S")
+ABBREVIATION_WINDOW = 32
 _INITIALS_RE = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # "J.C" of "J.C. Penney", "D.C", "U.S.A"
 
 # Spelling variants folded together for matching; the left form maps to the right one.
@@ -73,12 +75,16 @@ def sentences(text: str) -> list[Span]:
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
+    """Whether the dot at `dot` ends the word before it rather than a sentence. Only the last
+    ABBREVIATION_WINDOW characters are read: reading the whole text before every dot made a paragraph of
+    n dots cost n^2 (hostile input: 80 KB of "a. A" took 74 s), and a longer word is no abbreviation."""
     if text[dot] != ".":
         return False
-    word = re.search(r"([\w.]+)$", text[:dot])
-    if not word:
+    window = max(0, dot - ABBREVIATION_WINDOW)
+    word = _WORD_BEFORE_RE.search(text, window, dot)
+    if not word or (word.start() == window and window > 0 and _WORD_BEFORE_RE.match(text, window - 1, window)):
         return False
-    token = word.group(1).lower()
+    token = word.group().lower()
     return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()) or bool(_INITIALS_RE.fullmatch(token))
 
 
