@@ -256,3 +256,16 @@ FLOOR_F1 = 0.76
 FLOOR_SPEAKER = 0.80
 FLOOR_INDIRECT_P = 0.85
 FLOOR_INDIRECT_R = 0.48
+
+
+def test_text_without_sentence_ends_is_parsed_in_bounded_sentences(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Hostile or list-like text with no sentence end would be one sentence, and every per-sentence step
+    of extraction would read all of it per mention; real sentences are never cut."""
+    from storytrace.extract.nlp import MAX_SENTENCE_TOKENS
+
+    runaway = nlp('"Yes" said B. ' * 300)
+    assert max(len(s) for s in runaway.sents) <= MAX_SENTENCE_TOKENS < len(runaway)
+    prose = "The minister met union leaders on Monday, and talks went on late into the night. " * 20
+    with nlp.select_pipes(disable="bounded_sentences"):
+        plain = [len(s) for s in nlp(prose).sents]
+    assert [len(s) for s in nlp(prose).sents] == plain and len(plain) == 20

@@ -155,3 +155,40 @@ def test_a_generic_geographic_word_then_one_name_is_a_place(name: str, geographi
     from storytrace.extract.entities import _geographic
 
     assert _geographic(name) is geographic
+
+
+def test_mention_at_bisects_to_what_a_scan_would_find() -> None:
+    """The mention covering most of a span, the first among equals: the bisected lookup agrees with a
+    pass over every mention on random overlapping mentions."""
+    import random
+
+    from storytrace.extract.entities import ArticleEntities, ArticleMention
+
+    rng = random.Random(7)
+    for _ in range(50):
+        mentions = sorted(
+            (ArticleMention(s, s + rng.randint(1, 12), "x", "person", "k") for s in rng.sample(range(200), 40)),
+            key=lambda m: m.start,
+        )
+        entities = ArticleEntities(mentions=mentions)
+        for _ in range(40):
+            start = rng.randint(0, 210)
+            end = start + rng.randint(1, 8)
+            scan = None
+            for m in mentions:
+                if m.start < end and start < m.end and (scan is None or m.end - m.start > scan.end - scan.start):
+                    scan = m
+            assert entities.mention_at(start, end) is scan
+
+
+def test_the_latest_accepted_entry_is_the_first_among_equal_positions() -> None:
+    from storytrace.extract.speakers import LOOKBACK, _latest
+
+    entries = [(1, "a"), (3, "b"), (3, "c"), (5, "d"), (9, "e")]
+    position = lambda e: e[0]  # noqa: E731
+    assert _latest(entries, position, 9, lambda e: True) == (5, "d")  # strictly before 9
+    assert _latest(entries, position, 5, lambda e: True) == (3, "b")  # a tie goes to the first, as max() does
+    assert _latest(entries, position, 5, lambda e: e[1] == "c") == (3, "c")
+    assert _latest(entries, position, 2, lambda e: e[1] == "e") is None
+    far = [(i, str(i)) for i in range(LOOKBACK + 10)]
+    assert _latest(far, position, len(far), lambda e: e[0] == 0) is None  # beyond the look-back: bounded cost

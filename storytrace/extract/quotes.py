@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from storytrace.extract.marks import OPENERS, QuoteSpan, quote_spans
+from storytrace.extract.nlp import MAX_SENTENCE_TOKENS
 from storytrace.extract.speakers import SUBJECT_DEPS, Speaker, SpeakerResolver, speaker_phrase
 from storytrace.model import QuoteKind
 from storytrace.text import paragraphs
@@ -123,6 +124,8 @@ class _TokenIndex:
         self.doc = doc
         self.text = doc.text
         self.starts = [t.idx for t in doc]
+        # What a walk over tokens reads, as plain lists: indexing a Doc builds a Token object each time.
+        self.stops = [t.text in _SENTENCE_END or (t.is_space and "\n" in t.text) for t in doc]
 
     def at_or_after(self, char: int) -> int:
         return bisect.bisect_left(self.starts, char)
@@ -175,23 +178,26 @@ def _direct(
 
 def _before_context(doc: Doc, tokens: _TokenIndex, marks: list[QuoteSpan], index: int, floor: int) -> list[Token]:
     """The sentence's tokens before a quote, outside other quotes: back to a sentence end, or to an
-    earlier quote that closes a sentence ('"A." "B," he said': B opens its sentence)."""
-    context: list[Token] = []
+    earlier quote that closes a sentence ('"A." "B," he said': B opens its sentence). At most
+    MAX_SENTENCE_TOKENS steps back, quotes skipped included: no sentence is longer, and text without
+    sentence ends would otherwise be walked back to its paragraph's start from every quote in it."""
+    context: list[int] = []
     i = tokens.before(marks[index].start)
     previous = index - 1
-    while i >= 0 and doc[i].idx >= floor:
-        token = doc[i]
-        if previous >= 0 and token.idx < marks[previous].end:
+    for _ in range(MAX_SENTENCE_TOKENS):
+        if i < 0 or tokens.starts[i] < floor:
+            break
+        if previous >= 0 and tokens.starts[i] < marks[previous].end:
             if tokens.text[marks[previous].end - 2] in ".!?…":
                 break
             i = tokens.before(marks[previous].start)
             previous -= 1
             continue
-        if token.text in _SENTENCE_END or (token.is_space and "\n" in token.text):
+        if tokens.stops[i]:
             break
-        context.append(token)
+        context.append(i)
         i -= 1
-    return context[::-1]
+    return [doc[i] for i in reversed(context)]
 
 
 def _signature(after: Span) -> Token | None:
@@ -319,8 +325,9 @@ def _indirect(
     ("called the merger a terrible deal"; "called for an end to the strike"), a speech noun with a
     that-clause ("Trump's assertion that ..."), and "according to X"."""
     found = []
+    mark_starts, direct_starts = [m.start for m in marks], [q.start for q in direct]
     for token in doc:
-        if _inside(token.idx, token.idx + 1, marks):
+        if _inside(token.idx, token.idx + 1, marks, mark_starts):
             continue
         if token.pos_ == "NOUN" and token.lemma_.lower() in NOUN_CUES:
             content, head = _noun_content(token), _noun_speaker(token)
@@ -331,7 +338,7 @@ def _indirect(
         if content is None:
             continue
         content = _trim_punct(content)
-        if len(content) < _MIN_INDIRECT_TOKENS or _overlaps_direct(content, direct):
+        if len(content) < _MIN_INDIRECT_TOKENS or _overlaps_direct(content, direct, direct_starts):
             continue
         paragraph = bisect.bisect_right(paragraph_starts, content.start_char) - 1
         found.append(FoundQuote(content.start_char, content.end_char, "indirect", _cue_text(token), head, paragraph))
@@ -418,16 +425,25 @@ def _trim_punct(span: Span) -> Span:
     return doc[start:end]
 
 
-def _inside(start: int, end: int, marks: list[QuoteSpan]) -> bool:
-    return any(m.start <= start and end <= m.end for m in marks)
+def _inside(start: int, end: int, marks: list[QuoteSpan], starts: list[int]) -> bool:
+    """Whether [start, end) lies inside a quotation. Marks are disjoint and in text order (`starts`: their
+    starts), so only the last one opening at or before `start` can hold it: a bisection per token, where
+    a scan over every mark made an article of many quotes cost tokens x quotes."""
+    k = bisect.bisect_right(starts, start) - 1
+    return k >= 0 and end <= marks[k].end
 
 
-def _overlaps_direct(content: Span, direct: list[FoundQuote]) -> bool:
-    """True when a clause is (mostly) one of the direct quotes: it is reported as that quote instead."""
-    for mark in direct:
+def _overlaps_direct(content: Span, direct: list[FoundQuote], starts: list[int]) -> bool:
+    """True when a clause is (mostly) one of the direct quotes: it is reported as that quote instead.
+    The direct quotes are disjoint and in text order (`starts`), so only those opening before the clause
+    ends and closing after it starts can overlap it: the ones just before the bisection point."""
+    k = bisect.bisect_left(starts, content.end_char) - 1
+    while k >= 0 and direct[k].end > content.start_char:
+        mark = direct[k]
         overlap = min(mark.end, content.end_char) - max(mark.start, content.start_char)
         if overlap > 0.5 * (mark.end - mark.start) or overlap > 0.5 * (content.end_char - content.start_char):
             return True
+        k -= 1
     return False
 
 

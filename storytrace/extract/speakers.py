@@ -17,7 +17,9 @@ Resolution order, first hit wins:
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from spacy.tokens import Doc, Span, Token
 
@@ -33,6 +35,7 @@ from storytrace.extract.entities import (
 from storytrace.extract.keys import name_key
 from storytrace.text import paragraphs
 
+T = TypeVar("T")
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 GROUP_PRONOUNS = frozenset({"they", "them"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
@@ -67,6 +70,7 @@ class SpeakerResolver:
     history: list[tuple[int, Speaker]] = field(default_factory=list)
     described: list[tuple[int, int, str]] = field(default_factory=list)  # resolved descriptions: start, end, key
     paragraph_starts: list[int] = field(default_factory=list)  # filled on first use
+    anonymous_chunks: list[tuple[int, int, str]] | None = None  # (start, end, text) of anonymous noun chunks
 
     def resolve(self, head: Token) -> Speaker:
         speaker = self._resolve(head)
@@ -113,10 +117,19 @@ class SpeakerResolver:
     def _recent_organisation(self, phrase: Span) -> Speaker | None:
         """For "the company said": the organisation named last before it, in its paragraph or the one before."""
         floor = self._paragraph_floor(phrase.doc, phrase.start_char, 1)
-        for mention in reversed(self.entities.mentions):
-            if mention.type == "organisation" and floor <= mention.start and mention.end <= phrase.start_char:
+        for mention in self._mentions_back_to(phrase.start_char, floor):
+            if mention.type == "organisation" and mention.end <= phrase.start_char:
                 return Speaker(self.entities.names.get(mention.key, mention.text), mention.type, mention.key)
         return None
+
+    def _mentions_back_to(self, position: int, floor: int) -> Iterator[ArticleMention]:
+        """Mentions starting before `position` and at or after `floor`, latest first (mentions are sorted
+        by start, so the walk stops at the floor instead of reading the whole article per speaker)."""
+        mentions = self.entities.mentions
+        for i in range(self.entities.starting_before(position) - 1, -1, -1):
+            if mentions[i].start < floor:
+                return
+            yield mentions[i]
 
     def _paragraph_floor(self, doc: Doc, position: int, back: int) -> int:
         """Start of the paragraph `back` paragraphs before the one holding `position`."""
@@ -132,8 +145,8 @@ class SpeakerResolver:
         floor = self._paragraph_floor(phrase.doc, phrase.start_char, SALIENCE_PARAGRAPHS)
         sentence = phrase.sent
         keys: list[str] = []
-        for mention in reversed(self.entities.mentions):
-            if mention.type != "person" or mention.start < floor or mention.end > phrase.start_char:
+        for mention in self._mentions_back_to(phrase.start_char, floor):
+            if mention.type != "person" or mention.end > phrase.start_char:
                 continue
             if sentence.start_char <= mention.start < sentence.end_char or mention.key in keys:
                 continue
@@ -146,49 +159,84 @@ class SpeakerResolver:
         the outcome. '...,' she said"); a person whose honorific (Mr, Ms...) says the other gender is
         skipped."""
         gender = "she" if pronoun.lower_ in {"she", "her"} else "he"
-        candidates = [
-            (position, speaker)
-            for position, speaker in self.history
-            if position < pronoun.idx
-            and ((speaker.type == "person" and self._fits(speaker.key, gender)) or speaker.singular)
-        ]
-        candidates.extend(
-            (m.start, Speaker(self.entities.names.get(m.key, m.text), "person", m.key))
-            for m in self.entities.mentions
-            if m.type == "person"
-            and m.end <= pronoun.idx
-            and self._fits(m.key, gender)
-            and _is_subject(pronoun.doc, m.start)
-        )
-        if pronoun.head.lemma_.lower() in REPLY_LEMMAS:  # "... asked why. '...,' she replied": not the asker
-            candidates = [c for c in candidates if _governing_lemma(pronoun.doc, c[0]) != "ask"]
-        return max(candidates, key=lambda c: c[0])[1] if candidates else None
+        doc, at = pronoun.doc, pronoun.idx
+        replying = pronoun.head.lemma_.lower() in REPLY_LEMMAS  # "... asked why. '...,' she replied": not the asker
+
+        def spoke(position: int, speaker: Speaker) -> bool:
+            fits = (speaker.type == "person" and self._fits(speaker.key, gender)) or speaker.singular
+            return fits and answerable(position)
+
+        def named(m: ArticleMention) -> bool:
+            fits = m.type == "person" and m.end <= at and self._fits(m.key, gender) and _is_subject(doc, m.start)
+            return fits and answerable(m.start)
+
+        def answerable(position: int) -> bool:
+            return not replying or _governing_lemma(doc, position) != "ask"
+
+        spoken = _latest(self.history, _spoken_at, at, lambda e: spoke(*e))
+        mention = _latest(self.entities.mentions, _mention_start, at, named)
+        if spoken is not None and (mention is None or spoken[0] >= mention.start):  # a tie goes to who spoke
+            return spoken[1]
+        if mention is not None:
+            return Speaker(self.entities.names.get(mention.key, mention.text), "person", mention.key)
+        return None
 
     def _fits(self, key: str | None, gender: str) -> bool:
         return key is None or self.entities.genders.get(key, gender) == gender
 
     def _recent_group(self, pronoun: Token) -> Speaker | None:
         """They: the latest anonymous source named before (as a speaker or not), or organisation speaker."""
-        candidates = [
-            (spoke_at, speaker)
-            for spoke_at, speaker in self.history
-            if spoke_at < pronoun.idx and (speaker.anonymous or speaker.type == "organisation")
-        ]
-        candidates.extend(
-            (chunk.start_char, Speaker(chunk.text, anonymous=True))
-            for chunk in pronoun.doc.noun_chunks
-            if chunk.end_char <= pronoun.idx and _is_anonymous(chunk)
-        )
-        return max(candidates, key=lambda c: c[0])[1] if candidates else None
+        at = pronoun.idx
+        spoken = _latest(self.history, _spoken_at, at, lambda e: e[1].anonymous or e[1].type == "organisation")
+        if self.anonymous_chunks is None:  # once per article, not once per "they"
+            chunks = pronoun.doc.noun_chunks
+            self.anonymous_chunks = [(c.start_char, c.end_char, c.text) for c in chunks if _is_anonymous(c)]
+        chunk = _latest(self.anonymous_chunks, _chunk_start, at, lambda c: c[1] <= at)
+        if spoken is not None and (chunk is None or spoken[0] >= chunk[0]):  # a tie goes to who spoke
+            return spoken[1]
+        return Speaker(chunk[2], anonymous=True) if chunk is not None else None
+
+
+LOOKBACK = 256  # entries a pronoun reads back through (speakers, mentions): bounded per pronoun
+
+
+def _latest(entries: Sequence[T], position: Callable[[T], int], before: int, accept: Callable[[T], bool]) -> T | None:
+    """The entry positioned latest before `before` that `accept` takes, the first in order among equal
+    positions (as max() over them in order would give); `entries` are sorted by position. Reading back
+    from a bisection, and at most LOOKBACK entries, keeps a pronoun's cost bounded where a pass over
+    every earlier speaker and mention made an article of n pronouns cost n^2."""
+    found: T | None = None
+    last = bisect.bisect_left(entries, before, key=position) - 1
+    for i in range(last, max(-1, last - LOOKBACK), -1):
+        if found is not None and position(entries[i]) < position(found):
+            break
+        if accept(entries[i]):
+            found = entries[i]
+    return found
+
+
+def _spoken_at(entry: tuple[int, Speaker]) -> int:
+    return entry[0]
+
+
+def _mention_start(mention: ArticleMention) -> int:
+    return mention.start
+
+
+def _chunk_start(chunk: tuple[int, int, str]) -> int:
+    return chunk[0]
 
 
 def speaker_phrase(head: Token) -> Span:
     """The name or noun phrase a subject head stands for: its entity, a named apposition, or head + modifiers."""
     doc = head.doc
-    if head.ent_type_:
-        for ent in doc.ents:
-            if ent.start <= head.i < ent.end:
-                return ent
+    if head.ent_type_:  # its entity, read from the token's IOB tags rather than by a pass over every entity
+        start, end = head.i, head.i + 1
+        while start > 0 and doc[start].ent_iob_ == "I":
+            start -= 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        return Span(doc, start, end, label=head.ent_type_)
     for child in head.children:
         if child.dep_ == "appos" and child.ent_type_ == "PERSON":
             return speaker_phrase(child)
