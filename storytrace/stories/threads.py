@@ -323,12 +323,14 @@ class ThreadLinker:
             if not core - self._cores_read.get(thread_id, frozenset()):
                 continue
             stored = [m for m in thread_story_rows(self.store, thread_id) if m.story_id not in batch]
-            for member in stored + [s for s in stories if s.thread_id == thread_id]:
-                if holds(member, core, self._arrived.get(member.story_id, ())):
-                    continue
+            leaving = [
+                m
+                for m in stored + [s for s in stories if s.thread_id == thread_id]
+                if not holds(m, core, self._arrived.get(m.story_id, ()))
+            ]
+            for member in leaving:
                 self._replace_contribution(thread, member, None)
                 thread.size -= 1
-                self._save(thread)
                 member.thread_id = None
                 # The story may have opened the thread it leaves, whose id its own first thread would take:
                 # a thread opened by a move is named after the story and the move's seq.
@@ -337,7 +339,9 @@ class ThreadLinker:
                 log_event(self.store, "thread_move", thread_id, member.thread_id, None, member.story_id)
                 if member.story_id not in batch:
                     set_story_thread(self.store, member.story_id, member.thread_id)
-                moved += 1
+            if leaving:  # saved once, not per story moved (the search for each new thread leaves it out)
+                self._save(thread)
+            moved += len(leaving)
         return moved
 
     def _threads(self, thread_ids: Iterable[str]) -> dict[str, ThreadRow]:
