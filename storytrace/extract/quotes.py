@@ -26,6 +26,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from spacy.tokens import Doc, Span, Token
 
@@ -124,8 +125,12 @@ class _TokenIndex:
         self.doc = doc
         self.text = doc.text
         self.starts = [t.idx for t in doc]
-        # What a walk over tokens reads, as plain lists: indexing a Doc builds a Token object each time.
-        self.stops = [t.text in _SENTENCE_END or (t.is_space and "\n" in t.text) for t in doc]
+
+    @cached_property
+    def stops(self) -> list[bool]:
+        """Whether each token ends a sentence, as a plain list for walks over tokens (indexing a Doc builds
+        a Token object each time); built on first use, so an article without quotes never pays for it."""
+        return [t.text in _SENTENCE_END or (t.is_space and "\n" in t.text) for t in self.doc]
 
     def at_or_after(self, char: int) -> int:
         return bisect.bisect_left(self.starts, char)

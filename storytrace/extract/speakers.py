@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 from typing import TypeVar
 
 from spacy.tokens import Doc, Span, Token
@@ -173,8 +174,8 @@ class SpeakerResolver:
         def answerable(position: int) -> bool:
             return not replying or _governing_lemma(doc, position) != "ask"
 
-        spoken = _latest(self.history, _spoken_at, at, lambda e: spoke(*e))
-        mention = _latest(self.entities.mentions, _mention_start, at, named)
+        spoken = _latest(self.history, itemgetter(0), at, lambda e: spoke(*e))
+        mention = _latest(self.entities.mentions, attrgetter("start"), at, named)
         if spoken is not None and (mention is None or spoken[0] >= mention.start):  # a tie goes to who spoke
             return spoken[1]
         if mention is not None:
@@ -187,11 +188,11 @@ class SpeakerResolver:
     def _recent_group(self, pronoun: Token) -> Speaker | None:
         """They: the latest anonymous source named before (as a speaker or not), or organisation speaker."""
         at = pronoun.idx
-        spoken = _latest(self.history, _spoken_at, at, lambda e: e[1].anonymous or e[1].type == "organisation")
+        spoken = _latest(self.history, itemgetter(0), at, lambda e: e[1].anonymous or e[1].type == "organisation")
         if self.anonymous_chunks is None:  # once per article, not once per "they"
             chunks = pronoun.doc.noun_chunks
             self.anonymous_chunks = [(c.start_char, c.end_char, c.text) for c in chunks if _is_anonymous(c)]
-        chunk = _latest(self.anonymous_chunks, _chunk_start, at, lambda c: c[1] <= at)
+        chunk = _latest(self.anonymous_chunks, itemgetter(0), at, lambda c: c[1] <= at)
         if spoken is not None and (chunk is None or spoken[0] >= chunk[0]):  # a tie goes to who spoke
             return spoken[1]
         return Speaker(chunk[2], anonymous=True) if chunk is not None else None
@@ -213,18 +214,6 @@ def _latest(entries: Sequence[T], position: Callable[[T], int], before: int, acc
         if accept(entries[i]):
             found = entries[i]
     return found
-
-
-def _spoken_at(entry: tuple[int, Speaker]) -> int:
-    return entry[0]
-
-
-def _mention_start(mention: ArticleMention) -> int:
-    return mention.start
-
-
-def _chunk_start(chunk: tuple[int, int, str]) -> int:
-    return chunk[0]
 
 
 def speaker_phrase(head: Token) -> Span:
