@@ -66,7 +66,7 @@ def sentences(text: str) -> list[Span]:
         start = 0
         body = paragraph.text
         for match in _SENTENCE_END_RE.finditer(body):
-            if _is_abbreviation(body, match.start()):
+            if is_abbreviation(body, match.start()):
                 continue
             spans.extend(_trimmed(body, start, match.end(), paragraph.start))
             start = match.end()
@@ -74,7 +74,7 @@ def sentences(text: str) -> list[Span]:
     return spans
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
+def is_abbreviation(text: str, dot: int) -> bool:
     """Whether the dot at `dot` ends the word before it rather than a sentence. Only the last
     ABBREVIATION_WINDOW characters are read: reading the whole text before every dot made a paragraph of
     n dots cost n^2 (hostile input: 80 KB of "a. A" took 74 s), and a longer word is no abbreviation."""

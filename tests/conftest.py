@@ -58,3 +58,12 @@ def synth() -> ModuleType:
     if not (module.POLNEAR.is_dir() and module.MSRP.exists()):
         pytest.skip("PolNeAR / MSRP data not available under ../shared/data")
     return module
+
+
+@pytest.fixture(scope="session")
+def timeline_tense() -> ModuleType:
+    """bench/timeline_tense.py; skips when PolNeAR is absent."""
+    module = load_bench("timeline_tense")
+    if not module.DATA.is_dir():
+        pytest.skip("PolNeAR not available under ../shared/data")
+    return module

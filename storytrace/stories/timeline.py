@@ -7,7 +7,13 @@ Resolution rules (news is mostly written in the past tense about the days just b
 - "November 5" / "5 November" without a year: the candidate year (publication year -1, 0, +1) whose
   date is nearest to the publication day. With a year, as stated.
 - "in April" / "April" without a day or year: the latest April on or before the publication month
-  (month granularity). "April 2024": as stated.
+  (month granularity); "next April" the first after it, "last April" the latest before it, "this April"
+  the publication year's. "April 2024": as stated.
+- The tense of the clause (`tense.date_tense`) moves a date without a stated year to the side of the
+  publication day it speaks of: "Ryan will meet Trump on Thursday" is the coming Thursday, "will vote in
+  March" the coming March; "was held on Dec. 4" and "since January 1" the ones before.
+- Named days: a feast fixed by a calendar rule ("Good Friday", "Black Friday") is that day in the year
+  nearest publication; an event's name ("Super Tuesday") is kept as text, unresolved.
 - "in 2008": year granularity; so is the second of two years ("in 2010 and 2012").
   "today", "yesterday", "tomorrow": day; "last/this/next week": week
   (stored as the Monday of that week), "last/this/next month": month, "last/this/next year": year.
@@ -29,6 +35,10 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dateutil.easter import easter
+
+from storytrace.stories.tense import Tense, date_tense
+
 MONTHS = {
     name: i + 1
     for i, names in enumerate(
@@ -49,6 +59,26 @@ MONTHS = {
     )
     for name in names
 }
+# Days named after a feast or an event are not the nearest such weekday. Those a calendar rule fixes fall on
+# a day counted from Easter Sunday or from US Thanksgiving (the fourth Thursday of November); the others
+# ("Super Tuesday", whose date each election year sets, "Bloody Sunday") are kept as text, unresolved.
+NAMED_DAYS: dict[str, tuple[str, int] | None] = {
+    "shrove tuesday": ("easter", -47),
+    "ash wednesday": ("easter", -46),
+    "palm sunday": ("easter", -7),
+    "maundy thursday": ("easter", -3),
+    "holy thursday": ("easter", -3),
+    "good friday": ("easter", -2),
+    "holy saturday": ("easter", -1),
+    "easter sunday": ("easter", 0),
+    "easter monday": ("easter", 1),
+    "black friday": ("thanksgiving", 1),
+    "cyber monday": ("thanksgiving", 4),
+    "giving tuesday": ("thanksgiving", 5),
+    "super tuesday": None,
+    "bloody sunday": None,
+}
+_NAMED_FIRST = "|".join(sorted({name.split()[0].title() for name in NAMED_DAYS}))
 WEEKDAYS = {
     name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
 }
@@ -73,6 +103,8 @@ _RANGE_SEP = r"(?:\s*[-\u2013\u2014]\s*|\s+(?:to|until|till|through)\s+|(?(betwe
 _BETWEEN = r"(?P<between>\b(?i:between)\s+)?"
 _NOT_A_TIME = r"(?!\s*(?:[ap]\.?m\b|:|%|\d))"  # "March 3 to 5 pm" ends at an hour, not a day
 _RANGE_KINDS = frozenset({"month_day_range", "day_month_range", "year_range", "year_span"})
+# Kinds whose resolution may depend on whether the text places them before or after publication.
+_TENSED = frozenset({"month_day_range", "day_month_range", "month_day", "day_month", "in_month", "weekday"})
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "month_day_range",
@@ -109,11 +141,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("month_year", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b")),
     # The words before a month, weekday or year may open a sentence ("In 2019, ..."): matched in any case.
-    ("in_month", re.compile(rf"\b(?i:in|since|until|by|early|late|mid|last|this|next)[\s-]+{_MONTH}\b(?!\s+\d)")),
+    (
+        "in_month",
+        re.compile(rf"\b(?P<prep>(?i:in|since|until|by|early|late|mid|last|this|next))[\s-]+{_MONTH}\b(?!\s+\d)"),
+    ),
     (
         "weekday",
         re.compile(
-            r"\b(?:(?P<rel>(?i:last|next|this))\s+)?"
+            r"\b(?:(?P<rel>(?i:last|next|this))\s+|(?P<named>" + _NAMED_FIRST + r")\s+)?"
             r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
         ),
     ),
@@ -164,9 +199,39 @@ def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def _nearest_date(month: int, day: int, published: date) -> date | None:
-    """The date with this month and day nearest to the publication day (the earlier one on a tie)."""
-    options = [d for y in (published.year - 1, published.year, published.year + 1) if (d := _safe_date(y, month, day))]
+def _on_side(first: date, last: date, published: date, tense: Tense) -> bool:
+    """Whether a period [first, last] lies where its tense puts it: reaching the publication day or later
+    for the future, starting on it or before for the past; anywhere without a tense."""
+    return (tense != "future" or last >= published) and (tense != "past" or first <= published)
+
+
+def _nearest_date(month: int, day: int, published: date, tense: Tense = None) -> date | None:
+    """The date with this month and day nearest to the publication day (the earlier one on a tie), on the
+    side of it the tense gives."""
+    options = [
+        d
+        for y in (published.year - 1, published.year, published.year + 1)
+        if (d := _safe_date(y, month, day)) and _on_side(d, d, published, tense)
+    ]
+    return min(options, key=lambda d: (abs((d - published).days), d > published)) if options else None
+
+
+def _named_day(name: str, published: date, tense: Tense) -> date | None:
+    """The day of a named feast (NAMED_DAYS) nearest the publication day, on the side of it the tense gives;
+    None for a name no calendar rule fixes."""
+    rule = NAMED_DAYS.get(name)
+    if rule is None:
+        return None
+    anchor, offset = rule
+    options = []
+    for year in (published.year - 1, published.year, published.year + 1):
+        if anchor == "easter":
+            base = easter(year)
+        else:
+            first = date(year, 11, 1)
+            base = first + timedelta(days=(3 - first.weekday()) % 7 + 21)  # the fourth Thursday
+        options.append(base + timedelta(days=offset))
+    options = [d for d in options if _on_side(d, d, published, tense)]
     return min(options, key=lambda d: (abs((d - published).days), d > published)) if options else None
 
 
@@ -180,7 +245,7 @@ def _range_from(year: int, month: int, day: int, month2: int, day2: int) -> tupl
 
 
 def resolve_range(
-    kind: str, match: re.Match[str], published: date | None
+    kind: str, match: re.Match[str], published: date | None, tense: Tense = None
 ) -> tuple[str | None, str | None, str | None] | None:
     """(when, until, granularity) of a matched range, (None, None, None) when it cannot be resolved, or
     None when the match is no range: its end cannot follow its start."""
@@ -209,7 +274,7 @@ def resolve_range(
         options = [
             r
             for y in (published.year - 1, published.year, published.year + 1)
-            if (r := _range_from(y, month, day, month2, day2))
+            if (r := _range_from(y, month, day, month2, day2)) and _on_side(r[0], r[1], published, tense)
         ]
         span = min(
             options, key=lambda r: (max(0, (r[0] - published).days, (published - r[1]).days), r[0]), default=None
@@ -222,8 +287,11 @@ def resolve_range(
     return (start.isoformat(), end.isoformat(), "day") if end > start else None
 
 
-def resolve(kind: str, match: re.Match[str], published: date | None) -> tuple[str | None, str | None]:
-    """(when, granularity) of one matched expression; (None, None) when it cannot be resolved."""
+def resolve(
+    kind: str, match: re.Match[str], published: date | None, tense: Tense = None
+) -> tuple[str | None, str | None]:
+    """(when, granularity) of one matched expression; (None, None) when it cannot be resolved. `tense`:
+    whether the text places it before or after publication (`date_tense`), None when it does not say."""
     if kind == "iso":
         day = _safe_date(int(match["year"]), int(match["mnum"]), int(match["day"]))
         return (day.isoformat(), "day") if day else (None, None)
@@ -234,26 +302,41 @@ def resolve(kind: str, match: re.Match[str], published: date | None) -> tuple[st
             return (day.isoformat(), "day") if day else (None, None)
         if published is None:
             return None, None
-        nearest = _nearest_date(month, day_number, published)
+        nearest = _nearest_date(month, day_number, published, tense)
         return (nearest.isoformat(), "day") if nearest else (None, None)
     if kind == "month_year":
         return f"{int(match['year']):04d}-{_month_of(match):02d}", "month"
     if kind == "in_month":
         if published is None:
             return None, None
-        month = _month_of(match)
-        year = published.year if month <= published.month else published.year - 1
+        month, prep = _month_of(match), match["prep"].lower()
+        if prep == "this":
+            year = published.year
+        elif prep == "next":  # strictly after the publication month
+            year = published.year + (month <= published.month)
+        elif prep == "last":  # strictly before it
+            year = published.year - (month >= published.month)
+        elif tense == "future":  # on or after it
+            year = published.year + (month < published.month)
+        else:  # on or before it
+            year = published.year - (month > published.month)
         return f"{year:04d}-{month:02d}", "month"
     if kind in ("in_year", "year_range_end"):
         return match["year"], "year"
     if published is None:
         return None, None
     if kind == "weekday":
+        if match["named"]:
+            day = _named_day(f"{match['named']} {match['weekday']}".lower(), published, tense)
+            return (day.isoformat(), "day") if day else (None, None)
         target = WEEKDAYS[match["weekday"].lower()]
-        back = (published.weekday() - target) % 7
+        ahead = (target - published.weekday()) % 7
         rel = (match["rel"] or "").lower()
         if rel == "next":
-            return (published + timedelta(days=(target - published.weekday()) % 7 or 7)).isoformat(), "day"
+            return (published + timedelta(days=ahead or 7)).isoformat(), "day"
+        if tense == "future" and rel != "last":
+            return (published + timedelta(days=ahead)).isoformat(), "day"
+        back = (published.weekday() - target) % 7
         if rel == "last" and back == 0:
             back = 7
         return (published - timedelta(days=back)).isoformat(), "day"
@@ -273,6 +356,19 @@ def resolve(kind: str, match: re.Match[str], published: date | None) -> tuple[st
     return None, None
 
 
+def _needs_tense(kind: str, match: re.Match[str]) -> bool:
+    """Whether the match's date depends on its tense (`date_tense`): not when it states its year, or says
+    which one itself ("next Monday", "last June")."""
+    if kind not in _TENSED:
+        return False
+    groups = match.groupdict()
+    if groups.get("year") or groups.get("year2"):
+        return False
+    word = (groups.get("rel") or groups.get("prep") or "").lower()
+    settled = ("next", "last", "this") if kind == "in_month" else ("next", "last")  # "this Thursday" may be past
+    return word not in settled
+
+
 def date_mentions(text: str, published: date | None) -> list[DateMention]:
     """Every date expression in `text` (longest match wins where patterns overlap), in text order.
 
@@ -289,12 +385,13 @@ def date_mentions(text: str, published: date | None) -> list[DateMention]:
             if at and ends[at - 1] > start:
                 continue
             until = None
+            tense = date_tense(text, start, end) if published is not None and _needs_tense(kind, match) else None
             if kind in _RANGE_KINDS:
-                if (period := resolve_range(kind, match, published)) is None:
+                if (period := resolve_range(kind, match, published, tense)) is None:
                     continue
                 when, until, granularity = period
             else:
-                when, granularity = resolve(kind, match, published)
+                when, granularity = resolve(kind, match, published, tense)
             starts.insert(at, start)
             ends.insert(at, end)
             found.append(DateMention(start, end, match.group(), when, granularity, until))

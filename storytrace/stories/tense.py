@@ -1,0 +1,109 @@
+"""Whether a date is stated about the future or the past: the verb group nearest to it in its clause.
+
+News is mostly written in the past tense about the days before publication, so an unqualified
+"Thursday" is read as the latest Thursday on or before the publication day, and "March 3" as the March 3
+nearest to it. Announcements are the exception that matters: "Ryan will meet Trump on Thursday", "the
+Senate is set to vote Monday", "the results will be announced on Saturday" name the coming day, and
+reading them backwards puts an event a week before it happened. A date takes the tense of the nearest cue
+before it in its clause (after a quotation mark, sentence end or semicolon, at most CLAUSE_CHARS back),
+or, with none there and the date opening its clause, of the first cue after it ("On Tuesday the Senate
+will vote"):
+
+- future: will, shall, 'll, "is set / due / scheduled / expected / planning / going to", "scheduled
+  for", "upcoming", and a participle after "will be" or "to be" ("will be announced", "is to be held"),
+  unless a past frame holds the plan ("he was set to receive an endorsement on Friday");
+- past: a date after "since" or "as of", or a past verb's own date ("was held on Dec. 4"). A past verb
+  further away says nothing: "said the vote on November 8 would be rigged" dates the vote, not the saying;
+- neither: present or modal verbs (is, says, would, could), which say too little to move a date, and a
+  past verb not next to it ("Trump, who won on Tuesday, will speak" dates the win by its own verb).
+
+The cues are words, not a parse (the stories stage reads raw text): an -ed adjective between a future
+verb and its date ("will meet the embattled governor on Friday") stops the search and keeps the reading
+every date had before the tense was read. bench/results/timeline_tense.md counts how often the cues move
+a date on PolNeAR and how often the move is right.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Literal
+
+from storytrace.text import is_abbreviation
+
+Tense = Literal["past", "future"] | None
+
+CLAUSE_CHARS = 240  # how far a date's clause is read in either direction
+
+_FUTURE = (  # the longest first: a verb group is one cue ("will be counted" is not "will" and "counted")
+    r"(?:\b(?:will|shall|won['\u2019]t|to)|['\u2019]ll)\s+(?:[a-z]+\s+){0,2}?(?:be\s+[a-z]+ed|have)\b"
+    r"|\bwill\b|\bshall\b|\bwon['\u2019]t\b|['\u2019]ll\b|\bupcoming\b"
+    r"|\b(?:set|scheduled|slated|expected|poised|planning|plans?|intends?|going|hopes?|aims?)\s+to\b"
+    r"|\b(?:is|are)\s+due\s+to\b|\b(?:scheduled|slated)\s+(?:for|on)\b"
+)
+# A present passive ("the votes are tallied March 15") is no past: it comes first, so it is one cue.
+_OTHER = (
+    r"\b(?:is|are|am|be|being)\s+(?!(?:scheduled|slated|expected|poised)\b)[a-z]+ed\b"
+    r"|\b(?:is|are|am|has|have|says|would|could|should|might|must)\b"
+)
+_PAST = (
+    r"\b(?:was|were|had|did)\b"
+    r"|\b(?:said|told|wrote|met|spoke|gave|took|made|held|won|lost|began|went|came|ran|saw|got|sent|brought"
+    r"|thought|knew|found|led|paid|sold|stood|fell|rose|became|broke|chose|drew|flew|fought|heard|meant|sought"
+    r"|spent|threw|withdrew|struck|wore|sat|felt|kept|left)\b"
+    # -ed words, lower case (so not "Ahmed"), not the end of a compound ("delegate-packed"); "-eed" is mostly
+    # not a past (need, speed)
+    r"|(?<!-)\b[a-z]{2,}(?<!ee)ed\b"
+)
+_CUE = re.compile(rf"(?P<future>{_FUTURE})|(?P<past>{_PAST})|(?P<other>{_OTHER})")
+# A past verb's own date follows it, at most behind a preposition: "was held on Dec. 4", "posted in March";
+# "said the vote on November 8 would be rigged" dates the vote, not the saying, and stays untensed.
+_ADJUNCT = re.compile(r"\s+(?:(?:on|in|by|until|early|late|last)\s+)?")
+# A plan told in the past ("he was set to receive an endorsement on Friday", "the rule was to be issued on
+# Wednesday") is dated from that past, most often before publication.
+_PAST_FRAME = re.compile(r"\b(?:was|were|had(?:\s+been)?)\s+(?:[a-z]+\s+)?$")
+# "since December", "as of June 30": a point already passed whatever the tense of the clause.
+_PAST_POINT = re.compile(r"\b(?:since|as\s+of)\s+(?:[a-z]+\s+)?$", re.IGNORECASE)  # "since their Oct. 13 debate"
+# Only a date that opens its clause takes the tense of a verb after it ("On Thursday, Comey will testify"); a
+# date inside the subject does not ("Her victories on Tuesday will accelerate that shift").
+_OPENS_CLAUSE = re.compile(
+    r"^\W*(?:(?:and|but|so|then)\s+)?(?:on|by|until|from|starting|beginning|this|next|early|late)?\s*$", re.IGNORECASE
+)
+_CLAUSE_END = re.compile(r"[.!?]\s|[\n;\"\u201c\u201d\u00ab\u00bb]")
+
+
+def date_tense(text: str, start: int, end: int) -> Tense:
+    """Whether the date at text[start:end] is stated about the future, about the past, or neither (see the
+    module docstring)."""
+    before = _clause_before(text, start)
+    if _PAST_POINT.search(before):
+        return "past"
+    cues = list(_CUE.finditer(before))
+    if cues:
+        # The nearest cue ends last; of two ending together the longer wins ("be announced" over "announced").
+        nearest = max(cues, key=lambda m: (m.end(), -m.start()))
+        if nearest["future"]:
+            return None if _PAST_FRAME.search(before, 0, nearest.start()) else "future"
+        return "past" if nearest["past"] and _ADJUNCT.fullmatch(before, nearest.end()) else None
+    if not _OPENS_CLAUSE.match(before):
+        return None
+    first = _CUE.search(_clause_after(text, end))
+    return "future" if first is not None and first["future"] else None
+
+
+def _clause_before(text: str, start: int) -> str:
+    window = max(0, start - CLAUSE_CHARS)
+    ends = [end for _, end in _clause_ends(text, window, start)]
+    return text[ends[-1] if ends else window : start]
+
+
+def _clause_after(text: str, end: int) -> str:
+    stop = min(len(text), end + CLAUSE_CHARS)
+    return text[end : next((start for start, _ in _clause_ends(text, end, stop)), stop)]
+
+
+def _clause_ends(text: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
+    """Spans of the clause ends in text[start:stop]; the dot of "Sen." or "Mr." ends no clause."""
+    for match in _CLAUSE_END.finditer(text, start, stop):
+        if not is_abbreviation(text, match.start()):
+            yield match.span()
