@@ -52,6 +52,8 @@ def test_resolution(text: str, published: date | None, when: str, granularity: s
         ("He ran the division from 2014 to 2021.", None, [("from 2014 to 2021", "2014", "2021", "year")]),
         ("Between 2010 and 2012 the port grew.", None, [("Between 2010 and 2012", "2010", "2012", "year")]),
         ("Her 2010-2013 term ended.", None, [("2010-2013", "2010", "2013", "year")]),
+        ("The 2014-15 season ended.", None, [("2014-15", "2014", "2015", "year")]),  # a season
+        ("The 1999/00 budget passed.", None, [("1999/00", "1999", "2000", "year")]),  # a fiscal year
         ("The talks: March 19-26.", FRIDAY, [("March 19-26", "2025-03-19", "2025-03-26", "day")]),  # nearest
         ("The talks ran March 19-26.", FRIDAY, [("March 19-26", "2024-03-19", "2024-03-26", "day")]),  # past verb
         ("Strikes on 5-8 November shut it.", FRIDAY, [("5-8 November", "2024-11-05", "2024-11-08", "day")]),
@@ -72,6 +74,7 @@ def test_resolution(text: str, published: date | None, when: str, granularity: s
         ("Filed November 5-3.", FRIDAY, [("November 5", "2024-11-05", None, "day")]),
         ("Votes in 2010 and 2012.", None, [("in 2010", "2010", None, "year"), ("and 2012", "2012", None, "year")]),
         ("Sales rose to 2015 units.", None, []),
+        ("Rates in 2011-15 rose 2015-16%.", None, []),  # not one season, a percentage
     ],
 )
 def test_ranges(text: str, published: date | None, found: list[tuple[str, str | None, str | None, str | None]]) -> None:

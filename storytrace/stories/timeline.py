@@ -18,7 +18,8 @@ Resolution rules (news is mostly written in the past tense about the days just b
   "today", "yesterday", "tomorrow": day; "last/this/next week": week
   (stored as the Monday of that week), "last/this/next month": month, "last/this/next year": year.
 - Ranges are one mention with `until`, the last day (or year) of the period: "March 19-26", "5-8 April",
-  "June 10 to July 10", "between 10 and 12 November", "from 2007 to 2010", "2010-2013". Without a year,
+  "June 10 to July 10", "between 10 and 12 November", "from 2007 to 2010", "2010-2013", and a season
+  or fiscal year, "2014-15" (its end only the next year). Without a year,
   a range takes the candidate year that brings the whole period nearest the publication day; its end
   falls in the next year when it would come before the start ("December 30 to January 2"); a year stated
   once belongs to the end it follows ("March 30 to April 2, 2024"). An end that cannot follow its start
@@ -102,7 +103,7 @@ _YEAR = r"(?:19|20)\d\d"
 _RANGE_SEP = r"(?:\s*[-\u2013\u2014]\s*|\s+(?:to|until|till|through)\s+|(?(between)\s+and\s+|(?!)))"
 _BETWEEN = r"(?P<between>\b(?i:between)\s+)?"
 _NOT_A_TIME = r"(?!\s*(?:[ap]\.?m\b|:|%|\d))"  # "March 3 to 5 pm" ends at an hour, not a day
-_RANGE_KINDS = frozenset({"month_day_range", "day_month_range", "year_range", "year_span"})
+_RANGE_KINDS = frozenset({"month_day_range", "day_month_range", "year_range", "year_span", "season"})
 # Kinds whose resolution may depend on whether the text places them before or after publication.
 _TENSED = frozenset({"month_day_range", "day_month_range", "month_day", "day_month", "in_month", "weekday"})
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -128,6 +129,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("year_span", re.compile(rf"\b(?P<year>{_YEAR})\s*[-\u2013]\s*(?P<year2>{_YEAR})\b(?![-/])")),
+    # A season or fiscal year written with the next year's last two digits: "2014-15", "2014/15".
+    ("season", re.compile(rf"\b(?P<year>{_YEAR})\s*[-\u2013/]\s*(?P<yy>\d\d)\b(?![-/]|\s*%)")),
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])\b")),
     (
         "month_day",
@@ -249,8 +252,11 @@ def resolve_range(
 ) -> tuple[str | None, str | None, str | None] | None:
     """(when, until, granularity) of a matched range, (None, None, None) when it cannot be resolved, or
     None when the match is no range: its end cannot follow its start."""
-    if kind in ("year_range", "year_span"):
-        first, last = int(match["year"]), int(match["year2"])
+    if kind in ("year_range", "year_span", "season"):
+        first = int(match["year"])
+        if kind == "season":  # only the next year: "2011-12" is a season, "2011-15" no range
+            return (str(first), str(first + 1), "year") if int(match["yy"]) == (first + 1) % 100 else None
+        last = int(match["year2"])
         return (str(first), str(last), "year") if last > first else None
     month = _month_of(match, "month" if match["month"] else "month2")
     month2 = _month_of(match, "month2") if match["month2"] else month
