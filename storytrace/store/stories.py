@@ -84,6 +84,9 @@ register_migrations(
         # Threads are read a page at a time in creation order (thread_id_pages: re-keying, exports); without
         # this index each page scanned and sorted the whole table.
         "CREATE INDEX IF NOT EXISTS threads_seq ON threads(seq);",
+        # Timelines stored before dates were placed by their clause's tense ("will meet on Thursday" is the
+        # coming Thursday, stories/tense.py) are rebuilt on the next run.
+        "-- dates read with their tense\nDELETE FROM stage_done WHERE stage = 'timeline';",
     ],
 )
 
