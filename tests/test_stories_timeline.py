@@ -39,6 +39,11 @@ def _resolved(text: str, published: date | None) -> list[tuple[str, str | None, 
         ("In 2019, the port closed.", None, "2019", "year"),  # the preposition opens the sentence
         ("Since April, prices rose.", FRIDAY, "2024-04", "month"),
         ("Last Friday, they met.", FRIDAY, "2024-11-01", "day"),  # strictly before, as "last Friday"
+        ("She won four years ago.", FRIDAY, "2020", "year"),
+        ("Talks began two weeks ago.", FRIDAY, "2024-10-21", "week"),  # the Monday of that week
+        ("Rates fell six months ago.", FRIDAY, "2024-05", "month"),
+        ("It closed 3 days ago.", FRIDAY, "2024-11-05", "day"),
+        ("It opened a decade ago.", FRIDAY, "2014", "year"),
     ],
 )
 def test_resolution(text: str, published: date | None, when: str, granularity: str) -> None:
@@ -121,6 +126,11 @@ def test_relative_dates_stay_unresolved_without_a_publication_date() -> None:
     found = _resolved("On Thursday, after talks last month and in April, they met on November 5.", None)
     assert [w for _, w, _ in found] == [None, None, None, None]
     assert [t for t, _, _ in found] == ["Thursday", "last month", "in April", "November 5"]
+
+
+def test_a_vague_or_false_count_ago_is_kept_as_text_or_skipped() -> None:
+    found = _resolved("A few weeks ago and several years ago, 2,000 years ago.", FRIDAY)
+    assert found == [("A few weeks ago", None, None), ("several years ago", None, None)]
 
 
 def test_may_as_a_verb_is_not_a_date() -> None:

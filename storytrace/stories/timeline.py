@@ -16,7 +16,9 @@ Resolution rules (news is mostly written in the past tense about the days just b
   nearest publication; an event's name ("Super Tuesday") is kept as text, unresolved.
 - "in 2008": year granularity; so is the second of two years ("in 2010 and 2012").
   "today", "yesterday", "tomorrow": day; "last/this/next week": week
-  (stored as the Monday of that week), "last/this/next month": month, "last/this/next year": year.
+  (stored as the Monday of that week), "last/this/next month": month, "last/this/next year": year;
+  "three days / two weeks / six months / four years / a decade ago" counted back in that unit ("a few
+  weeks ago", "several years ago" are kept as text).
 - Ranges are one mention with `until`, the last day (or year) of the period: "March 19-26", "5-8 April",
   "June 10 to July 10", "between 10 and 12 November", "from 2007 to 2010", "2010-2013", and a season
   or fiscal year, "2014-15" (its end only the next year). Without a year,
@@ -80,6 +82,14 @@ NAMED_DAYS: dict[str, tuple[str, int] | None] = {
     "bloody sunday": None,
 }
 _NAMED_FIRST = "|".join(sorted({name.split()[0].title() for name in NAMED_DAYS}))
+# "three years ago": counts written as words; "a few", "several" and "a couple of" are kept as text.
+COUNT_WORDS = {
+    word: i
+    for i, names in enumerate(
+        ["a an one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"], 1
+    )
+    for word in names.split()
+}
 WEEKDAYS = {
     name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
 }
@@ -153,6 +163,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:(?P<rel>(?i:last|next|this))\s+|(?P<named>" + _NAMED_FIRST + r")\s+)?"
             r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+        ),
+    ),
+    (
+        "ago",
+        re.compile(
+            rf"(?<![\d,.])\b(?P<count>{'|'.join(COUNT_WORDS)}|\d{{1,3}}|a\s+few|several|a\s+couple\s+of)\s+"
+            r"(?P<unit>day|week|month|year|decade)s?\s+ago\b",
+            re.IGNORECASE,
         ),
     ),
     ("relative_day", re.compile(r"\b(?P<word>today|yesterday|tomorrow)\b", re.IGNORECASE)),
@@ -236,6 +254,24 @@ def _named_day(name: str, published: date, tense: Tense) -> date | None:
         options.append(base + timedelta(days=offset))
     options = [d for d in options if _on_side(d, d, published, tense)]
     return min(options, key=lambda d: (abs((d - published).days), d > published)) if options else None
+
+
+def _ago(count: str, unit: str, published: date) -> tuple[str | None, str | None]:
+    """"three days ago" (day), "two weeks ago" (week, stored as its Monday), "six months ago" (month),
+    "four years ago", "a decade ago" (year), counted back from the publication day; a vague count ("a few",
+    "several") is kept as text, unresolved."""
+    number = COUNT_WORDS.get(count) or (int(count) if count.isdigit() else None)
+    if not number:
+        return None, None
+    if unit == "day":
+        return (published - timedelta(days=number)).isoformat(), "day"
+    if unit == "week":
+        day = published - timedelta(weeks=number)
+        return (day - timedelta(days=day.weekday())).isoformat(), "week"
+    if unit == "month":
+        year, month = _add_months(published.year, published.month, -number)
+        return f"{year:04d}-{month:02d}", "month"
+    return f"{published.year - number * (10 if unit == 'decade' else 1):04d}", "year"
 
 
 def _range_from(year: int, month: int, day: int, month2: int, day2: int) -> tuple[date, date] | None:
@@ -346,6 +382,8 @@ def resolve(
         if rel == "last" and back == 0:
             back = 7
         return (published - timedelta(days=back)).isoformat(), "day"
+    if kind == "ago":
+        return _ago(match["count"].lower(), match["unit"].lower(), published)
     if kind == "relative_day":
         offset = {"today": 0, "yesterday": -1, "tomorrow": 1}[match["word"].lower()]
         return (published + timedelta(days=offset)).isoformat(), "day"
