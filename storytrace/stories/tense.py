@@ -5,9 +5,9 @@ News is mostly written in the past tense about the days before publication, so a
 nearest to it. Announcements are the exception that matters: "Ryan will meet Trump on Thursday", "the
 Senate is set to vote Monday", "the results will be announced on Saturday" name the coming day, and
 reading them backwards puts an event a week before it happened. A date takes the tense of the nearest cue
-before it in its clause (after a quotation mark, sentence end or semicolon, at most CLAUSE_CHARS back),
-or, with none there and the date opening its clause, of the first cue after it ("On Tuesday the Senate
-will vote"):
+before it in its clause (after a quotation mark, sentence end or semicolon, at most CLAUSE_CHARS back;
+a cue more than CUE_REACH words before the date tells nothing), or, with none there and the date opening
+its clause, of the first cue after it ("On Tuesday the Senate will vote"):
 
 - future: will, shall, 'll, "is set / due / scheduled / expected / planning / going to", "scheduled
   for", "upcoming", and a participle after "will be" or "to be" ("will be announced", "is to be held"),
@@ -34,6 +34,9 @@ from storytrace.text import is_abbreviation
 Tense = Literal["past", "future"] | None
 
 CLAUSE_CHARS = 240  # how far a date's clause is read in either direction
+# A cue further back than this many words governs another phrase ("We will be reaching out ... to prevent the
+# behavior on display over the weekend", 33 words): on PolNeAR every right move had its cue within 23.
+CUE_REACH = 24
 TAIL_CHARS = 40  # how far back the few words of a past frame ("had been") or point ("as of their") are read
 
 _PLANS = "set scheduled slated expected poised planning plan plans intend intends going hope hopes aim aims".split()
@@ -94,6 +97,8 @@ def date_tense(text: str, start: int, end: int) -> Tense:
         return "past"
     nearest = _nearest_cue(before)
     if nearest:
+        if len(before[nearest.end() :].split()) > CUE_REACH:
+            return None
         if nearest["future"]:
             framed = _PAST_FRAME.search(before, max(0, nearest.start() - TAIL_CHARS), nearest.start())
             return None if framed else "future"

@@ -18,7 +18,12 @@ Resolution rules (news is mostly written in the past tense about the days just b
   "today", "yesterday", "tomorrow": day; "last/this/next week": week
   (stored as the Monday of that week), "last/this/next month": month, "last/this/next year": year;
   "three days / two weeks / six months / four years / a decade ago" counted back in that unit ("a few
-  weeks ago", "several years ago" are kept as text).
+  weeks ago", "several years ago" are kept as text); "tonight", "this morning": that day, "last night"
+  the day before; "early / mid / late 2015": year.
+- "the 1990s" is the range 1990 to 1999; "last / this / next weekend" and "over the weekend" the range
+  Saturday to Sunday: the latest weekend started on or before publication (the coming one when the
+  clause speaks of the future), "last" the one before that when published on a weekend, "next" the first
+  after the publication day.
 - Ranges are one mention with `until`, the last day (or year) of the period: "March 19-26", "5-8 April",
   "June 10 to July 10", "between 10 and 12 November", "from 2007 to 2010", "2010-2013", and a season
   or fiscal year, "2014-15" (its end only the next year). Without a year,
@@ -90,6 +95,17 @@ COUNT_WORDS = {
     )
     for word in names.split()
 }
+# Words for a day counted from the publication day ("last night" is the evening before a morning paper).
+DAY_WORDS = {
+    "today": 0,
+    "tonight": 0,
+    "this morning": 0,
+    "this afternoon": 0,
+    "this evening": 0,
+    "yesterday": -1,
+    "last night": -1,
+    "tomorrow": 1,
+}
 WEEKDAYS = {
     name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
 }
@@ -113,9 +129,13 @@ _YEAR = r"(?:19|20)\d\d"
 _RANGE_SEP = r"(?:\s*[-\u2013\u2014]\s*|\s+(?:to|until|till|through)\s+|(?(between)\s+and\s+|(?!)))"
 _BETWEEN = r"(?P<between>\b(?i:between)\s+)?"
 _NOT_A_TIME = r"(?!\s*(?:[ap]\.?m\b|:|%|\d))"  # "March 3 to 5 pm" ends at an hour, not a day
-_RANGE_KINDS = frozenset({"month_day_range", "day_month_range", "year_range", "year_span", "season"})
+_RANGE_KINDS = frozenset(
+    {"month_day_range", "day_month_range", "year_range", "year_span", "season", "decade", "weekend"}
+)
 # Kinds whose resolution may depend on whether the text places them before or after publication.
-_TENSED = frozenset({"month_day_range", "day_month_range", "month_day", "day_month", "in_month", "weekday"})
+_TENSED = frozenset(
+    {"month_day_range", "day_month_range", "month_day", "day_month", "in_month", "weekday", "weekend"}
+)
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "month_day_range",
@@ -173,9 +193,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.IGNORECASE,
         ),
     ),
-    ("relative_day", re.compile(r"\b(?P<word>today|yesterday|tomorrow)\b", re.IGNORECASE)),
+    # "The Tonight Show" is a programme, not a day.
+    ("relative_day", re.compile(rf"\b(?P<word>{'|'.join(DAY_WORDS)})\b(?! Show)".replace(" ", r"\s+"), re.IGNORECASE)),
+    ("weekend", re.compile(r"\b(?P<rel>last|this|next|over\s+the)\s+weekend\b", re.IGNORECASE)),
+    # "the 1990s": a range of ten years ("the early 1990s" too: the text keeps the nuance, the date does not).
+    ("decade", re.compile(r"\b(?P<year>(?:19|20)\d0)['\u2019]?s\b")),
     ("relative_period", re.compile(r"\b(?P<rel>last|this|next|past)\s+(?P<unit>week|month|year)\b", re.IGNORECASE)),
-    ("in_year", re.compile(r"\b(?i:in|since|until|by|during|from|of|between)\s+(?P<year>(?:19|20)\d\d)\b(?![-/])")),
+    (
+        "in_year",
+        re.compile(r"\b(?i:in|since|until|by|during|from|of|between|early|mid|late)[\s-]+(?P<year>(?:19|20)\d\d)\b(?![-/])"),
+    ),
     # The second of two years ("in 2010 and 2012"; a range, "from 2014 to 2021", is read whole above): a bare
     # year after "to" or "and" is otherwise too often a quantity ("rose to 2015 units") to be read as a date.
     (
@@ -274,6 +301,21 @@ def _ago(count: str, unit: str, published: date) -> tuple[str | None, str | None
     return f"{published.year - number * (10 if unit == 'decade' else 1):04d}", "year"
 
 
+def _weekend(rel: str, published: date | None, tense: Tense) -> tuple[str | None, str | None, str | None]:
+    """(Saturday, Sunday, "day") of the weekend meant: "next weekend" the one after the publication day's
+    week, "last weekend" the one before the latest, "this weekend" / "over the weekend" the latest one
+    started on or before publication, or the coming one when the clause speaks of the future."""
+    if published is None:
+        return None, None, None
+    saturday = published - timedelta(days=(published.weekday() - 5) % 7)  # the latest Saturday, on or before
+    in_weekend = published.weekday() >= 5
+    if rel == "next" or (rel != "last" and tense == "future" and not in_weekend):
+        saturday += timedelta(weeks=1)
+    elif rel == "last" and in_weekend:
+        saturday -= timedelta(weeks=1)
+    return saturday.isoformat(), (saturday + timedelta(days=1)).isoformat(), "day"
+
+
 def _range_from(year: int, month: int, day: int, month2: int, day2: int) -> tuple[date, date] | None:
     """The days of a range starting in `year`, its end in the next year when it would fall before the start
     ("December 30 to January 2"); None for a day that does not exist."""
@@ -288,8 +330,12 @@ def resolve_range(
 ) -> tuple[str | None, str | None, str | None] | None:
     """(when, until, granularity) of a matched range, (None, None, None) when it cannot be resolved, or
     None when the match is no range: its end cannot follow its start."""
-    if kind in ("year_range", "year_span", "season"):
+    if kind == "weekend":
+        return _weekend(match["rel"].lower(), published, tense)
+    if kind in ("year_range", "year_span", "season", "decade"):
         first = int(match["year"])
+        if kind == "decade":
+            return str(first), str(first + 9), "year"
         if kind == "season":  # only the next year: "2011-12" is a season, "2011-15" no range
             return (str(first), str(first + 1), "year") if int(match["yy"]) == (first + 1) % 100 else None
         last = int(match["year2"])
@@ -385,7 +431,7 @@ def resolve(
     if kind == "ago":
         return _ago(match["count"].lower(), match["unit"].lower(), published)
     if kind == "relative_day":
-        offset = {"today": 0, "yesterday": -1, "tomorrow": 1}[match["word"].lower()]
+        offset = DAY_WORDS[" ".join(match["word"].lower().split())]
         return (published + timedelta(days=offset)).isoformat(), "day"
     if kind == "relative_period":
         step = {"last": -1, "past": -1, "this": 0, "next": 1}[match["rel"].lower()]
