@@ -52,6 +52,7 @@ _FUTURE = (  # the longest first: a verb group is one cue ("will be counted" is 
     r"|\bwill\b|\bshall\b|\bwon['\u2019]t\b|['\u2019]ll\b|\bupcoming\b"
     rf"|\b(?:{'|'.join(_PLANS)})\s+to\b"
     r"|\b(?:is|are)\s+due\s+to\b|\b(?:scheduled|slated)\s+(?:for|on)\b"
+    r"|\b(?:is|are|be)\s+(?:scheduled|slated|expected|due|set)\b"  # "a child is expected this summer"
 )
 # A present passive ("the votes are tallied March 15") is no past: it comes first, so it is one cue.
 _OTHER = (

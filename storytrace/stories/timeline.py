@@ -23,7 +23,8 @@ Resolution rules (news is mostly written in the past tense about the days just b
 - "the 1990s" is the range 1990 to 1999; "last / this / next weekend" and "over the weekend" the range
   Saturday to Sunday: the latest weekend started on or before publication (the coming one when the
   clause speaks of the future), "last" the one before that when published on a weekend, "next" the first
-  after the publication day.
+  after the publication day. Seasons are three calendar months (`_season`): "this summer", "last fall",
+  "the summer of 2012".
 - Ranges are one mention with `until`, the last day (or year) of the period: "March 19-26", "5-8 April",
   "June 10 to July 10", "between 10 and 12 November", "from 2007 to 2010", "2010-2013", and a season
   or fiscal year, "2014-15" (its end only the next year). Without a year,
@@ -106,6 +107,9 @@ DAY_WORDS = {
     "last night": -1,
     "tomorrow": 1,
 }
+# Seasons as the three calendar months each begins with (northern, meteorological).
+SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
+_SEASON_NAMES = "|".join(SEASONS)
 WEEKDAYS = {
     name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
 }
@@ -130,11 +134,21 @@ _RANGE_SEP = r"(?:\s*[-\u2013\u2014]\s*|\s+(?:to|until|till|through)\s+|(?(betwe
 _BETWEEN = r"(?P<between>\b(?i:between)\s+)?"
 _NOT_A_TIME = r"(?!\s*(?:[ap]\.?m\b|:|%|\d))"  # "March 3 to 5 pm" ends at an hour, not a day
 _RANGE_KINDS = frozenset(
-    {"month_day_range", "day_month_range", "year_range", "year_span", "season", "decade", "weekend"}
+    {
+        "month_day_range",
+        "day_month_range",
+        "year_range",
+        "year_span",
+        "season",
+        "decade",
+        "weekend",
+        "relative_season",
+        "year_season",
+    }
 )
 # Kinds whose resolution may depend on whether the text places them before or after publication.
 _TENSED = frozenset(
-    {"month_day_range", "day_month_range", "month_day", "day_month", "in_month", "weekday", "weekend"}
+    "month_day_range day_month_range month_day day_month in_month weekday weekend relative_season".split()
 )
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -196,6 +210,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "The Tonight Show" is a programme, not a day.
     ("relative_day", re.compile(rf"\b(?P<word>{'|'.join(DAY_WORDS)})\b(?! Show)".replace(" ", r"\s+"), re.IGNORECASE)),
     ("weekend", re.compile(r"\b(?P<rel>last|this|next|over\s+the)\s+weekend\b", re.IGNORECASE)),
+    # "this fall in prices" is no season.
+    (
+        "relative_season",
+        re.compile(rf"\b(?P<rel>last|this|next|past)\s+(?P<part>{_SEASON_NAMES})\b(?!\s+(?-i:in\s+[a-z]|of\b))", re.I),
+    ),
+    ("year_season", re.compile(rf"\b(?P<part>{_SEASON_NAMES})\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)),
     # "the 1990s": a range of ten years ("the early 1990s" too: the text keeps the nuance, the date does not).
     ("decade", re.compile(r"\b(?P<year>(?:19|20)\d0)['\u2019]?s\b")),
     ("relative_period", re.compile(r"\b(?P<rel>last|this|next|past)\s+(?P<unit>week|month|year)\b", re.IGNORECASE)),
@@ -301,6 +321,44 @@ def _ago(count: str, unit: str, published: date) -> tuple[str | None, str | None
     return f"{published.year - number * (10 if unit == 'decade' else 1):04d}", "year"
 
 
+def _season(match: re.Match[str], published: date | None, tense: Tense) -> tuple[str | None, str | None, str | None]:
+    """(first month, last month, "month") of a season, taken as three calendar months (SEASONS: the
+    northern meteorological seasons news mostly means): "summer 2015" as stated, "this summer" the
+    publication year's (for winter, the one nearest the publication month; the first not yet over, or the
+    latest begun, when the clause speaks of the future or the past), "last summer" the latest one over
+    before the publication month, "next summer" the first to begin after it. "Winter 2015" (which
+    winter?) is kept as text."""
+    first = SEASONS[match["part"].lower()]
+    if year := match.groupdict().get("year"):
+        if first == 12:
+            return None, None, None
+        return _months(int(year), first)
+    if published is None:
+        return None, None, None
+    now = published.year * 12 + published.month - 1  # months since year 0, January = 0
+    starts = [year * 12 + first - 1 for year in range(published.year - 2, published.year + 2)]
+    rel = match["rel"].lower()
+    if rel == "this" and tense == "future":
+        start = next(s for s in starts if s + 2 >= now)
+    elif rel == "this" and tense == "past":
+        start = max(s for s in starts if s <= now)
+    elif rel == "this" and first != 12:
+        start = published.year * 12 + first - 1
+    elif rel == "this":  # the winter nearest the publication month, the coming one on a tie
+        start = min(starts, key=lambda s: (max(0, s - now, now - (s + 2)), -s))
+    elif rel == "next":
+        start = next(s for s in starts if s > now)
+    else:
+        start = max(s for s in starts if s + 2 < now)
+    return _months(start // 12, start % 12 + 1)
+
+
+def _months(year: int, month: int) -> tuple[str, str, str]:
+    """A three-month span from (year, month)."""
+    last_year, last_month = _add_months(year, month, 2)
+    return f"{year:04d}-{month:02d}", f"{last_year:04d}-{last_month:02d}", "month"
+
+
 def _weekend(rel: str, published: date | None, tense: Tense) -> tuple[str | None, str | None, str | None]:
     """(Saturday, Sunday, "day") of the weekend meant: "next weekend" the one after the publication day's
     week, "last weekend" the one before the latest, "this weekend" / "over the weekend" the latest one
@@ -332,6 +390,8 @@ def resolve_range(
     None when the match is no range: its end cannot follow its start."""
     if kind == "weekend":
         return _weekend(match["rel"].lower(), published, tense)
+    if kind in ("relative_season", "year_season"):
+        return _season(match, published, tense)
     if kind in ("year_range", "year_span", "season", "decade"):
         first = int(match["year"])
         if kind == "decade":
