@@ -232,6 +232,32 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# The characters a match of each kind can begin with. A pattern led by this set is searched for through the
+# text by its first character, where one led by an optional group ("between") or by a word boundary is
+# tried at every position: on PolNeAR, month_day_range 0.39 s -> 0.10 s for 923 articles.
+_FIRST_CHARS = {
+    "month_day_range": "JFMASONDBb",
+    "day_month_range": "0-9Bb",
+    "year_range": "FfBb",
+    "year_span": "12",
+    "season": "12",
+    "iso": "12",
+    "month_day": "JFMASOND",
+    "day_month": "0-9",
+    "month_year": "JFMASOND",
+    "in_month": "iIsSuUbBeElLmMtTnN",
+    "weekday": "lLnNtTMWFSBCGAEPH",
+    "ago": "aAoOtTfFsSeEnN0-9",
+    "relative_day": "tTyYlL",
+    "weekend": "lLtTnNoO",
+    "relative_season": "lLtTnNpP",
+    "year_season": "sSfFaAwW",
+    "decade": "12",
+    "relative_period": "lLtTnNpP",
+    "in_year": "iIsSuUbBdDfFoOeEmMlL",
+    "year_range_end": "tTuUaA",
+}
+_PATTERNS = [(kind, re.compile(f"(?=[{_FIRST_CHARS[kind]}])" + p.pattern, p.flags)) for kind, p in _PATTERNS]
 # Words without which a pattern cannot match: a substring test skips the pattern's scan, and the rare
 # kinds (a fifth of the patterns, most articles have none of them) cost next to nothing where absent.
 _KEYWORDS: dict[str, tuple[str, ...]] = {
