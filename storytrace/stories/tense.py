@@ -10,17 +10,18 @@ a cue more than CUE_REACH words before the date tells nothing), or, with none th
 its clause, of the first cue after it ("On Tuesday the Senate will vote"):
 
 - future: will, shall, 'll, "is set / due / scheduled / expected / planning / going to", "scheduled
-  for", "upcoming", and a participle after "will be" or "to be" ("will be announced", "is to be held"),
-  unless a past frame holds the plan ("he was set to receive an endorsement on Friday");
+  for", "is expected" ("a child is expected this summer"), "upcoming", and a participle after "will be"
+  or "to be" ("will be announced", "is to be held"), unless a past frame holds the plan ("he was set to
+  receive an endorsement on Friday");
 - past: a date after "since" or "as of", or a past verb's own date ("was held on Dec. 4"). A past verb
   further away says nothing: "said the vote on November 8 would be rigged" dates the vote, not the saying;
 - neither: present or modal verbs (is, says, would, could), which say too little to move a date, and a
   past verb not next to it ("Trump, who won on Tuesday, will speak" dates the win by its own verb).
 
-The cues are words, not a parse (the stories stage reads raw text): an -ed adjective between a future
-verb and its date ("will meet the embattled governor on Friday") stops the search and keeps the reading
-every date had before the tense was read. bench/results/timeline_tense.md counts how often the cues move
-a date on PolNeAR and how often the move is right.
+The cues are words, not a parse (the timeline stage reads raw text, not the extract stage's parse): an -ed
+adjective between a future verb and its date ("will meet the embattled governor on Friday") stops the
+search and keeps the reading every date had before the tense was read. bench/results/timeline_tense.md
+counts how often the cues move a date on PolNeAR and how often the move is right.
 """
 
 from __future__ import annotations

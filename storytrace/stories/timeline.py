@@ -139,7 +139,7 @@ _RANGE_KINDS = frozenset(
         "day_month_range",
         "year_range",
         "year_span",
-        "season",
+        "fiscal_year",
         "decade",
         "weekend",
         "relative_season",
@@ -173,8 +173,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("year_span", re.compile(rf"\b(?P<year>{_YEAR})\s*[-\u2013]\s*(?P<year2>{_YEAR})\b(?![-/])")),
-    # A season or fiscal year written with the next year's last two digits: "2014-15", "2014/15".
-    ("season", re.compile(rf"\b(?P<year>{_YEAR})\s*[-\u2013/]\s*(?P<yy>\d\d)\b(?![-/]|\s*%)")),
+    # A sports season or fiscal year written with the next year's last two digits: "2014-15", "2014/15".
+    ("fiscal_year", re.compile(rf"\b(?P<year>{_YEAR})\s*[-\u2013/]\s*(?P<yy>\d\d)\b(?![-/]|\s*%)")),
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])\b")),
     (
         "month_day",
@@ -240,7 +240,7 @@ _FIRST_CHARS = {
     "day_month_range": "0-9Bb",
     "year_range": "FfBb",
     "year_span": "12",
-    "season": "12",
+    "fiscal_year": "12",
     "iso": "12",
     "month_day": "JFMASOND",
     "day_month": "0-9",
@@ -314,11 +314,14 @@ def _on_side(first: date, last: date, published: date, tense: Tense) -> bool:
 def _nearest_date(month: int, day: int, published: date, tense: Tense = None) -> date | None:
     """The date with this month and day nearest to the publication day (the earlier one on a tie), on the
     side of it the tense gives."""
-    options = [
-        d
-        for y in (published.year - 1, published.year, published.year + 1)
-        if (d := _safe_date(y, month, day)) and _on_side(d, d, published, tense)
-    ]
+    years = (published.year - 1, published.year, published.year + 1)
+    return _closest([d for y in years if (d := _safe_date(y, month, day))], published, tense)
+
+
+def _closest(days: list[date], published: date, tense: Tense) -> date | None:
+    """Of candidate days, the one nearest the publication day on the side of it the tense gives (the
+    earlier one on a tie); None when none is on that side."""
+    options = [d for d in days if _on_side(d, d, published, tense)]
     return min(options, key=lambda d: (abs((d - published).days), d > published)) if options else None
 
 
@@ -329,21 +332,20 @@ def _named_day(name: str, published: date, tense: Tense) -> date | None:
     if rule is None:
         return None
     anchor, offset = rule
-    options = []
+    days = []
     for year in (published.year - 1, published.year, published.year + 1):
         if anchor == "easter":
             base = easter(year)
         else:
             first = date(year, 11, 1)
             base = first + timedelta(days=(3 - first.weekday()) % 7 + 21)  # the fourth Thursday
-        options.append(base + timedelta(days=offset))
-    options = [d for d in options if _on_side(d, d, published, tense)]
-    return min(options, key=lambda d: (abs((d - published).days), d > published)) if options else None
+        days.append(base + timedelta(days=offset))
+    return _closest(days, published, tense)
 
 
 def _ago(count: str, unit: str, published: date) -> tuple[str | None, str | None]:
-    """"three days ago" (day), "two weeks ago" (week, stored as its Monday), "six months ago" (month),
-    "four years ago", "a decade ago" (year), counted back from the publication day; a vague count ("a few",
+    """Counted back from the publication day: "three days ago" (day), "two weeks ago" (week, stored as its
+    Monday), "six months ago" (month), "four years ago", "a decade ago" (year); a vague count ("a few",
     "several") is kept as text, unresolved."""
     number = COUNT_WORDS.get(count) or (int(count) if count.isdigit() else None)
     if not number:
@@ -430,11 +432,11 @@ def resolve_range(
         return _weekend(match["rel"].lower(), published, tense)
     if kind in ("relative_season", "year_season"):
         return _season(match, published, tense)
-    if kind in ("year_range", "year_span", "season", "decade"):
+    if kind in ("year_range", "year_span", "fiscal_year", "decade"):
         first = int(match["year"])
         if kind == "decade":
             return str(first), str(first + 9), "year"
-        if kind == "season":  # only the next year: "2011-12" is a season, "2011-15" no range
+        if kind == "fiscal_year":  # only the next year: "2011-12" is a season, "2011-15" no range
             return (str(first), str(first + 1), "year") if int(match["yy"]) == (first + 1) % 100 else None
         last = int(match["year2"])
         return (str(first), str(last), "year") if last > first else None
