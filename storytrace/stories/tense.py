@@ -10,9 +10,9 @@ a cue more than CUE_REACH words before the date tells nothing), or, with none th
 its clause, of the first cue after it ("On Tuesday the Senate will vote"):
 
 - future: will, shall, 'll, "is set / due / scheduled / expected / planning / going to", "scheduled
-  for", "is expected" ("a child is expected this summer"), "upcoming", and a participle after "will be"
-  or "to be" ("will be announced", "is to be held"), unless a past frame holds the plan ("he was set to
-  receive an endorsement on Friday");
+  for", "is expected" ("a child is expected this summer"), "expect(s)" ("forecasters expect the rain to
+  ease on Wednesday"), "upcoming", and a participle after "will be" or "to be" ("will be announced", "is
+  to be held"), unless a past frame holds the plan ("he was set to receive an endorsement on Friday");
 - past: a date after "since" or "as of", or a past verb's own date ("was held on Dec. 4"). A past verb
   further away says nothing: "said the vote on November 8 would be rigged" dates the vote, not the saying;
 - neither: present or modal verbs (is, says, would, could), which say too little to move a date, and a
@@ -54,6 +54,7 @@ _FUTURE = (  # the longest first: a verb group is one cue ("will be counted" is 
     rf"|\b(?:{'|'.join(_PLANS)})\s+to\b"
     r"|\b(?:is|are)\s+due\s+to\b|\b(?:scheduled|slated)\s+(?:for|on)\b"
     r"|\b(?:is|are|be)\s+(?:scheduled|slated|expected|due|set)\b"  # "a child is expected this summer"
+    r"|\b(?:expects?|expecting)\b"  # "forecasters expect the rain to ease on Wednesday"
 )
 # A present passive ("the votes are tallied March 15") is no past: it comes first, so it is one cue.
 _OTHER = (
@@ -69,7 +70,13 @@ _PAST = (
 _CUE = re.compile(rf"(?P<future>{_FUTURE})|(?P<past>{_PAST})|(?P<other>{_OTHER})")
 # Where a cue may start: a word some cue begins with, a lower-case -ed word, the "'ll" of "he'll". Matching
 # the cue pattern only there is what keeps a date cheap (`_cue_starts`).
-_CUE_HEADS = ["will", "shall", "won't", "won\u2019t", "to", "upcoming", *_PLANS, *_MODALS, *_PASSIVE, *_PAST_FORMS]
+_CUE_HEADS = [
+    *"will shall won't won\u2019t to upcoming expect expects expecting".split(),
+    *_PLANS,
+    *_MODALS,
+    *_PASSIVE,
+    *_PAST_FORMS,
+]
 _CUE_START = re.compile(
     rf"(?<![A-Za-z])(?=[a-z])(?:{'|'.join(sorted(map(re.escape, set(_CUE_HEADS)), key=len, reverse=True))}|[a-z]+ed)\b"
     r"|['\u2019]ll\b"
