@@ -150,114 +150,90 @@ _RANGE_KINDS = frozenset(
 _TENSED = frozenset(
     "month_day_range day_month_range month_day day_month in_month weekday weekend relative_season".split()
 )
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+# Each kind's pattern and the characters its matches can begin with. The pattern is led by that set, so the
+# regex engine seeks those characters through the text, where a pattern led by an optional group
+# ("between") or a word boundary is tried at every position: on PolNeAR, month_day_range 0.39 s -> 0.10 s for
+# 923 articles. (kind, first characters, pattern, flags), longest forms first: a match wins over later
+# kinds that overlap it.
+_SOURCES: list[tuple[str, str, str, int]] = [
     (
         "month_day_range",
-        re.compile(
-            rf"{_BETWEEN}\b{_MONTH}\s+(?P<day>{_DAY}){_ORDINAL}\b(?:,?\s+(?P<year>{_YEAR})\b)?{_RANGE_SEP}"
-            rf"(?:{_MONTH2}\s+)?(?P<day2>{_DAY}){_ORDINAL}\b(?:,?\s+(?P<year2>{_YEAR})\b)?{_NOT_A_TIME}"
-        ),
+        "JFMASONDBb",
+        rf"{_BETWEEN}\b{_MONTH}\s+(?P<day>{_DAY}){_ORDINAL}\b(?:,?\s+(?P<year>{_YEAR})\b)?{_RANGE_SEP}"
+        rf"(?:{_MONTH2}\s+)?(?P<day2>{_DAY}){_ORDINAL}\b(?:,?\s+(?P<year2>{_YEAR})\b)?{_NOT_A_TIME}",
+        0,
     ),
     (
         "day_month_range",
-        re.compile(
-            rf"{_BETWEEN}\b(?P<day>{_DAY}){_ORDINAL}(?:\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>{_YEAR}))?)?{_RANGE_SEP}"
-            rf"(?P<day2>{_DAY}){_ORDINAL}\s+(?:of\s+)?{_MONTH2}(?:,?\s+(?P<year2>{_YEAR})\b)?"
-        ),
+        "0-9Bb",
+        rf"{_BETWEEN}\b(?P<day>{_DAY}){_ORDINAL}(?:\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>{_YEAR}))?)?{_RANGE_SEP}"
+        rf"(?P<day2>{_DAY}){_ORDINAL}\s+(?:of\s+)?{_MONTH2}(?:,?\s+(?P<year2>{_YEAR})\b)?",
+        0,
     ),
     (
         "year_range",
-        re.compile(
-            rf"\b(?i:from|between)\s+(?P<year>{_YEAR})\s+(?:to|until|till|through|and)\s+"
-            rf"(?P<year2>{_YEAR})\b(?![-/])"
-        ),
+        "FfBb",
+        rf"\b(?i:from|between)\s+(?P<year>{_YEAR})\s+(?:to|until|till|through|and)\s+(?P<year2>{_YEAR})\b(?![-/])",
+        0,
     ),
-    ("year_span", re.compile(rf"\b(?P<year>{_YEAR})\s*[-\u2013]\s*(?P<year2>{_YEAR})\b(?![-/])")),
+    ("year_span", "12", rf"\b(?P<year>{_YEAR})\s*[-\u2013]\s*(?P<year2>{_YEAR})\b(?![-/])", 0),
     # A sports season or fiscal year written with the next year's last two digits: "2014-15", "2014/15".
-    ("fiscal_year", re.compile(rf"\b(?P<year>{_YEAR})\s*[-\u2013/]\s*(?P<yy>\d\d)\b(?![-/]|\s*%)")),
-    ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])\b")),
-    (
-        "month_day",
-        re.compile(rf"\b{_MONTH}\s+(?P<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"),
-    ),
-    (
-        "day_month",
-        re.compile(
-            rf"\b(?P<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
-        ),
-    ),
-    ("month_year", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b")),
+    ("fiscal_year", "12", rf"\b(?P<year>{_YEAR})\s*[-\u2013/]\s*(?P<yy>\d\d)\b(?![-/]|\s*%)", 0),
+    ("iso", "12", rf"\b(?P<year>{_YEAR})-(?P<mnum>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])\b", 0),
+    ("month_day", "JFMASOND", rf"\b{_MONTH}\s+(?P<day>{_DAY}){_ORDINAL}\b(?:,?\s+(?P<year>{_YEAR})\b)?", 0),
+    ("day_month", "0-9", rf"\b(?P<day>{_DAY}){_ORDINAL}\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>{_YEAR})\b)?", 0),
+    ("month_year", "JFMASOND", rf"\b{_MONTH}\s+(?:of\s+)?(?P<year>{_YEAR})\b", 0),
     # The words before a month, weekday or year may open a sentence ("In 2019, ..."): matched in any case.
     (
         "in_month",
-        re.compile(rf"\b(?P<prep>(?i:in|since|until|by|early|late|mid|last|this|next))[\s-]+{_MONTH}\b(?!\s+\d)"),
+        "iIsSuUbBeElLmMtTnN",
+        rf"\b(?P<prep>(?i:in|since|until|by|early|late|mid|last|this|next))[\s-]+{_MONTH}\b(?!\s+\d)",
+        0,
     ),
     (
         "weekday",
-        re.compile(
-            r"\b(?:(?P<rel>(?i:last|next|this))\s+|(?P<named>" + _NAMED_FIRST + r")\s+)?"
-            r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-        ),
+        "lLnNtTMWFSBCGAEPH",
+        rf"\b(?:(?P<rel>(?i:last|next|this))\s+|(?P<named>{_NAMED_FIRST})\s+)?"
+        r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
+        0,
     ),
     (
         "ago",
-        re.compile(
-            rf"(?<![\d,.])\b(?P<count>{'|'.join(COUNT_WORDS)}|\d{{1,3}}|a\s+few|several|a\s+couple\s+of)\s+"
-            r"(?P<unit>day|week|month|year|decade)s?\s+ago\b",
-            re.IGNORECASE,
-        ),
+        "aAoOtTfFsSeEnN0-9",
+        rf"(?<![\d,.])\b(?P<count>{'|'.join(COUNT_WORDS)}|\d{{1,3}}|a\s+few|several|a\s+couple\s+of)\s+"
+        r"(?P<unit>day|week|month|year|decade)s?\s+ago\b",
+        re.IGNORECASE,
     ),
     # "The Tonight Show" is a programme, not a day.
-    ("relative_day", re.compile(rf"\b(?P<word>{'|'.join(DAY_WORDS)})\b(?! Show)".replace(" ", r"\s+"), re.IGNORECASE)),
-    ("weekend", re.compile(r"\b(?P<rel>last|this|next|over\s+the)\s+weekend\b", re.IGNORECASE)),
+    ("relative_day", "tTyYlL", rf"\b(?P<word>{'|'.join(DAY_WORDS)})\b(?! Show)".replace(" ", r"\s+"), re.IGNORECASE),
+    ("weekend", "lLtTnNoO", r"\b(?P<rel>last|this|next|over\s+the)\s+weekend\b", re.IGNORECASE),
     # "this fall in prices" is no season.
     (
         "relative_season",
-        re.compile(rf"\b(?P<rel>last|this|next|past)\s+(?P<part>{_SEASON_NAMES})\b(?!\s+(?-i:in\s+[a-z]|of\b))", re.I),
+        "lLtTnNpP",
+        rf"\b(?P<rel>last|this|next|past)\s+(?P<part>{_SEASON_NAMES})\b(?!\s+(?-i:in\s+[a-z]|of\b))",
+        re.IGNORECASE,
     ),
-    ("year_season", re.compile(rf"\b(?P<part>{_SEASON_NAMES})\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)),
+    ("year_season", "sSfFaAwW", rf"\b(?P<part>{_SEASON_NAMES})\s+(?:of\s+)?(?P<year>{_YEAR})\b", re.IGNORECASE),
     # "the 1990s": a range of ten years ("the early 1990s" too: the text keeps the nuance, the date does not).
-    ("decade", re.compile(r"\b(?P<year>(?:19|20)\d0)['\u2019]?s\b")),
-    ("relative_period", re.compile(r"\b(?P<rel>last|this|next|past)\s+(?P<unit>week|month|year)\b", re.IGNORECASE)),
+    ("decade", "12", r"\b(?P<year>(?:19|20)\d0)['\u2019]?s\b", 0),
+    (
+        "relative_period",
+        "lLtTnNpP",
+        r"\b(?P<rel>last|this|next|past)\s+(?P<unit>week|month|year)\b",
+        re.IGNORECASE,
+    ),
     (
         "in_year",
-        re.compile(r"\b(?i:in|since|until|by|during|from|of|between|early|mid|late)[\s-]+(?P<year>(?:19|20)\d\d)\b(?![-/])"),
+        "iIsSuUbBdDfFoOeEmMlL",
+        rf"\b(?i:in|since|until|by|during|from|of|between|early|mid|late)[\s-]+(?P<year>{_YEAR})\b(?![-/])",
+        0,
     ),
     # The second of two years ("in 2010 and 2012"; a range, "from 2014 to 2021", is read whole above): a bare
     # year after "to" or "and" is otherwise too often a quantity ("rose to 2015 units") to be read as a date.
-    (
-        "year_range_end",
-        re.compile(r"(?<=(?:19|20)\d\d\s)(?:to|until|through|and)\s+(?P<year>(?:19|20)\d\d)\b(?![-/])"),
-    ),
+    ("year_range_end", "tTuUaA", rf"(?<={_YEAR}\s)(?:to|until|through|and)\s+(?P<year>{_YEAR})\b(?![-/])", 0),
 ]
-
-
-# The characters a match of each kind can begin with. A pattern led by this set is searched for through the
-# text by its first character, where one led by an optional group ("between") or by a word boundary is
-# tried at every position: on PolNeAR, month_day_range 0.39 s -> 0.10 s for 923 articles.
-_FIRST_CHARS = {
-    "month_day_range": "JFMASONDBb",
-    "day_month_range": "0-9Bb",
-    "year_range": "FfBb",
-    "year_span": "12",
-    "fiscal_year": "12",
-    "iso": "12",
-    "month_day": "JFMASOND",
-    "day_month": "0-9",
-    "month_year": "JFMASOND",
-    "in_month": "iIsSuUbBeElLmMtTnN",
-    "weekday": "lLnNtTMWFSBCGAEPH",
-    "ago": "aAoOtTfFsSeEnN0-9",
-    "relative_day": "tTyYlL",
-    "weekend": "lLtTnNoO",
-    "relative_season": "lLtTnNpP",
-    "year_season": "sSfFaAwW",
-    "decade": "12",
-    "relative_period": "lLtTnNpP",
-    "in_year": "iIsSuUbBdDfFoOeEmMlL",
-    "year_range_end": "tTuUaA",
-}
-_PATTERNS = [(kind, re.compile(f"(?=[{_FIRST_CHARS[kind]}])" + p.pattern, p.flags)) for kind, p in _PATTERNS]
+_PATTERNS = [(kind, re.compile(f"(?=[{first}])" + source, flags)) for kind, first, source, flags in _SOURCES]
 # Words without which a pattern cannot match: a substring test skips the pattern's scan, and the rare
 # kinds (a fifth of the patterns, most articles have none of them) cost next to nothing where absent.
 _KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -266,7 +242,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "relative_season": tuple(SEASONS),
     "year_season": tuple(SEASONS),
     "decade": ("0s", "0's", "0\u2019s"),
-    "relative_day": ("today", "yesterday", "tomorrow", "tonight", "morning", "afternoon", "evening", "night"),
+    "relative_day": tuple(dict.fromkeys(words.split()[-1] for words in DAY_WORDS)),  # "this morning": "morning"
 }
 
 
