@@ -67,3 +67,9 @@ def timeline_tense() -> ModuleType:
     if not module.DATA.is_dir():
         pytest.skip("PolNeAR not available under ../shared/data")
     return module
+
+
+@pytest.fixture(scope="session")
+def timeline_anaphora(timeline_tense: ModuleType) -> ModuleType:
+    """bench/timeline_anaphora.py, which reads PolNeAR through bench/timeline_tense.py (skipped with it)."""
+    return load_bench("timeline_anaphora")

@@ -87,6 +87,9 @@ register_migrations(
         # Timelines stored before dates were placed by their clause's tense ("will meet on Thursday" is the
         # coming Thursday, stories/tense.py) are rebuilt on the next run.
         "-- dates read with their tense\nDELETE FROM stage_done WHERE stage = 'timeline';",
+        # ... and again once dates counted from another date of the text ("the next day", stories/anaphora.py)
+        # were read.
+        "-- dates counted from another date\nDELETE FROM stage_done WHERE stage = 'timeline';",
     ],
 )
 

@@ -31,9 +31,9 @@ import numpy as np
 
 from storytrace.dateline import opening_dateline
 from storytrace.model import Article
+from storytrace.stories.calendar_names import MONTHS, WEEKDAYS
 from storytrace.stories.ranking import heaviest
 from storytrace.stories.similarity import unit_terms
-from storytrace.stories.timeline import MONTHS, WEEKDAYS
 from storytrace.text import clip_around, fold, sentences, words
 
 # Function words and reporting verbs: frequent in every story, so they only add noise to centroids.

@@ -33,8 +33,11 @@ Resolution rules (news is mostly written in the past tense about the days just b
   once belongs to the end it follows ("March 30 to April 2, 2024"). An end that cannot follow its start
   ("March 5-3", "2012-2010") makes no range: the parts are read alone. "and" makes a range only after
   "between" ("on March 3 and 5" is two days).
-Without a publication date only self-contained dates (with a year) resolve; the others are kept with
-`when=None` and their text, never guessed.
+- A date counted from another date of the text ("the following day", "two years later", "that year", "in
+  October of that year") is counted from the nearest date before it in its sentence or the one before
+  (`anaphora.py`); one counted from an undated event ("the day after the election") is kept as text.
+Without a publication date only self-contained dates (with a year), and those counted from them, resolve;
+the others are kept with `when=None` and their text, never guessed.
 """
 
 from __future__ import annotations
@@ -46,28 +49,10 @@ from datetime import date, timedelta
 
 from dateutil.easter import easter
 
+from storytrace.stories.anaphora import Anaphor, anaphors, anchored, reaches
+from storytrace.stories.calendar_names import COUNT_WORDS, MONTHS, WEEKDAYS, month_group
 from storytrace.stories.tense import Tense, date_tense
 
-MONTHS = {
-    name: i + 1
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ]
-    )
-    for name in names
-}
 # Days named after a feast or an event are not the nearest such weekday. Those a calendar rule fixes fall on
 # a day counted from Easter Sunday or from US Thanksgiving (the fourth Thursday of November); the others
 # ("Super Tuesday", whose date each election year sets, "Bloody Sunday") are kept as text, unresolved.
@@ -88,14 +73,6 @@ NAMED_DAYS: dict[str, tuple[str, int] | None] = {
     "bloody sunday": None,
 }
 _NAMED_FIRST = "|".join(sorted({name.split()[0].title() for name in NAMED_DAYS}))
-# "three years ago": counts written as words; "a few", "several" and "a couple of" are kept as text.
-COUNT_WORDS = {
-    word: i
-    for i, names in enumerate(
-        ["a an one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"], 1
-    )
-    for word in names.split()
-}
 # Words for a day counted from the publication day ("last night" is the evening before a morning paper).
 DAY_WORDS = {
     "today": 0,
@@ -110,21 +87,10 @@ DAY_WORDS = {
 # Seasons as the three calendar months each begins with (northern, meteorological).
 SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 _SEASON_NAMES = "|".join(SEASONS)
-WEEKDAYS = {
-    name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
-}
 
 
-def _month_group(name: str) -> str:
-    return (
-        rf"(?P<{name}>January|February|March|April|May|June|July|August|September|October|November|December|"
-        r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
-        r"(?:(?<=Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.|(?<=Sept)\.)?"  # an abbreviation's dot, not a full stop
-    )
-
-
-_MONTH = _month_group("month")
-_MONTH2 = _month_group("month2")
+_MONTH = month_group("month")
+_MONTH2 = month_group("month2")
 _DAY = r"(?:[1-9]|[12]\d|3[01])"
 _ORDINAL = r"(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
@@ -564,4 +530,51 @@ def date_mentions(text: str, published: date | None) -> list[DateMention]:
             starts.insert(at, start)
             ends.insert(at, end)
             found.append(DateMention(start, end, match.group(), when, granularity, until))
-    return sorted(found, key=lambda m: m.start)
+    return _with_anaphors(text, sorted(found, key=lambda m: m.start))
+
+
+def _with_anaphors(text: str, found: list[DateMention]) -> list[DateMention]:
+    """`found` (in text order) with the dates counted from another date of the text (anaphora.py), each
+    resolved against the nearest date before it, which may itself be one ("On Monday ... The next day ...
+    Two days later ..."). An anaphor containing a date already read ("the next week" holds "next week")
+    takes its place only when it has an anchor; "the next week" of an undated story stays the week after
+    publication."""
+    chosen: list[Anaphor] = []
+    for anaphor in sorted(anaphors(text), key=lambda a: (a.start, -a.end)):
+        if not chosen or chosen[-1].end <= anaphor.start:
+            chosen.append(anaphor)
+    if not chosen:
+        return found
+    result: list[DateMention] = []
+    pending = iter(found)
+    upcoming = next(pending, None)
+    for anaphor in chosen:
+        while upcoming is not None and upcoming.start < anaphor.start:
+            result.append(upcoming)
+            upcoming = next(pending, None)
+        inside = []
+        while upcoming is not None and upcoming.start < anaphor.end:
+            inside.append(upcoming)
+            upcoming = next(pending, None)
+        if (inside and inside[-1].end > anaphor.end) or (result and result[-1].end > anaphor.start):
+            result.extend(inside)  # a date overlapping the anaphor past its ends is read instead of it
+            continue
+        when, granularity = _anchor_of(text, anaphor, result[-1] if result else None)
+        if inside and when is None:
+            result.extend(inside)
+        else:
+            result.append(DateMention(anaphor.start, anaphor.end, anaphor.text, when, granularity))
+    if upcoming is not None:
+        result.append(upcoming)
+    result.extend(pending)
+    return result
+
+
+def _anchor_of(text: str, anaphor: Anaphor, anchor: DateMention | None) -> tuple[str | None, str | None]:
+    """(when, granularity) of an anaphor from the nearest date before it; (None, None) when there is none in
+    reach, it is unresolved or too coarse, or the anaphor counts from an undated event."""
+    if anchor is None or anchor.when is None or anchor.granularity is None or anaphor.counted_from_event:
+        return None, None
+    if not reaches(text, anchor.end, anaphor.start):
+        return None, None
+    return anchored(anaphor, anchor.text, anchor.when, anchor.until, anchor.granularity) or (None, None)

@@ -1,0 +1,44 @@
+"""Names of months, weekdays and small counts as news text writes them, shared by the date readers."""
+
+from __future__ import annotations
+
+MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for name in names
+}
+WEEKDAYS = {
+    name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
+}
+# "three years ago", "two days later": counts written as words; "a few", "several" are no count.
+COUNT_WORDS = {
+    word: i
+    for i, names in enumerate(
+        ["a an one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"], 1
+    )
+    for word in names.split()
+}
+
+
+def month_group(name: str) -> str:
+    """A regex group named `name` for a month as news writes it: "March", "Mar.", "Sept."."""
+    return (
+        rf"(?P<{name}>January|February|March|April|May|June|July|August|September|October|November|December|"
+        r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
+        r"(?:(?<=Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.|(?<=Sept)\.)?"  # an abbreviation's dot, not a full stop
+    )
