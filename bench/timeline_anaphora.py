@@ -22,6 +22,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from bench import publish
 from bench.timeline_tense import dated_articles
 from storytrace.stories.anaphora import Anaphor, anaphors, anchored
 from storytrace.stories.timeline import date_mentions
@@ -80,9 +81,7 @@ def main() -> None:
         "The gold holds every anaphor resolved when the rule was written, so the first row is the rule's "
         "precision; the sample of those kept as text estimates what it leaves unread.",
     ]
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
-    print(f"written to {RESULTS}")
+    publish(lines, RESULTS)
 
 
 if __name__ == "__main__":

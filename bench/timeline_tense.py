@@ -30,6 +30,7 @@ from datetime import date
 from pathlib import Path
 from unittest import mock
 
+from bench import publish
 from storytrace.stories import timeline
 from storytrace.stories.timeline import DateMention, date_mentions
 
@@ -111,9 +112,7 @@ def main() -> None:
         "two rows are the precision of the rule; the sample of future-worded sentences in it estimates "
         "what the cues still miss.",
     ]
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
-    print(f"written to {RESULTS}")
+    publish(lines, RESULTS)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@ The anchor is the nearest date before the expression, in its sentence or the one
 next day" after "in 2019" says no day, and a coarser date further back is another part of the story. The
 anchored date is
 
-    that day / week / month / year    the anchor's own day, week, month or year
+    that day / week / month / year    the anchor's own day, week, month or year (never today's:
+                                      "that" points away from the present)
+    <month> of that year              that month of the anchor's year
     the next | following <unit>       the anchor's end + 1 unit
     the previous | preceding <unit>   the anchor's start - 1 unit
     N <unit>s later | after           the anchor's end + N units
