@@ -270,6 +270,30 @@ def test_a_bridging_merge_within_a_batch_moves_the_members_assigned_earlier_in_i
         assert sorted(row["articles"]) == ["a1", "a2", "a3"]
 
 
+def test_key_entities_tied_on_members_go_to_the_most_mentioned(tmp_path: Path) -> None:
+    """Every name of a one-article story is carried by one member: the story lists first the names its
+    article mentions most, not a name its Title Case headline seemed to hold once."""
+    article = Article(id="a1", text="Harbourton Port Protection: dockworkers strike as Volkov and Renner talk.")
+    mentions = [("organisation", "harbourton port protection", 1), ("person", "renner", 2), ("person", "volkov", 4)]
+    rows = [
+        (article.id, 100 * i + n, 100 * i + n + 1, key, kind, key)
+        for i, (kind, key, count) in enumerate(mentions)
+        for n in range(count)
+    ]
+    with open_store(tmp_path / "e.db") as store:
+        upsert_articles(store, [article])
+        store_vectors(store, [article], [_unit(3)])
+        with store.transaction():
+            store.executemany(
+                "INSERT INTO mentions (article, start_char, end_char, text, type, key) VALUES (?, ?, ?, ?, ?, ?)", rows
+            )
+        StoryBuilder(store).run_batch([article])
+        (story,) = list(export_stories(store))
+        (thread,) = list(export_threads(store))
+    expected = ["person:volkov", "person:renner", "organisation:harbourton port protection"]
+    assert story["entities"] == thread["entities"] == expected
+
+
 def test_consolidation_merges_the_younger_story_into_the_older() -> None:
     clusterer = StoryClusterer(params=Params(threshold=9.0, merge_threshold=0.5))  # never join, always merge
     ids = []

@@ -342,11 +342,15 @@ class IdFates:
 
 # -- evidence from other stages: their rows when those stages have run (every table exists, since opening a
 # store migrates every component), nothing otherwise ----------------------------------------------------
+# An entity as the stories count it: the extract stage's entity id, or type:key for a mention it did not link.
+_ENTITY_KEY = "COALESCE(k.entity_id, m.type || ':' || m.key)"
+
+
 def article_entities(store: SQLiteStore, ids: Sequence[str], k: int) -> dict[str, frozenset[str]]:
     """The k most mentioned entity ids of each article (extract stage); unlinked mentions use type:key."""
     found: dict[str, Counter[str]] = defaultdict(Counter)
     rows = store.select_in(
-        "SELECT m.article, COALESCE(k.entity_id, m.type || ':' || m.key) AS entity FROM mentions m "
+        f"SELECT m.article, {_ENTITY_KEY} AS entity FROM mentions m "
         "LEFT JOIN entity_keys k ON k.type = m.type AND k.key = m.key WHERE m.article IN ({marks}) "
         "ORDER BY m.article, m.start_char",
         ids,
@@ -354,6 +358,25 @@ def article_entities(store: SQLiteStore, ids: Sequence[str], k: int) -> dict[str
     for row in rows:
         found[row["article"]][row["entity"]] += 1
     return {a: frozenset(e for e, _ in counts.most_common(k)) for a, counts in found.items()}
+
+
+def entity_mention_counts(store: SQLiteStore, ids: Sequence[str]) -> Counter[str]:
+    """How often the articles `ids` mention each entity, keyed as `article_entities` keys them."""
+    counts: Counter[str] = Counter()
+    for row in store.select_in(
+        f"SELECT {_ENTITY_KEY} AS entity, count(*) AS n FROM mentions m "
+        "LEFT JOIN entity_keys k ON k.type = m.type AND k.key = m.key WHERE m.article IN ({marks}) GROUP BY entity",
+        ids,
+    ):
+        counts[row["entity"]] += row["n"]
+    return counts
+
+
+def stories_member_ids(store: SQLiteStore, story_ids: Sequence[str]) -> list[str]:
+    """The member article ids of all of `story_ids`."""
+    return [
+        row[0] for row in store.select_in("SELECT article_id FROM story_members WHERE story_id IN ({marks})", story_ids)
+    ]
 
 
 def reuse_neighbours(store: SQLiteStore, ids: Sequence[str]) -> dict[str, set[str]]:

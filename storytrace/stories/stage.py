@@ -10,7 +10,7 @@ Reuse relations (stage "reuse") and entity ids (stage "extract") are used when t
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from functools import partial
 from typing import Any
@@ -32,7 +32,6 @@ from storytrace.stories.features import (
     df_keys,
     weigh,
 )
-from storytrace.stories.ranking import heaviest
 from storytrace.stories.split import spread_step
 from storytrace.stories.threads import ThreadLinker, rekey_threads, thread_label
 from storytrace.stories.timeline import date_mentions, period_start
@@ -317,13 +316,17 @@ def export_stories(store: SQLiteStore) -> Iterator[dict[str, Any]]:
             "end": story.end,
             "thread_id": story.thread_id,
             "sources": story.sources,
-            "entities": _display_names(store, story.names),
+            "entities": _display_names(store, story.names, members),
         }
 
 
-def _display_names(store: SQLiteStore, counts: dict[str, int], k: int = 10) -> list[str]:
-    """The k most frequent names, with canonical entity names where the extract stage named them."""
-    keys = list(heaviest(counts, k))
+def _display_names(store: SQLiteStore, counts: dict[str, int], articles: Sequence[str], k: int = 10) -> list[str]:
+    """The k names most members carry among their own top names (`counts`), with canonical entity names
+    where the extract stage named them. Ties, which every name of a one-article story is in, go to the name
+    the `articles` mention most: a report mentions its subject again and again, and a word of a Title Case
+    headline taken for a name ("NATO Protection") once."""
+    mentions = repo.entity_mention_counts(store, articles) if articles else {}
+    keys = sorted(counts, key=lambda key: (-counts[key], -mentions.get(key, 0), key))[:k]
     names = repo.entity_names(store, keys)
     return [names.get(key, key) for key in keys]
 
@@ -339,7 +342,7 @@ def export_threads(store: SQLiteStore) -> Iterator[dict[str, Any]]:
             "start": stories.start,
             "end": stories.end,
             "article_count": stories.article_count,
-            "entities": _display_names(store, thread.names),
+            "entities": _display_names(store, thread.names, repo.stories_member_ids(store, stories.story_ids)),
         }
 
 
