@@ -65,7 +65,7 @@ def recording_linker(log: LinkLog) -> type[ThreadLinker]:
         def _best_thread(self, story: StoryRow, exclude: str | None) -> ThreadRow | None:
             chosen = super()._best_thread(story, exclude)
             every = {row[0] for row in self.store.query("SELECT thread_id FROM threads")}
-            with patch.object(threads, "threads_with_keys", lambda *_: every):
+            with patch.object(threads, "candidate_threads", lambda *_: every):
                 scanned = super()._best_thread(story, exclude)
             if scanned is not None:
                 log.index["needed"] += 1

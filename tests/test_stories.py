@@ -22,7 +22,7 @@ from storytrace.store.articles import upsert_articles
 from storytrace.store.stories import StoryRow, get_threads, iter_threads, save_stories, story_events
 from storytrace.stories.cluster import Params, StoryClusterer
 from storytrace.stories.features import build_features, lead_sentence, term_counts, url_words
-from storytrace.stories.index import CandidateIndex, lsh_keys
+from storytrace.stories.index import MAX_CANDIDATES, MAX_POSTING, CandidateIndex, lsh_keys
 from storytrace.stories.metrics import bcubed
 from storytrace.stories.stage import (
     StoryBuilder,
@@ -34,6 +34,7 @@ from storytrace.stories.stage import (
 from storytrace.stories.threads import (
     LINK_THRESHOLD,
     ThreadLinker,
+    candidate_threads,
     core_words,
     head_words,
     link_score,
@@ -292,6 +293,19 @@ def test_key_entities_tied_on_members_go_to_the_most_mentioned(tmp_path: Path) -
         (thread,) = list(export_threads(store))
     expected = ["person:volkov", "person:renner", "organisation:harbourton port protection"]
     assert story["entities"] == thread["entities"] == expected
+
+
+def test_thread_candidates_are_bounded_like_story_candidates(tmp_path: Path) -> None:
+    """A key held by more than MAX_POSTING threads is not read, and of the threads under the other keys
+    only the MAX_CANDIDATES sharing the most are scored: a thread query costs the same at any number of
+    threads (reading every thread under a common word made each story cost O(threads))."""
+    common = [("t:common", f"t_c{i}") for i in range(MAX_POSTING + 1)]
+    rare = [("t:rare", f"t_r{i}") for i in range(2 * MAX_CANDIDATES)] + [("h:1:5", "t_r7")]
+    with open_store(tmp_path / "k.db") as store:
+        with store.transaction():
+            store.executemany("INSERT INTO thread_keys (key, thread_id) VALUES (?, ?)", common + rare)
+        found = candidate_threads(store, ["t:common", "t:rare", "h:1:5"])
+    assert len(found) == MAX_CANDIDATES and "t_r7" in found and not any(t.startswith("t_c") for t in found)
 
 
 def test_consolidation_merges_the_younger_story_into_the_older() -> None:

@@ -462,9 +462,11 @@ def thread_titles(store: SQLiteStore, thread_ids: Sequence[str]) -> dict[str, li
     return found
 
 
-def threads_with_keys(store: SQLiteStore, keys: Sequence[str]) -> set[str]:
-    """Candidate threads sharing at least one index key (a term, entity or LSH band) with a query."""
-    return {r[0] for r in store.select_in("SELECT DISTINCT thread_id FROM thread_keys WHERE key IN ({marks})", keys)}
+def thread_postings(store: SQLiteStore, keys: Iterable[str], limit: int) -> Iterator[list[str]]:
+    """The threads indexed under each key (a term, entity or LSH band), at most `limit` a key: a caller that
+    skips longer postings asks for one more row than it reads, and never reads a key's whole posting."""
+    for key in keys:
+        yield [row[0] for row in store.query("SELECT thread_id FROM thread_keys WHERE key = ? LIMIT ?", (key, limit))]
 
 
 def save_thread(store: SQLiteStore, thread: ThreadRow, keys: Iterable[str]) -> None:

@@ -12,13 +12,14 @@ that share a key with it:
 Posting lists longer than MAX_POSTING are not read (a term in a thousand live stories does not
 discriminate), and only the MAX_CANDIDATES stories sharing the most keys are scored, so a query costs
 O(keys x MAX_POSTING) whatever the number of stories.
-The same keys index threads, stored in SQLite (`thread_keys`) because threads span any time gap.
+The same keys index threads, stored in SQLite (`thread_keys`) because threads span any time gap, and
+bounded the same way (`most_shared`): a thread query reads at most MAX_POSTING + 1 rows per key.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 import numpy as np
 
@@ -95,14 +96,19 @@ class CandidateIndex:
                     del self._postings[key]
 
     def candidates(self, keys: Iterable[str]) -> set[str]:
-        """The stories sharing the most keys with the query (at most MAX_CANDIDATES), skipping keys too
-        common to discriminate. The story that scores best shares many keys (terms, names and LSH
-        bands all agree), so ranking by shared keys keeps it while bounding the scoring work."""
-        hits: Counter[str] = Counter()
-        for key in keys:
-            posting = self._postings.get(key)
-            if posting and len(posting) <= MAX_POSTING:
-                hits.update(posting)
-        if len(hits) <= MAX_CANDIDATES:
-            return set(hits)
-        return set(heaviest(hits, MAX_CANDIDATES))
+        """The stories sharing the most keys with the query (`most_shared`)."""
+        return most_shared(self._postings[key] for key in keys if key in self._postings)
+
+
+def most_shared(postings: Iterable[Collection[str]]) -> set[str]:
+    """Of the ids in the postings of a query's keys, the MAX_CANDIDATES found under the most keys, skipping
+    postings longer than MAX_POSTING (keys too common to discriminate). The story or thread that scores
+    best shares many keys (terms, names and LSH bands all agree), so ranking by shared keys keeps it while
+    bounding the scoring work."""
+    hits: Counter[str] = Counter()
+    for posting in postings:
+        if len(posting) <= MAX_POSTING:
+            hits.update(posting)
+    if len(hits) <= MAX_CANDIDATES:
+        return set(hits)
+    return set(heaviest(hits, MAX_CANDIDATES))

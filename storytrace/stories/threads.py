@@ -39,7 +39,9 @@ part) and 91.7 to 94.6 (held-out-shaped samples); UCI threads are unchanged
 (bench/results/stories_quality.md).
 
 Candidate threads come from the persistent SQLite key index (`thread_keys`: top terms, names and LSH
-bands, as for stories), so no scan over all threads is made. Thread ids are "t_" + hash of the first
+bands, as for stories), bounded as the story index is (`candidate_threads`): a key held by more than
+MAX_POSTING threads is not read, and only the MAX_CANDIDATES threads sharing the most keys are scored, so
+no scan over all threads is made. Thread ids are "t_" + hash of the first
 story (and of the thread's seq for a thread opened by a story moved out of another) and never change; a
 thread that lost its last story is deleted (logged in `story_events` as "thread_dissolve", naming that
 story), a one-story thread whose story later matches another thread is folded into it, and after each
@@ -72,13 +74,13 @@ from storytrace.store.stories import (
     save_thread,
     set_story_thread,
     thread_id_pages,
+    thread_postings,
     thread_story_rows,
     thread_titles,
-    threads_with_keys,
 )
 from storytrace.stories.cluster import DEFAULT_PARAMS
 from storytrace.stories.features import keyed_words, title_words
-from storytrace.stories.index import STORED_TERMS, index_keys
+from storytrace.stories.index import MAX_POSTING, STORED_TERMS, index_keys, most_shared
 from storytrace.stories.ranking import heaviest, summed
 from storytrace.stories.similarity import dense_cos, sparse_cos, unit, unit_terms
 
@@ -126,6 +128,12 @@ def rekey_threads(store: SQLiteStore) -> int:
             count += len(page)
         store.set_meta(KEYS_META, KEYS_VERSION)
     return count
+
+
+def candidate_threads(store: SQLiteStore, keys: Sequence[str]) -> set[str]:
+    """The threads sharing the most index keys with a query, bounded as the story index bounds its
+    candidates (`most_shared`): reading every thread under a common key made each story cost O(threads)."""
+    return most_shared(thread_postings(store, keys, MAX_POSTING + 1))
 
 
 def thread_keys(thread: ThreadRow) -> list[str]:
@@ -371,7 +379,7 @@ class ThreadLinker:
             names = top_names(thread.names)
             keys = index_keys(thread.vector_sum, thread.terms, names)
             best: tuple[float, ThreadRow] | None = None
-            for other in self._threads(threads_with_keys(self.store, keys) - {thread.thread_id}).values():
+            for other in self._threads(candidate_threads(self.store, keys) - {thread.thread_id}).values():
                 concurrent = _concurrent(thread.first_day, thread.last_day, other.first_day, other.last_day)
                 score, allowed = _link(
                     thread.vector_sum,
@@ -423,7 +431,7 @@ class ThreadLinker:
 
     def _best_thread(self, story: StoryRow, exclude: str | None) -> ThreadRow | None:
         keys = index_keys(story.vector_sum, story.terms, key_names(story))
-        ids = threads_with_keys(self.store, keys) - {exclude}
+        ids = candidate_threads(self.store, keys) - {exclude}
         best: tuple[float, ThreadRow] | None = None
         for thread in self._threads(ids).values():
             score, allowed = link_score(story, thread, self._arrived.get(story.story_id, ()))
