@@ -17,13 +17,19 @@ SHARED = ROOT.parent / "shared"
 
 
 def load_bench(name: str) -> ModuleType:
-    """Load bench/<name>.py (bench/ is not an installed package), so tests pin floors on its functions."""
-    spec = importlib.util.spec_from_file_location(f"bench.{name}", ROOT / "bench" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    """Import bench/<name>.py, so tests pin floors on its functions. bench/ is not an installed package: it
+    is registered from its folder first, so its modules import each other and its helpers as they do when
+    run with `python -m bench.<name>`."""
+    if "bench" not in sys.modules:
+        folder = ROOT / "bench"
+        spec = importlib.util.spec_from_file_location(
+            "bench", folder / "__init__.py", submodule_search_locations=[str(folder)]
+        )
+        assert spec and spec.loader
+        package = importlib.util.module_from_spec(spec)
+        sys.modules["bench"] = package
+        spec.loader.exec_module(package)
+    return importlib.import_module(f"bench.{name}")
 
 
 @pytest.fixture(scope="session")

@@ -462,11 +462,17 @@ def thread_titles(store: SQLiteStore, thread_ids: Sequence[str]) -> dict[str, li
     return found
 
 
-def thread_postings(store: SQLiteStore, keys: Iterable[str], limit: int) -> Iterator[list[str]]:
-    """The threads indexed under each key (a term, entity or LSH band), at most `limit` a key: a caller that
-    skips longer postings asks for one more row than it reads, and never reads a key's whole posting."""
+def thread_postings(store: SQLiteStore, keys: Iterable[str], longest: int) -> Iterator[list[str]]:
+    """The threads indexed under each key (a term, entity or LSH band) held by at most `longest` threads.
+    A longer posting yields nothing, and costs a count of `longest` + 1 index entries inside SQLite, not
+    its rows: fetching them to find it too long cost more than all the scoring (bench/stories_scaling.py)."""
     for key in keys:
-        yield [row[0] for row in store.query("SELECT thread_id FROM thread_keys WHERE key = ? LIMIT ?", (key, limit))]
+        rows = store.query(
+            "SELECT thread_id FROM thread_keys WHERE key = ?1 "
+            "AND (SELECT count(*) FROM (SELECT 1 FROM thread_keys WHERE key = ?1 LIMIT ?2 + 1)) <= ?2",
+            (key, longest),
+        )
+        yield [row[0] for row in rows]
 
 
 def save_thread(store: SQLiteStore, thread: ThreadRow, keys: Iterable[str]) -> None:

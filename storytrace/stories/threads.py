@@ -133,7 +133,7 @@ def rekey_threads(store: SQLiteStore) -> int:
 def candidate_threads(store: SQLiteStore, keys: Sequence[str]) -> set[str]:
     """The threads sharing the most index keys with a query, bounded as the story index bounds its
     candidates (`most_shared`): reading every thread under a common key made each story cost O(threads)."""
-    return most_shared(thread_postings(store, keys, MAX_POSTING + 1))
+    return most_shared(thread_postings(store, keys, MAX_POSTING))
 
 
 def thread_keys(thread: ThreadRow) -> list[str]:
