@@ -13,7 +13,8 @@ Posting lists longer than MAX_POSTING are not read (a term in a thousand live st
 discriminate), and only the MAX_CANDIDATES stories sharing the most keys are scored, so a query costs
 O(keys x MAX_POSTING) whatever the number of stories.
 The same keys index threads, stored in SQLite (`thread_keys`) because threads span any time gap, and
-bounded the same way (`most_shared`): a thread query reads at most MAX_POSTING + 1 rows per key.
+bounded the same way (`most_shared`): a thread query counts at most MAX_POSTING + 1 index entries per
+key inside SQLite and reads the rows of the shorter postings only.
 """
 
 from __future__ import annotations
