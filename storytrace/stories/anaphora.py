@@ -108,9 +108,10 @@ class Anaphor:
     month: int | None = None  # "October of that year": this month of the anchor's year
 
 
-def anaphors(text: str) -> Iterator[Anaphor]:
-    """Every anaphoric date expression of `text`, in no particular order (spans may overlap)."""
-    lowered = text.lower()
+def anaphors(text: str, lowered: str | None = None) -> Iterator[Anaphor]:
+    """Every anaphoric date expression of `text`, in no particular order (spans may overlap). `lowered` is
+    `text.lower()` when the caller has it already."""
+    lowered = text.lower() if lowered is None else lowered
     # Lower-casing keeps offsets for all but a few characters ("İ" becomes two): such a text is scanned whole.
     same_offsets = len(lowered) == len(text)
     for pattern, keys in _FORMS:

@@ -530,17 +530,17 @@ def date_mentions(text: str, published: date | None) -> list[DateMention]:
             starts.insert(at, start)
             ends.insert(at, end)
             found.append(DateMention(start, end, match.group(), when, granularity, until))
-    return _with_anaphors(text, sorted(found, key=lambda m: m.start))
+    return _with_anaphors(text, lowered, sorted(found, key=lambda m: m.start))
 
 
-def _with_anaphors(text: str, found: list[DateMention]) -> list[DateMention]:
+def _with_anaphors(text: str, lowered: str, found: list[DateMention]) -> list[DateMention]:
     """`found` (in text order) with the dates counted from another date of the text (anaphora.py), each
     resolved against the nearest date before it, which may itself be one ("On Monday ... The next day ...
     Two days later ..."). An anaphor containing a date already read ("the next week" holds "next week")
     takes its place only when it has an anchor; "the next week" of an undated story stays the week after
     publication."""
     chosen: list[Anaphor] = []
-    for anaphor in sorted(anaphors(text), key=lambda a: (a.start, -a.end)):
+    for anaphor in sorted(anaphors(text, lowered), key=lambda a: (a.start, -a.end)):
         if not chosen or chosen[-1].end <= anaphor.start:
             chosen.append(anaphor)
     if not chosen:
