@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from storytrace.stories.calendar_names import COUNT_WORDS, MONTHS, month_group
+from storytrace.stories.calendar_names import COUNT_WORDS, DAY_WORDS, MONTHS, month_group
 from storytrace.text import is_abbreviation
 
 ANCHOR_SENTENCES = 2  # the expression's own sentence and the one before it
@@ -88,9 +88,10 @@ _ENDS_HERE = re.compile(
 _SENTENCE_END = re.compile(r"[.!?]['\"\u201d\u2019)]*\s+|\n\s*")  # a paragraph break is one end
 _FORWARD = frozenset({"next", "following", "later", "after"})
 # The present, which "that day" or "that year" points away from: "Trump's support today is below McCain's
-# support that year" means another year than today's.
+# support that year" means another year than today's. The publication day's own words, and this week,
+# month or year.
 _PRESENT = frozenset(
-    {"today", "tonight", "this morning", "this afternoon", "this evening", "this week", "this month", "this year"}
+    {word for word, offset in DAY_WORDS.items() if offset == 0} | {"this week", "this month", "this year"}
 )
 
 

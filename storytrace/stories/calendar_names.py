@@ -1,4 +1,4 @@
-"""Names of months, weekdays and small counts as news text writes them, shared by the date readers."""
+"""Names of months, weekdays, days and small counts as news text writes them, shared by the date readers."""
 
 from __future__ import annotations
 
@@ -24,6 +24,17 @@ MONTHS = {
 }
 WEEKDAYS = {
     name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
+}
+# Words for a day counted from the publication day ("last night" is the evening before a morning paper).
+DAY_WORDS = {
+    "today": 0,
+    "tonight": 0,
+    "this morning": 0,
+    "this afternoon": 0,
+    "this evening": 0,
+    "yesterday": -1,
+    "last night": -1,
+    "tomorrow": 1,
 }
 # "three years ago", "two days later": counts written as words; "a few", "several" are no count.
 COUNT_WORDS = {

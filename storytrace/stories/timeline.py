@@ -50,7 +50,7 @@ from datetime import date, timedelta
 from dateutil.easter import easter
 
 from storytrace.stories.anaphora import Anaphor, anaphors, anchored, reaches
-from storytrace.stories.calendar_names import COUNT_WORDS, MONTHS, WEEKDAYS, month_group
+from storytrace.stories.calendar_names import COUNT_WORDS, DAY_WORDS, MONTHS, WEEKDAYS, month_group
 from storytrace.stories.tense import Tense, date_tense
 
 # Days named after a feast or an event are not the nearest such weekday. Those a calendar rule fixes fall on
@@ -73,17 +73,6 @@ NAMED_DAYS: dict[str, tuple[str, int] | None] = {
     "bloody sunday": None,
 }
 _NAMED_FIRST = "|".join(sorted({name.split()[0].title() for name in NAMED_DAYS}))
-# Words for a day counted from the publication day ("last night" is the evening before a morning paper).
-DAY_WORDS = {
-    "today": 0,
-    "tonight": 0,
-    "this morning": 0,
-    "this afternoon": 0,
-    "this evening": 0,
-    "yesterday": -1,
-    "last night": -1,
-    "tomorrow": 1,
-}
 # Seasons as the three calendar months each begins with (northern, meteorological).
 SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 _SEASON_NAMES = "|".join(SEASONS)
