@@ -221,7 +221,7 @@ def _introduction(doc: Doc, tokens: _TokenIndex, paragraph_start: int) -> list[T
     if i < 0 or doc[i].text != ":":
         return []
     end = i
-    while i >= 0 and doc[i].text not in _SENTENCE_END and not (doc[i].is_space and "\n" in doc[i].text):
+    while i >= 0 and not tokens.stops[i]:
         i -= 1
     return list(doc[i + 1 : end + 1])
 
@@ -229,8 +229,8 @@ def _introduction(doc: Doc, tokens: _TokenIndex, paragraph_start: int) -> list[T
 def _after_context(doc: Doc, tokens: _TokenIndex, end: int, ceiling: int) -> Span:
     first = tokens.at_or_after(end)
     i = first
-    while i < len(doc) and doc[i].idx < ceiling and doc[i].text not in _SENTENCE_END:
-        if (doc[i].is_space and "\n" in doc[i].text) or doc[i].text[0] in OPENERS:
+    while i < len(doc) and tokens.starts[i] < ceiling and not tokens.stops[i]:
+        if doc[i].text[0] in OPENERS:
             break
         i += 1
     return doc[first:i]
