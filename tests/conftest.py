@@ -79,3 +79,9 @@ def timeline_tense() -> ModuleType:
 def timeline_anaphora(timeline_tense: ModuleType) -> ModuleType:
     """bench/timeline_anaphora.py, which reads PolNeAR through bench/timeline_tense.py (skipped with it)."""
     return load_bench("timeline_anaphora")
+
+
+@pytest.fixture(scope="session")
+def entities_polnear(timeline_tense: ModuleType) -> ModuleType:
+    """bench/entities_polnear.py, which reads PolNeAR where bench/timeline_tense.py does (skipped with it)."""
+    return load_bench("entities_polnear")

@@ -86,6 +86,47 @@ def test_linking_is_incremental_and_ids_are_stable(tmp_path: Path) -> None:
     assert kyiv["name"] == "Kyiv" and kyiv["aliases"] == ["Kiev"]
 
 
+def _person_entities(db: Path, batches: list[list[str]], fixed: dict[str, str]) -> dict[str, str]:
+    """Link the articles batch by batch; person key -> display name of its entity."""
+    aliases = load_aliases()
+    with open_store(db) as store:
+        for batch in batches:
+            with store.transaction():
+                touched = link_new_keys(store, aliases, batch)
+                repo.refresh_entities(store, touched | repo.stale_entities(store, batch), fixed)
+        rows = store.query(
+            "SELECT k.key, e.name FROM entity_keys k JOIN entities e ON e.entity_id = k.entity_id "
+            "WHERE k.type = 'person'"
+        )
+        return {key: name for key, name in rows}
+
+
+def _people(*names: str) -> list[tuple[str, str, str]]:
+    return [(name, "person", name_key(name)) for name in names]
+
+
+def test_bare_surnames_and_first_names_reach_the_person_most_named_with_them(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    _mentions(db, "a", _people(*["Hillary Clinton"] * 5, "Bill Clinton", "Bernie Sanders", *["Donald Trump"] * 2))
+    _mentions(db, "b", _people(*["Jeb Bush"] * 3, *["George W. Bush"] * 2))
+    _mentions(db, "c", _people("Clinton", "Bush", "Hillary", "Bernie", "Hillary Rodham Clinton"))
+    _mentions(db, "d", _people("Certainly Donald Trump"))
+    names = _person_entities(db, [["a", "b", "c", "d"]], {})
+    assert names["clinton"] == names["hillary"] == names["hillary rodham clinton"] == "Hillary Clinton"
+    assert names["bernie"] == "Bernie Sanders"  # first names are linked after full names in the same batch
+    assert names["certainly donald trump"] == "Donald Trump"  # a word the NER took into the name
+    assert names["bush"] == "Bush"  # 3 to 2: neither is the Bush of this corpus
+
+
+def test_a_surname_several_people_share_is_not_taken_by_the_next_full_name(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    _mentions(db, "a", _people("Bernie Sanders", "Carol Sanders"))
+    _mentions(db, "b", _people("Sanders"))
+    _mentions(db, "c", _people("Jane Sanders"))
+    names = _person_entities(db, [["a", "b"], ["c"]], {})
+    assert names["sanders"] == "Sanders" and names["jane sanders"] == "Jane Sanders"
+
+
 def test_overlap_and_greedy_matching() -> None:
     gold = [Attribution(((0, 10), (20, 30)), direct=True), Attribution(((40, 50),))]
     assert overlap(((0, 10),), gold[0].content) == pytest.approx(0.5)

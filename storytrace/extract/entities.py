@@ -249,15 +249,20 @@ def _names_in(span: Span) -> list[Span]:
 
 
 def _full_names(spans: list[Span], aliases: AliasTable) -> dict[str, str]:
-    """Surname -> full person key, for the people an article names in full (or the alias file knows)."""
-    full_names: dict[str, str] = {}
+    """Surname -> full person key, for the people an article names in full (or the alias file knows): of
+    several with one surname, the one named most often, then first. A headline run the NER took for one
+    name ("Hillary Clinton Slams Donald Trump") comes first in the text but is named only once."""
+    counts: Counter[str] = Counter()
     for span in spans:
         canonical = aliases.lookup(span.text)
         if canonical is not None:
             if canonical.type == "person" and " " in canonical.key:
-                full_names.setdefault(surname(canonical.key), canonical.key)
+                counts[canonical.key] += 1
         elif span.label_ == "PERSON" and " " in (key := name_key(span.text)):
-            full_names.setdefault(surname(key), key)
+            counts[key] += 1
+    full_names: dict[str, str] = {}
+    for key, _ in counts.most_common():
+        full_names.setdefault(surname(key), key)
     return full_names
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -289,6 +289,25 @@ def entities_by_surname_prefix(store: SQLiteStore, type_: str, prefix: str) -> l
         (type_, prefix, prefix + "\uffff"),
     )
     return [EntityRow(*row) for row in rows]
+
+
+def entities_by_first_name(store: SQLiteStore, type_: str, first: str) -> list[EntityRow]:
+    """Entities whose key is `first` followed by more words (a range on the (type, key) index)."""
+    rows = store.query(
+        "SELECT entity_id, name, type, key, surname FROM entities WHERE type = ? AND key > ? AND key < ?",
+        (type_, first + " ", first + " \uffff"),
+    )
+    return [EntityRow(*row) for row in rows]
+
+
+def entity_mention_totals(store: SQLiteStore, entity_ids: Sequence[str]) -> Counter[str]:
+    """Mentions stored for each entity, over all its keys."""
+    rows = store.select_in(
+        "SELECT k.entity_id, COUNT(*) FROM entity_keys k JOIN mentions m ON m.type = k.type AND m.key = k.key "
+        "WHERE k.entity_id IN ({marks}) GROUP BY k.entity_id",
+        entity_ids,
+    )
+    return Counter({row[0]: row[1] for row in rows})
 
 
 def add_entity(store: SQLiteStore, entity: EntityRow) -> None:
