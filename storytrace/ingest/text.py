@@ -1,4 +1,5 @@
-"""Plain-text reader: one article per file, id = file name without extension.
+"""Plain-text reader: one article per file, id = file name without extension; a press-database export
+(see `nexis`) gives one article per document, id = file name, "-" and the document's number.
 
 The header lines the text shows (see `textheader`) go to their own fields and are cut from the
 body; the body itself is kept character for character, because later stages report offsets into it.
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from storytrace.ingest.files import read_document_text
 from storytrace.ingest.ids import safe_id
+from storytrace.ingest.nexis import is_export_article, parse_document, split_documents
 from storytrace.ingest.textheader import parse_header
 from storytrace.ingest.types import IngestOptions, Item, Rejection
 from storytrace.model import Article
@@ -21,7 +23,33 @@ def read_text(path: Path, options: IngestOptions) -> Iterator[Item]:
     if isinstance(text, Rejection):
         yield text
         return
-    yield article_from_text(text, article_id=file_id(path), origin=str(path), options=options)
+    documents = split_documents(text)
+    if documents is not None:
+        for number, document in documents:
+            yield article_from_export(document, path, f"document {number}", f"{file_id(path)}-{number}", options)
+    elif is_export_article(text):
+        yield article_from_export(text, path, None, file_id(path), options)
+    else:
+        yield article_from_text(text, article_id=file_id(path), origin=str(path), options=options)
+
+
+def article_from_export(text: str, path: Path, where: str | None, article_id: str, options: IngestOptions) -> Item:
+    """One article of a press-database export (`where` names it in a file of several): its labelled fields,
+    and its body without them."""
+    document = parse_document(text)
+    body = text[document.body_start : document.body_end].strip()
+    if not body:
+        return Rejection(str(path), where, "no body text in this document")
+    return Article(
+        id=article_id,
+        text=body,
+        title=document.title,
+        source=document.source or options.source,
+        byline=document.byline,
+        dateline=document.dateline,
+        published_at=document.published_at,
+        origin=f"{path}:{where}" if where else str(path),
+    )
 
 
 def article_from_text(text: str, *, article_id: str, origin: str, options: IngestOptions) -> Article:

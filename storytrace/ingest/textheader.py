@@ -9,6 +9,8 @@ never eat a body paragraph:
 * outlet: a short Title-Case line right after the headline that names an organisation
   (an acronym like "AFP" or a word like "Media", "News", "Times");
 * byline: "By Jane Doe";
+* labelled fields as press databases write them ("BYLINE: Jane Doe", "HEADLINE: ...", "DATELINE: ...",
+  "SECTION: ..."; the labels `fields.LABELS` knows, the unused ones dropped);
 * date: a line that is only a date ("October 17, 2024", "2024-10-17", "Published: ...");
 * dateline: a line that is only an upper-case place ("BRUSSELS", "KYIV, Ukraine (AFP) —"), or
   such a place opening the first paragraph ("BRUSSELS (AFP) — ..."). An opening dateline is
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 
 from storytrace.dateline import DATELINE_LINE, is_place, opening_dateline
 from storytrace.ingest.dates import normalise_date
+from storytrace.ingest.fields import LABELS, byline_value, labelled
 
 _MAX_HEADER_LINES = 8
 _MAX_TITLE_WORDS = 20
@@ -56,6 +59,7 @@ class Header:
     dateline: str | None = None
     published_at: str | None = None
     body_start: int = 0  # offset of the body in the text
+    body_end: int | None = None  # where the body ends, when something follows it (an export's index fields)
 
 
 def parse_header(text: str) -> Header:
@@ -80,6 +84,11 @@ def parse_header(text: str) -> Header:
 
 def _take(header: Header, line: str, *, first: bool, after_title: bool) -> str | None:
     """Record `line` in the header if it is a header line; return which kind it was."""
+    if (field := labelled(line)) is not None:
+        target, value = LABELS[field[0]], field[1]
+        if target is not None and value and getattr(header, target) is None:
+            setattr(header, target, byline_value(value) if target == "byline" else value)
+        return "field"
     if header.byline is None and (match := _BYLINE.fullmatch(line)) and _short(match["name"], 12):
         header.byline = match["name"].strip()
         return "byline"

@@ -1,0 +1,150 @@
+"""Press-database text exports (LexisNexis, Nexis Uni): many articles per file, metadata as labelled lines.
+
+Media researchers get their corpora from these databases, and the text export is the one every edition
+offers. A file holds a request preamble, then articles separated by a line "N of M DOCUMENTS" (LexisNexis
+Academic) or followed by a line "End of Document" (Nexis Uni). Each article opens with unlabelled lines
+(copyright notice, outlet, date such as "July 1, 2015 Wednesday", edition), then labelled fields
+("SECTION: A-SECTION; Pg. A01", "LENGTH: 3362 words", "HEADLINE: ...", "BYLINE: ...", "DATELINE: ..."),
+a "BODY:" line, the body, and trailing fields ("LANGUAGE: ENGLISH", "SUBJECT: ...", "LOAD-DATE: ...").
+A field's value may wrap onto the lines after it.
+
+`split_documents` cuts a file into its articles (None for a file that is not such an export, which the
+plain-text reader then reads as one article); `parse_document` reads one article's fields and where its
+body starts and ends. The body is kept character for character, as the plain-text reader keeps it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from storytrace.ingest.dates import normalise_date
+from storytrace.ingest.fields import LABELS, byline_value, labelled
+from storytrace.ingest.textheader import Header
+
+_SEPARATOR = re.compile(r"^[ \t]*(?P<number>\d+) of \d+ DOCUMENTS?[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_END = re.compile(r"^[ \t]*End of Document[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_BODY = re.compile(r"(?:BODY|Body)[ \t]*:?")
+_COPYRIGHT = re.compile(r"(?:Copyright|COPYRIGHT|\(c\)|\u00a9)\b", re.IGNORECASE)
+_RIGHTS = re.compile(r"all rights reserved", re.IGNORECASE)
+_EDITION = re.compile(r"\b(?:edition|ed\.)\s*$", re.IGNORECASE)
+MIN_FIELDS = 2  # labelled fields a single article needs, beside its body line, to be read as an export
+HEAD_LINES = 60  # lines an article's head may take: the body line is looked for there, and nowhere else
+
+
+def split_documents(text: str) -> list[tuple[str, str]] | None:
+    """(number, text) of each article of an export, numbered as the file numbers them ("1 of 161
+    DOCUMENTS"; in order when two carry one number, as in files pasted together) or in order; None when
+    the text shows neither separator."""
+    separators = list(_SEPARATOR.finditer(text))
+    if separators:
+        ends = [m.start() for m in separators[1:]] + [len(text)]
+        numbers = [m["number"] for m in separators]
+        if len(set(numbers)) < len(numbers):
+            numbers = [str(i) for i in range(1, len(numbers) + 1)]
+        return [(n, text[m.end() : end]) for n, m, end in zip(numbers, separators, ends, strict=True)]
+    ends = list(_END.finditer(text))
+    if not ends:
+        return None
+    starts = [0] + [m.end() for m in ends[:-1]]
+    parts = [text[start : m.start()] for start, m in zip(starts, ends, strict=True)]
+    return [(str(i), part) for i, part in enumerate(parts, 1) if part.strip()]
+
+
+def is_export_article(text: str) -> bool:
+    """A single article in the export layout: a body line after at least MIN_FIELDS known fields."""
+    fields = 0
+    for line in text.splitlines()[:HEAD_LINES]:
+        stripped = line.strip()
+        if _BODY.fullmatch(stripped):
+            return fields >= MIN_FIELDS
+        if labelled(stripped) is not None:
+            fields += 1
+    return False
+
+
+def parse_document(text: str) -> Header:
+    """Fields and body span of one article (see the module docstring). Without a body line the body
+    starts after the last field of the head, and without trailing fields it runs to the end."""
+    document = Header(body_end=len(text))
+    lines = _lines(text)
+    body_line = next((i for i, (_, line) in enumerate(lines[:HEAD_LINES]) if _BODY.fullmatch(line.strip())), None)
+    head_end = body_line if body_line is not None else _head_end(lines)
+    _read_head(document, lines[:head_end])
+    body_at = head_end + 1 if body_line is not None else head_end
+    document.body_start = lines[body_at][0] if body_at < len(lines) else len(text)
+    document.body_end = _trailer_start(lines, body_at, len(text))
+    return document
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, offset = [], 0
+    for line in text.splitlines(keepends=True):
+        out.append((offset, line))
+        offset += len(line)
+    return out
+
+
+def _head_end(lines: list[tuple[int, str]]) -> int:
+    """Index of the line after the last field of the head, for an article without a body line."""
+    last = 0
+    for i, (_, line) in enumerate(lines[:HEAD_LINES]):
+        if labelled(line) is not None:
+            last = i + 1
+    return last
+
+
+def _read_head(document: Header, lines: list[tuple[int, str]]) -> None:
+    """Fill the fields from the head: labelled fields (with their wrapped continuations), then the
+    unlabelled lines: copyright notice and edition (dropped), the date, and the other lines, which are
+    the outlet (classic exports, whose headline is a field) or the title and then the outlet (Nexis Uni)."""
+    field: str | None = None
+    values: dict[str, list[list[str]]] = {}  # label -> each occurrence's value, as its wrapped lines
+    plain: list[str] = []
+    in_copyright = False
+    for _, raw in lines:
+        line = raw.strip()
+        if not line:
+            field, in_copyright = None, False
+            continue
+        if (found := labelled(line)) is not None:
+            field = found[0]
+            values.setdefault(field, []).append([found[1]])
+            continue
+        if field is not None:
+            values[field][-1].append(line)
+            continue
+        if _COPYRIGHT.match(line) or in_copyright:
+            in_copyright = not _RIGHTS.search(line)
+            continue
+        if document.published_at is None and (date := normalise_date(line)):
+            document.published_at = date
+        elif not _EDITION.search(line):
+            plain.append(line)
+    for label, found_values in values.items():
+        target = LABELS[label]
+        value = next((joined for parts in found_values if (joined := " ".join(p for p in parts if p))), None)
+        if target is not None and value is not None and getattr(document, target) is None:
+            setattr(document, target, byline_value(value) if target == "byline" else value)
+    if document.title is None and plain:
+        document.title = plain.pop(0)
+    if document.source is None and plain:
+        document.source = plain[0]
+    if document.published_at is None and (loaded := values.get("load-date")):
+        document.published_at = normalise_date(" ".join(loaded[0]))
+
+
+def _trailer_start(lines: list[tuple[int, str]], body_at: int, end: int) -> int:
+    """Where the trailing fields begin: the first of the body's blocks (lines between blank lines) from
+    which on every block opens with a field line, their wrapped continuations included. One pass."""
+    trailer: int | None = None
+    opens_block = True
+    for start, raw in lines[body_at:]:
+        line = raw.strip()
+        if not line:
+            opens_block = True
+            continue
+        if opens_block:
+            field = labelled(line) is not None
+            trailer = (start if trailer is None else trailer) if field else None
+        opens_block = False
+    return end if trailer is None else trailer
