@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from storytrace.extract import canon
 from storytrace.extract.aliases import load_aliases
 from storytrace.extract.canon import entity_id, fixed_names, link_new_keys
 from storytrace.extract.keys import name_key, surname
@@ -233,3 +234,11 @@ def test_the_latest_accepted_entry_is_the_first_among_equal_positions() -> None:
     assert _latest(entries, position, 2, lambda e: e[1] == "e") is None
     far = [(i, str(i)) for i in range(LOOKBACK + 10)]
     assert _latest(far, position, len(far), lambda e: e[0] == 0) is None  # beyond the look-back: bounded cost
+
+
+def test_a_name_too_many_people_share_is_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(canon, "MAX_RIVALS", 2)
+    db = tmp_path / "x.db"
+    _mentions(db, "a", _people(*["John Smith"] * 9, "Ann Smith", "Eve Smith"))
+    _mentions(db, "b", _people("Smith"))
+    assert _person_entities(db, [["a", "b"]], {})["smith"] == "Smith"  # John holds 9 of 11, but 3 rivals > 2

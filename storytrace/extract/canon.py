@@ -37,6 +37,7 @@ _PLACE_OR_ORGANISATION = {"place": "organisation", "organisation": "place"}
 SIMILARITY = 0.85
 BLOCK_PREFIX = 4
 DOMINANT_SHARE = 0.8
+MAX_RIVALS = 50  # people sharing a name beyond which none is "the" one: "John" is left alone, uncounted
 
 
 def entity_id(type_: str, key: str) -> str:
@@ -108,9 +109,12 @@ def _link_person(store: SQLiteStore, key: str) -> str | None:
 
 
 def _dominant(store: SQLiteStore, candidates: list[repo.EntityRow]) -> str | None:
-    """The one candidate, or the one holding at least DOMINANT_SHARE of all the candidates' mentions."""
+    """The one candidate, or the one holding at least DOMINANT_SHARE of all the candidates' mentions (none
+    among more than MAX_RIVALS: counting them would read most of a large store's mentions of that name)."""
     if len(candidates) <= 1:
         return candidates[0].entity_id if candidates else None
+    if len(candidates) > MAX_RIVALS:
+        return None
     counts = repo.entity_mention_totals(store, [c.entity_id for c in candidates])
     total = sum(counts.values())
     best = max(candidates, key=lambda c: (counts[c.entity_id], c.entity_id))
