@@ -40,7 +40,15 @@ def labelled(line: str) -> tuple[str, str] | None:
     return label.lower(), match["value"].strip()
 
 
-def byline_value(value: str) -> str:
+def fill(record: object, label: str, value: str) -> None:
+    """Set the Article field a known label fills on `record` (a header being read), unless the label
+    fills none, the value is empty or the field is already set: the first occurrence wins."""
+    target = LABELS[label]
+    if target is not None and value and getattr(record, target) is None:
+        setattr(record, target, _byline(value) if target == "byline" else value)
+
+
+def _byline(value: str) -> str:
     """A byline field's names, without a leading "By" or a closing full stop."""
     for prefix in ("By ", "BY ", "by "):
         value = value.removeprefix(prefix)

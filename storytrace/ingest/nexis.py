@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from storytrace.ingest.dates import normalise_date
-from storytrace.ingest.fields import LABELS, byline_value, labelled
+from storytrace.ingest.fields import fill, labelled
 from storytrace.ingest.textheader import Header
 
 _SEPARATOR = re.compile(r"^[ \t]*(?P<number>\d+) of \d+ DOCUMENTS?[ \t]*$", re.MULTILINE | re.IGNORECASE)
@@ -121,10 +121,8 @@ def _read_head(document: Header, lines: list[tuple[int, str]]) -> None:
         elif not _EDITION.search(line):
             plain.append(line)
     for label, found_values in values.items():
-        target = LABELS[label]
-        value = next((joined for parts in found_values if (joined := " ".join(p for p in parts if p))), None)
-        if target is not None and value is not None and getattr(document, target) is None:
-            setattr(document, target, byline_value(value) if target == "byline" else value)
+        for parts in found_values:
+            fill(document, label, " ".join(p for p in parts if p))
     if document.title is None and plain:
         document.title = plain.pop(0)
     if document.source is None and plain:

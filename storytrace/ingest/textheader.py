@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from storytrace.dateline import DATELINE_LINE, is_place, opening_dateline
 from storytrace.ingest.dates import normalise_date
-from storytrace.ingest.fields import LABELS, byline_value, labelled
+from storytrace.ingest.fields import fill, labelled
 
 _MAX_HEADER_LINES = 8
 _MAX_TITLE_WORDS = 20
@@ -85,9 +85,7 @@ def parse_header(text: str) -> Header:
 def _take(header: Header, line: str, *, first: bool, after_title: bool) -> str | None:
     """Record `line` in the header if it is a header line; return which kind it was."""
     if (field := labelled(line)) is not None:
-        target, value = LABELS[field[0]], field[1]
-        if target is not None and value and getattr(header, target) is None:
-            setattr(header, target, byline_value(value) if target == "byline" else value)
+        fill(header, *field)
         return "field"
     if header.byline is None and (match := _BYLINE.fullmatch(line)) and _short(match["name"], 12):
         header.byline = match["name"].strip()
