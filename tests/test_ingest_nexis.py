@@ -189,3 +189,10 @@ def test_a_document_without_body_text_is_rejected_by_number(tmp_path: Path) -> N
 def test_exports_pasted_together_keep_one_id_per_document() -> None:
     documents = split_documents(CLASSIC + CLASSIC)
     assert documents is not None and [number for number, _ in documents] == ["1", "2", "3", "4"]
+
+
+def test_an_export_of_one_document_keeps_the_file_name_as_id(tmp_path: Path) -> None:
+    path = tmp_path / "one.txt"
+    path.write_text(UNI[: UNI.index("End of Document") + len("End of Document\n")], "utf-8")
+    (article,) = _read(path)
+    assert (article.id, article.title, article.origin) == ("one", "Strike talks resume", str(path))

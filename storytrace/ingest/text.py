@@ -1,5 +1,5 @@
 """Plain-text reader: one article per file, id = file name without extension; a press-database export
-(see `nexis`) gives one article per document, id = file name, "-" and the document's number.
+(see `nexis`) of several documents gives one article per document, id = file name, "-" and its number.
 
 The header lines the text shows (see `textheader`) go to their own fields and are cut from the
 body; the body itself is kept character for character, because later stages report offsets into it.
@@ -24,9 +24,11 @@ def read_text(path: Path, options: IngestOptions) -> Iterator[Item]:
         yield text
         return
     documents = split_documents(text)
-    if documents is not None:
+    if documents is not None and len(documents) > 1:
         for number, document in documents:
             yield article_from_export(document, path, f"document {number}", f"{file_id(path)}-{number}", options)
+    elif documents is not None:  # one document: the file is the article, as a plain text would be
+        yield article_from_export(documents[0][1], path, None, file_id(path), options)
     elif is_export_article(text):
         yield article_from_export(text, path, None, file_id(path), options)
     else:
