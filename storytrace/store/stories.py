@@ -90,6 +90,8 @@ register_migrations(
         # ... and again once dates counted from another date of the text ("the next day", stories/anaphora.py)
         # were read.
         "-- dates counted from another date\nDELETE FROM stage_done WHERE stage = 'timeline';",
+        # ... and once modals were read as looking ahead ("Clinton must win in November").
+        "-- modals look ahead\nDELETE FROM stage_done WHERE stage = 'timeline';",
     ],
 )
 
