@@ -132,6 +132,16 @@ def test_a_river_named_in_full_is_a_place_and_its_bare_name_repeats_it(nlp) -> N
     assert {m.type for m in mentions if m.key == "ardle"} == {"place"}
 
 
+def test_a_word_the_ner_takes_into_a_person_name_is_left_out(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The NER reads "Will Sanders" as one name; the tagger still knows "Will" opens a question."""
+    text = "Bernie Sanders spoke in Iowa on Monday. But Will Sanders win the state? His aides think so."
+    mentions = extract_article("t", nlp(text), load_aliases()).mentions
+    assert [(m.text, m.key) for m in mentions if m.type == "person"] == [
+        ("Bernie Sanders", "bernie sanders"),
+        ("Sanders", "bernie sanders"),
+    ]
+
+
 def test_a_name_with_an_adverb_in_it_is_still_a_name(nlp) -> None:  # type: ignore[no-untyped-def]
     """The NER calls "the Clean Grid Now" a law; the coalition after it says what it is."""
     text = "Police put the crowd at 2,000. Organisers from the Clean Grid Now coalition said 6,000 people took part."

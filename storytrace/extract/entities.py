@@ -58,6 +58,9 @@ INSTITUTION_NOUNS = frozenset(
     "court council authority committee ministry department agency parliament assembly legislature".split()
 )
 MAX_INSTITUTION_WORDS = 2  # lowercase words between a place and the body it names
+# Parts of speech no part of a person's name has: the NER takes a sentence's first word into the name that
+# follows it ("Will Sanders win?", "Certainly Donald Trump has gone ..."), which the tagger still reads.
+_NOT_NAME_POS = frozenset({"AUX", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "PART", "INTJ"})
 # Words before a name that say it is a place: "in Harbourton", "from Kyiv".
 _PLACE_PREPOSITIONS = frozenset({"in", "from", "to", "near", "across", "outside", "inside"})
 _TYPE_PRIORITY = ("place", "person", "organisation")  # tie-break of the type vote
@@ -238,7 +241,11 @@ def _names_in(span: Span) -> list[Span]:
     start = span.start
     for stop in [*(t.i for t in span if t.text == ","), span.end]:
         first, end = start, stop
-        while first < end and (doc[first].lower_.rstrip(".") in HONORIFICS | {"a", "an"} or doc[first].is_punct):
+        while first < end and (
+            doc[first].lower_.rstrip(".") in HONORIFICS | {"a", "an"}
+            or doc[first].is_punct
+            or (span.label_ == "PERSON" and doc[first].pos_ in _NOT_NAME_POS and end - first > 1)
+        ):
             first += 1
         while end > first and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
             end -= 1
