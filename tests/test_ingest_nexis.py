@@ -196,3 +196,87 @@ def test_an_export_of_one_document_keeps_the_file_name_as_id(tmp_path: Path) -> 
     path.write_text(UNI[: UNI.index("End of Document") + len("End of Document\n")], "utf-8")
     (article,) = _read(path)
     assert (article.id, article.title, article.origin) == ("one", "Strike talks resume", str(path))
+
+
+ACADEMIC_TITLE_AFTER_DATE = """Download Request: Selected Items: 1-2
+Time Of Request: Friday, March 8, 2024  16:51:31
+
+Source: The Harbour Ledger;Valley Courier
+
+
+
+                               1 of 2 DOCUMENTS
+
+
+
+                                  Harbour Ledger Online
+
+                            March 7, 2024 Thursday
+
+Ferry crews join the strike
+
+BYLINE: Mara Quinn
+
+LENGTH: 30 words
+
+Ferry crews joined the dockworkers' strike on Thursday.
+
+The ferry company said crossings would resume on Monday.
+
+LOAD-DATE: March 7, 2024
+
+LANGUAGE: ENGLISH
+
+PUBLICATION-TYPE: Newspaper
+
+
+                       Copyright 2024 Harbour Ledger Publishing
+                              All Rights Reserved
+
+                               2 of 2 DOCUMENTS
+
+
+
+                               The Valley Courier (Northgate)
+
+                            March 8, 2024 Friday
+                                   Edition 1;
+                                    North
+
+Talks stall again
+
+BYLINE: Lena Ortiz
+
+SECTION: NEWS; Pg. 6
+
+LENGTH: 12 words
+
+
+Talks between the union and the port stalled again on Friday.
+
+LOAD-DATE: March 8, 2024
+
+JOURNAL-CODE: VC
+
+
+                    Copyright 2024 Valley Courier Ltd
+                              All Rights Reserved
+"""
+
+
+def test_an_export_with_the_title_after_the_date_and_the_copyright_at_the_end(tmp_path: Path) -> None:
+    path = tmp_path / "academic.txt"
+    path.write_text(ACADEMIC_TITLE_AFTER_DATE, "utf-8")
+    first, second = _read(path)
+    assert (first.title, first.source, first.published_at, first.byline) == (
+        "Ferry crews join the strike",
+        "Harbour Ledger Online",
+        "2024-03-07",
+        "Mara Quinn",
+    )
+    assert first.text == (
+        "Ferry crews joined the dockworkers' strike on Thursday.\n\n"
+        "The ferry company said crossings would resume on Monday."
+    )
+    assert (second.title, second.source) == ("Talks stall again", "The Valley Courier (Northgate)")
+    assert second.text == "Talks between the union and the port stalled again on Friday."

@@ -3,7 +3,7 @@
 Media researchers get their corpora from these databases, and the text export is the one every edition
 offers. A file holds a request preamble, then articles separated by a line "N of M DOCUMENTS" (LexisNexis
 Academic) or followed by a line "End of Document" (Nexis Uni). Each article opens with unlabelled lines
-(copyright notice, outlet, date such as "July 1, 2015 Wednesday", edition), then labelled fields
+(copyright notice, outlet, date such as "July 1, 2015 Wednesday", edition, sometimes the title), then labelled fields
 ("SECTION: A-SECTION; Pg. A01", "LENGTH: 3362 words", "HEADLINE: ...", "BYLINE: ...", "DATELINE: ..."),
 a "BODY:" line, the body, and trailing fields ("LANGUAGE: ENGLISH", "SUBJECT: ...", "LOAD-DATE: ...").
 A field's value may wrap onto the lines after it.
@@ -26,7 +26,6 @@ _END = re.compile(r"^[ \t]*End of Document[ \t]*$", re.MULTILINE | re.IGNORECASE
 _BODY = re.compile(r"(?:BODY|Body)[ \t]*:?")
 _COPYRIGHT = re.compile(r"(?:Copyright|COPYRIGHT|\(c\)|\u00a9)\b", re.IGNORECASE)
 _RIGHTS = re.compile(r"all rights reserved", re.IGNORECASE)
-_EDITION = re.compile(r"\b(?:edition|ed\.)\s*$", re.IGNORECASE)
 MIN_FIELDS = 2  # labelled fields a single article needs, beside its body line, to be read as an export
 HEAD_LINES = 60  # lines an article's head may take: the body line is looked for there, and nowhere else
 
@@ -85,55 +84,66 @@ def _lines(text: str) -> list[tuple[int, str]]:
 
 
 def _head_end(lines: list[tuple[int, str]]) -> int:
-    """Index of the line after the last field of the head, for an article without a body line."""
-    last = 0
-    for i, (_, line) in enumerate(lines[:HEAD_LINES]):
-        if labelled(line) is not None:
-            last = i + 1
-    return last
+    """For an article without a body line, the index of the body's first line: the first block (lines
+    between blank lines) that follows the head's fields and does not open with one. The trailing fields
+    of a short article fall within the head's reach, so the head ends at its first run of fields."""
+    seen_field = opens_block = False
+    for i, (_, raw) in enumerate(lines[:HEAD_LINES]):
+        line = raw.strip()
+        if not line:
+            opens_block = True
+            continue
+        if opens_block or i == 0:
+            if labelled(line) is not None:
+                seen_field = True
+            elif seen_field:
+                return i
+        opens_block = False
+    return min(len(lines), HEAD_LINES)
 
 
 def _read_head(document: Header, lines: list[tuple[int, str]]) -> None:
     """Fill the fields from the head: labelled fields (with their wrapped continuations), then the
-    unlabelled lines: copyright notice and edition (dropped), the date, and the other lines, which are
-    the outlet (classic exports, whose headline is a field) or the title and then the outlet (Nexis Uni)."""
+    unlabelled lines. Copyright notices are dropped, and so are the lines of the date's own block (the
+    edition: "Edition 1;", "Scotland"). The other lines before the date end with the outlet (Nexis Uni
+    puts the title first); a line after the date's block is the title when no HEADLINE field gives one
+    (LexisNexis Academic writes both ways)."""
     field: str | None = None
     values: dict[str, list[list[str]]] = {}  # label -> each occurrence's value, as its wrapped lines
-    plain: list[str] = []
-    in_copyright = False
+    before: list[str] = []  # unlabelled lines before the date
+    after: list[str] = []  # ... and after the date's block
+    in_copyright = in_date_block = False
     for _, raw in lines:
         line = raw.strip()
         if not line:
-            field, in_copyright = None, False
+            field, in_copyright, in_date_block = None, False, False
             continue
         if (found := labelled(line)) is not None:
             field = found[0]
             values.setdefault(field, []).append([found[1]])
-            continue
-        if field is not None:
+        elif field is not None:
             values[field][-1].append(line)
-            continue
-        if _COPYRIGHT.match(line) or in_copyright:
+        elif _COPYRIGHT.match(line) or in_copyright:
             in_copyright = not _RIGHTS.search(line)
-            continue
-        if document.published_at is None and (date := normalise_date(line)):
-            document.published_at = date
-        elif not _EDITION.search(line):
-            plain.append(line)
+        elif document.published_at is None and (date := normalise_date(line)):
+            document.published_at, in_date_block = date, True
+        elif not in_date_block:
+            (before if document.published_at is None else after).append(line)
     for label, found_values in values.items():
         for parts in found_values:
             fill(document, label, " ".join(p for p in parts if p))
-    if document.title is None and plain:
-        document.title = plain.pop(0)
-    if document.source is None and plain:
-        document.source = plain[0]
+    if document.title is None and (after or len(before) > 1):
+        document.title = after[0] if after else before[0]
+    if document.source is None and before and before[-1] != document.title:
+        document.source = before[-1]
     if document.published_at is None and (loaded := values.get("load-date")):
         document.published_at = normalise_date(" ".join(loaded[0]))
 
 
 def _trailer_start(lines: list[tuple[int, str]], body_at: int, end: int) -> int:
     """Where the trailing fields begin: the first of the body's blocks (lines between blank lines) from
-    which on every block opens with a field line, their wrapped continuations included. One pass."""
+    which on every block opens with a field line or a copyright notice, their wrapped continuations
+    included. One pass."""
     trailer: int | None = None
     opens_block = True
     for start, raw in lines[body_at:]:
@@ -142,7 +152,7 @@ def _trailer_start(lines: list[tuple[int, str]], body_at: int, end: int) -> int:
             opens_block = True
             continue
         if opens_block:
-            field = labelled(line) is not None
-            trailer = (start if trailer is None else trailer) if field else None
+            closing = labelled(line) is not None or _COPYRIGHT.match(line) is not None
+            trailer = (start if trailer is None else trailer) if closing else None
         opens_block = False
     return end if trailer is None else trailer
