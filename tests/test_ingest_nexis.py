@@ -280,3 +280,26 @@ def test_an_export_with_the_title_after_the_date_and_the_copyright_at_the_end(tm
     )
     assert (second.title, second.source) == ("Talks stall again", "The Valley Courier (Northgate)")
     assert second.text == "Talks between the union and the port stalled again on Friday."
+
+
+def test_a_german_export_is_split_and_its_labels_read(tmp_path: Path) -> None:
+    german = (
+        "                               Dokument 1 von 2\n\n                 Hafenbote\n\n"
+        "                 7. März 2024 Donnerstag\n\nFähren stehen still\n\nAUTOR: Mara Quinn\n\n"
+        "RUBRIK: LOKALES; S. 3\n\nLÄNGE: 9 Wörter\n\nDie Fähren fuhren am Donnerstag nicht.\n\n"
+        "SPRACHE: GERMAN\n\n"
+        "                               Dokument 2 von 2\n\n                 Hafenbote\n\n"
+        "                 8. März 2024 Freitag\n\nGespräche vertagt\n\nLÄNGE: 5 Wörter\n\n"
+        "Die Gespräche wurden vertagt.\n\nSPRACHE: GERMAN\n"
+    )
+    path = tmp_path / "hafen.txt"
+    path.write_text(german, "utf-8")
+    first, second = _read(path)
+    assert (first.id, first.title, first.source, first.byline) == (
+        "hafen-1",
+        "Fähren stehen still",
+        "Hafenbote",
+        "Mara Quinn",
+    )
+    assert first.text == "Die Fähren fuhren am Donnerstag nicht." and first.published_at == "2024-03-07"
+    assert (second.title, second.text) == ("Gespräche vertagt", "Die Gespräche wurden vertagt.")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import warnings
 from datetime import UTC, datetime, timedelta
+from typing import ClassVar
 
 from dateutil import parser as date_parser
 from dateutil.tz import tzoffset
@@ -31,6 +32,48 @@ _ZONE_HOURS = (
 )
 _ZONES = {name: tzoffset(name, int(hours) * 3600) for name, hours in (z.split("=") for z in _ZONE_HOURS.split())}
 _HAS_YEAR = re.compile(r"\b\d{4}\b")
+
+
+def _beside(english: list[tuple[str, ...]], other: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    return [(*names, *more) for names, more in zip(english, other, strict=True)]
+
+
+class _Names(date_parser.parserinfo):
+    """dateutil's English month and weekday names, with the German and French ones beside them: press
+    databases print an edition's dates in its language ("7. März 2024 Donnerstag", "8 mars 2024")."""
+
+    MONTHS: ClassVar[list[tuple[str, ...]]] = _beside(
+        date_parser.parserinfo.MONTHS,
+        [
+            ("Januar", "janvier"),
+            ("Februar", "février", "fevrier"),
+            ("März", "Maerz", "mars"),
+            ("avril",),
+            ("Mai",),
+            ("Juni", "juin"),
+            ("Juli", "juillet"),
+            ("août", "aout"),
+            ("septembre",),
+            ("Oktober", "octobre"),
+            ("novembre",),
+            ("Dezember", "décembre", "decembre"),
+        ],
+    )
+    WEEKDAYS: ClassVar[list[tuple[str, ...]]] = _beside(
+        date_parser.parserinfo.WEEKDAYS,
+        [
+            ("Montag", "lundi"),
+            ("Dienstag", "mardi"),
+            ("Mittwoch", "mercredi"),
+            ("Donnerstag", "jeudi"),
+            ("Freitag", "vendredi"),
+            ("Samstag", "Sonnabend", "samedi"),
+            ("Sonntag", "dimanche"),
+        ],
+    )
+
+
+_NAMES = _Names()
 _MAX_DATE_CHARS = 80
 _EPOCH_DIGITS = (10, 13)
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})(?:(\d{2})(?:(\d{2})(\d{2})?)?)?")
@@ -54,8 +97,8 @@ def normalise_date(value: object) -> str | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            first = date_parser.parse(value, default=_DEFAULT_A, tzinfos=_ZONES)
-            second = date_parser.parse(value, default=_DEFAULT_B, tzinfos=_ZONES)
+            first = date_parser.parse(value, _NAMES, default=_DEFAULT_A, tzinfos=_ZONES)
+            second = date_parser.parse(value, _NAMES, default=_DEFAULT_B, tzinfos=_ZONES)
         except (ValueError, OverflowError, TypeError):
             return None
     if (first.year, first.month, first.day) != (second.year, second.month, second.day):

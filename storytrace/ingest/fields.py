@@ -8,20 +8,22 @@ from __future__ import annotations
 
 import re
 
-_FIELD = re.compile(r"(?P<label>[A-Z][A-Za-z]*(?:-[A-Za-z]+)*)[ \t]*:[ \t]*(?P<value>.*)")
+_FIELD = re.compile(r"(?P<label>[^\W\d_]+(?:-[^\W\d_]+)*)[ \t]*:[ \t]*(?P<value>.*)")
 # Field labels by the Article field they fill (None: read and dropped).
 LABELS: dict[str, str | None] = {
     "headline": "title",
     "title": "title",
     "byline": "byline",
     "author": "byline",
+    "autor": "byline",  # German exports (RUBRIK, LÄNGE, SPRACHE below); French ones write LONGUEUR, LANGUE
     "dateline": "dateline",
     "publication": "source",
     "source": "source",
     **dict.fromkeys(
         "section length edition language load-date publication-type document-type journal-code subject company "
         "organization organisation ticker industry geographic person city state country graphic highlight url "
-        "correction-date correction series type notes distribution copyright".split()
+        "correction-date correction series type notes distribution copyright rubrik länge sprache longueur "
+        "langue".split()
     ),
 }
 
@@ -33,6 +35,8 @@ def labelled(line: str) -> tuple[str, str] | None:
     if match is None:
         return None
     label = match["label"]
+    if not label[0].isupper():
+        return None
     first, *rest = label.split("-")
     written = label.isupper() or (first == first.capitalize() and all(p in (p.lower(), p.capitalize()) for p in rest))
     if label.lower() not in LABELS or not written:

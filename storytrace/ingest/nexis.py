@@ -21,7 +21,11 @@ from storytrace.ingest.dates import normalise_date
 from storytrace.ingest.fields import fill, labelled
 from storytrace.ingest.textheader import Header
 
-_SEPARATOR = re.compile(r"^[ \t]*(?P<number>\d+) of \d+ DOCUMENTS?[ \t]*$", re.MULTILINE | re.IGNORECASE)
+# "1 of 161 DOCUMENTS", and as German and French exports write it: "Dokument 1 von 161", "Document 1 de 161".
+_SEPARATOR = re.compile(
+    r"^[ \t]*(?:(?P<number>\d+) of \d+ DOCUMENTS?|Dokument (?P<de>\d+) von \d+|Document (?P<fr>\d+) de \d+)[ \t]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
 _END = re.compile(r"^[ \t]*End of Document[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _BODY = re.compile(r"(?:BODY|Body)[ \t]*:?")
 _COPYRIGHT = re.compile(r"(?:Copyright|COPYRIGHT|\(c\)|\u00a9)\b", re.IGNORECASE)
@@ -37,7 +41,7 @@ def split_documents(text: str) -> list[tuple[str, str]] | None:
     separators = list(_SEPARATOR.finditer(text))
     if separators:
         ends = [m.start() for m in separators[1:]] + [len(text)]
-        numbers = [m["number"] for m in separators]
+        numbers = [m["number"] or m["de"] or m["fr"] for m in separators]
         if len(set(numbers)) < len(numbers):
             numbers = [str(i) for i in range(1, len(numbers) + 1)]
         return [(n, text[m.end() : end]) for n, m, end in zip(numbers, separators, ends, strict=True)]
