@@ -111,7 +111,9 @@ End of Document
 """
 
 
-def _read(path: Path) -> list[Article]:
+def _read(path: Path, text: str) -> list[Article]:
+    """The articles read from `text` written to `path`; none may be rejected."""
+    path.write_text(text, "utf-8")
     items = list(read_path(path, IngestOptions()))
     assert all(isinstance(item, Article) for item in items), items
     return items  # type: ignore[return-value]
@@ -119,8 +121,7 @@ def _read(path: Path) -> list[Article]:
 
 def test_a_classic_export_gives_one_article_per_document_with_its_fields(tmp_path: Path) -> None:
     path = tmp_path / "harbour_search.txt"
-    path.write_text(CLASSIC, "utf-8")
-    first, second = _read(path)
+    first, second = _read(path, CLASSIC)
     assert first.id == "harbour_search-1" and second.id == "harbour_search-2"
     assert (first.title, first.source, first.published_at) == (
         "Dockworkers walk out over pay",
@@ -141,8 +142,7 @@ def test_a_classic_export_gives_one_article_per_document_with_its_fields(tmp_pat
 
 def test_a_nexis_uni_export_takes_title_and_outlet_from_its_first_lines(tmp_path: Path) -> None:
     path = tmp_path / "uni.txt"
-    path.write_text(UNI, "utf-8")
-    first, second = _read(path)
+    first, second = _read(path, UNI)
     assert (first.id, first.title, first.source, first.published_at, first.byline) == (
         "uni-1",
         "Strike talks resume",
@@ -193,8 +193,7 @@ def test_exports_pasted_together_keep_one_id_per_document() -> None:
 
 def test_an_export_of_one_document_keeps_the_file_name_as_id(tmp_path: Path) -> None:
     path = tmp_path / "one.txt"
-    path.write_text(UNI[: UNI.index("End of Document") + len("End of Document\n")], "utf-8")
-    (article,) = _read(path)
+    (article,) = _read(path, UNI[: UNI.index("End of Document") + len("End of Document\n")])
     assert (article.id, article.title, article.origin) == ("one", "Strike talks resume", str(path))
 
 
@@ -266,8 +265,7 @@ JOURNAL-CODE: VC
 
 def test_an_export_with_the_title_after_the_date_and_the_copyright_at_the_end(tmp_path: Path) -> None:
     path = tmp_path / "academic.txt"
-    path.write_text(ACADEMIC_TITLE_AFTER_DATE, "utf-8")
-    first, second = _read(path)
+    first, second = _read(path, ACADEMIC_TITLE_AFTER_DATE)
     assert (first.title, first.source, first.published_at, first.byline) == (
         "Ferry crews join the strike",
         "Harbour Ledger Online",
@@ -293,8 +291,7 @@ def test_a_german_export_is_split_and_its_labels_read(tmp_path: Path) -> None:
         "Die Gespräche wurden vertagt.\n\nSPRACHE: GERMAN\n"
     )
     path = tmp_path / "hafen.txt"
-    path.write_text(german, "utf-8")
-    first, second = _read(path)
+    first, second = _read(path, german)
     assert (first.id, first.title, first.source, first.byline) == (
         "hafen-1",
         "Fähren stehen still",
