@@ -3,10 +3,11 @@
 Media researchers get their corpora from these databases, and the text export is the one every edition
 offers. A file holds a request preamble, then articles separated by a line "N of M DOCUMENTS" (LexisNexis
 Academic) or followed by a line "End of Document" (Nexis Uni). Each article opens with unlabelled lines
-(copyright notice, outlet, date such as "July 1, 2015 Wednesday", edition, sometimes the title), then labelled fields
-("SECTION: A-SECTION; Pg. A01", "LENGTH: 3362 words", "HEADLINE: ...", "BYLINE: ...", "DATELINE: ..."),
-a "BODY:" line, the body, and trailing fields ("LANGUAGE: ENGLISH", "SUBJECT: ...", "LOAD-DATE: ...").
-A field's value may wrap onto the lines after it.
+(copyright notice, outlet, date such as "July 1, 2015 Wednesday", edition, sometimes the title), then
+labelled fields ("SECTION: A-SECTION; Pg. A01", "LENGTH: 3362 words", "HEADLINE: ...", "BYLINE: ..."),
+a "BODY:" line (some exports have none), the body, and trailing fields ("LANGUAGE: ENGLISH", "SUBJECT:
+...", "LOAD-DATE: ...") and copyright notice. A field's value may wrap onto the lines after it. German and
+French editions write the same layout with their own separator ("Dokument 1 von 161") and labels.
 
 `split_documents` cuts a file into its articles (None for a file that is not such an export, which the
 plain-text reader then reads as one article); `parse_document` reads one article's fields and where its
@@ -67,7 +68,8 @@ def is_export_article(text: str) -> bool:
 
 def parse_document(text: str) -> Header:
     """Fields and body span of one article (see the module docstring). Without a body line the body
-    starts after the last field of the head, and without trailing fields it runs to the end."""
+    starts after the head's first run of fields (`_head_end`), and without trailing fields or a closing
+    copyright notice it runs to the end."""
     document = Header(body_end=len(text))
     lines = _lines(text)
     body_line = next((i for i, (_, line) in enumerate(lines[:HEAD_LINES]) if _BODY.fullmatch(line.strip())), None)
