@@ -300,3 +300,7 @@ def test_a_german_export_is_split_and_its_labels_read(tmp_path: Path) -> None:
     )
     assert first.text == "Die Fähren fuhren am Donnerstag nicht." and first.published_at == "2024-03-07"
     assert (second.title, second.text) == ("Gespräche vertagt", "Die Gespräche wurden vertagt.")
+
+
+def test_a_separator_written_in_prose_splits_nothing() -> None:
+    assert split_documents("The court sealed part of the file.\n\n3 of 5 documents\n\nwere released on Monday.") is None

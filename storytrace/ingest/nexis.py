@@ -23,11 +23,12 @@ from storytrace.ingest.fields import fill, labelled
 from storytrace.ingest.textheader import Header
 
 # "1 of 161 DOCUMENTS", and as German and French exports write it: "Dokument 1 von 161", "Document 1 de 161".
+# Matched as the databases write them, case included: a line "3 of 5 documents" in prose splits nothing.
 _SEPARATOR = re.compile(
     r"^[ \t]*(?:(?P<number>\d+) of \d+ DOCUMENTS?|Dokument (?P<de>\d+) von \d+|Document (?P<fr>\d+) de \d+)[ \t]*$",
-    re.MULTILINE | re.IGNORECASE,
+    re.MULTILINE,
 )
-_END = re.compile(r"^[ \t]*End of Document[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_END = re.compile(r"^[ \t]*End of Document[ \t]*$", re.MULTILINE)
 _BODY = re.compile(r"(?:BODY|Body)[ \t]*:?")
 _COPYRIGHT = re.compile(r"(?:Copyright|COPYRIGHT|\(c\)|\u00a9)\b", re.IGNORECASE)
 _RIGHTS = re.compile(r"all rights reserved", re.IGNORECASE)
