@@ -113,6 +113,12 @@ def test_ranges(text: str, published: date | None, found: list[tuple[str, str | 
         ("On Monday, Mr. Smith will hold two rallies.", FRIDAY, "2024-11-11"),  # "Mr." ends no clause
         ("The party will meet in March.", FRIDAY, "2025-03"),
         ("Forecasters expect the rain to ease on Sunday.", FRIDAY, "2024-11-10"),
+        ("Clinton must win in November.", date(2016, 3, 4), "2016-11"),  # a modal before a verb
+        ("He could win California on Tuesday.", date(2016, 6, 5), "2016-06-07"),
+        ("Tuesday's primary will decide the race.", date(2016, 3, 14), "2016-03-15"),
+        # ... but not before "have", nor after a date naming a thing.
+        ("They could have won on Tuesday.", FRIDAY, "2024-11-05"),
+        ("Monday's debate might not move mountains.", date(2016, 9, 29), "2016-09-26"),
         # A plan told in the past, a date inside the subject, a nearer past verb: as before.
         ("He was set to receive an endorsement on Thursday.", FRIDAY, "2024-11-07"),
         ("The rule was to be issued on Wednesday.", FRIDAY, "2024-11-06"),

@@ -14,7 +14,7 @@ its clause, of the first cue after it ("On Tuesday the Senate will vote"):
   ease on Wednesday"), "upcoming", and a participle after "will be" or "to be" ("will be announced", "is
   to be held"), a modal before any verb but "have" ("Clinton must win in November", "he could win
   California on Tuesday"; "could have won" looks back), unless a past frame holds the plan ("he was set
-  to receive an endorsement on Friday");
+  to receive an endorsement on Friday") or the date names a thing ("Monday's debate might");
 - past: a date after "since" or "as of", or a past verb's own date ("was held on Dec. 4"). A past verb
   further away says nothing: "said the vote on November 8 would be rigged" dates the vote, not the saying;
 - neither: present verbs (is, says), which say too little to move a date, a modal before "have", and a
@@ -108,8 +108,10 @@ _PAST_POINT = re.compile(r"\b(?:since|as\s+of)\s+(?:[a-z]+\s+)?$", re.IGNORECASE
 _OPENS_CLAUSE = re.compile(
     r"^\W*(?:(?:and|but|so|then)\s+)?(?:on|by|until|from|starting|beginning|this|next|early|late)?\s*$", re.IGNORECASE
 )
-# "Monday's debate might not move mountains": a date that names a thing owns no verb after it.
+# "Monday's debate might not move mountains": a date naming a thing takes no modal after it, which says how
+# sure the writer is more than when the thing happens; "Tuesday's primary will decide" still looks ahead.
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
+_MODAL = re.compile(_MODAL_AHEAD)
 _CLAUSE_END = re.compile(r"[.!?]\s|[\n;\"\u201c\u201d\u00ab\u00bb]")
 
 
@@ -127,9 +129,11 @@ def date_tense(text: str, start: int, end: int) -> Tense:
             framed = _PAST_FRAME.search(before, max(0, nearest.start() - TAIL_CHARS), nearest.start())
             return None if framed else "future"
         return "past" if nearest["past"] and _ADJUNCT.fullmatch(before, nearest.end()) else None
-    if not _OPENS_CLAUSE.match(before) or _POSSESSIVE.match(text, end):
+    if not _OPENS_CLAUSE.match(before):
         return None
     first = next(_cues(_clause_after(text, end)), None)
+    if first and first["future"] and _POSSESSIVE.match(text, end) and _MODAL.match(first[0]):
+        return None
     return "future" if first and first["future"] else None
 
 
