@@ -50,10 +50,11 @@ CUE_REACH = 24
 TAIL_CHARS = 40  # how far back the few words of a past frame ("had been") or point ("as of their") are read
 
 _PLANS = "set scheduled slated expected poised planning plan plans intend intends going hope hopes aim aims".split()
-_MODALS = "is are am has have says would could should might must may can cannot".split()
+_MODAL_VERBS = "would could should might must may can cannot".split()
+_MODALS = ["is", "are", "am", "has", "have", "says", *_MODAL_VERBS]
 # A modal before a verb other than "have" looks ahead: "Clinton must win in November", "he could win California
 # on Tuesday", "Cameron would like to see [her] win in November". With "have" it looks back ("could have won").
-_MODAL_AHEAD = r"\b(?:would|could|should|might|must|may|can|cannot)\b(?!\s+(?:[a-z]+\s+)?have\b)"
+_MODAL_AHEAD = rf"\b(?:{'|'.join(_MODAL_VERBS)})\b(?!\s+(?:[a-z]+\s+)?have\b)"
 _PASSIVE = "is are am be being".split()
 _PAST_FORMS = (
     "was were had did said told wrote met spoke gave took made held won lost began went came ran saw got sent "
@@ -67,7 +68,7 @@ _FUTURE = (  # the longest first: a verb group is one cue ("will be counted" is 
     r"|\b(?:is|are)\s+due\s+to\b|\b(?:scheduled|slated)\s+(?:for|on)\b"
     r"|\b(?:is|are|be)\s+(?:scheduled|slated|expected|due|set)\b"  # "a child is expected this summer"
     r"|\b(?:expects?|expecting)\b"  # "forecasters expect the rain to ease on Wednesday"
-    rf"|{_MODAL_AHEAD}"
+    rf"|(?P<modal>{_MODAL_AHEAD})"
 )
 # A present passive ("the votes are tallied March 15") is no past: it comes first, so it is one cue.
 _OTHER = (
@@ -111,7 +112,6 @@ _OPENS_CLAUSE = re.compile(
 # "Monday's debate might not move mountains": a date naming a thing takes no modal after it, which says how
 # sure the writer is more than when the thing happens; "Tuesday's primary will decide" still looks ahead.
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
-_MODAL = re.compile(_MODAL_AHEAD)
 _CLAUSE_END = re.compile(r"[.!?]\s|[\n;\"\u201c\u201d\u00ab\u00bb]")
 
 
@@ -132,7 +132,7 @@ def date_tense(text: str, start: int, end: int) -> Tense:
     if not _OPENS_CLAUSE.match(before):
         return None
     first = next(_cues(_clause_after(text, end)), None)
-    if first and first["future"] and _POSSESSIVE.match(text, end) and _MODAL.match(first[0]):
+    if first and first["modal"] and _POSSESSIVE.match(text, end):
         return None
     return "future" if first and first["future"] else None
 
