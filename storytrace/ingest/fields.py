@@ -35,8 +35,6 @@ def labelled(line: str) -> tuple[str, str] | None:
     if match is None:
         return None
     label = match["label"]
-    if not label[0].isupper():
-        return None
     first, *rest = label.split("-")
     written = label.isupper() or (first == first.capitalize() and all(p in (p.lower(), p.capitalize()) for p in rest))
     if label.lower() not in LABELS or not written:

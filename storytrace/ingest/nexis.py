@@ -20,7 +20,7 @@ import re
 
 from storytrace.ingest.dates import normalise_date
 from storytrace.ingest.fields import fill, labelled
-from storytrace.ingest.textheader import Header
+from storytrace.ingest.textheader import Header, lines_at
 
 # "1 of 161 DOCUMENTS", and as German and French exports write it: "Dokument 1 von 161", "Document 1 de 161".
 # Matched as the databases write them, case included: a line "3 of 5 documents" in prose splits nothing.
@@ -72,7 +72,7 @@ def parse_document(text: str) -> Header:
     starts after the head's first run of fields (`_head_end`), and without trailing fields or a closing
     copyright notice it runs to the end."""
     document = Header(body_end=len(text))
-    lines = _lines(text)
+    lines = lines_at(text)
     body_line = next((i for i, (_, line) in enumerate(lines[:HEAD_LINES]) if _BODY.fullmatch(line.strip())), None)
     head_end = body_line if body_line is not None else _head_end(lines)
     _read_head(document, lines[:head_end])
@@ -80,14 +80,6 @@ def parse_document(text: str) -> Header:
     document.body_start = lines[body_at][0] if body_at < len(lines) else len(text)
     document.body_end = _trailer_start(lines, body_at, len(text))
     return document
-
-
-def _lines(text: str) -> list[tuple[int, str]]:
-    out, offset = [], 0
-    for line in text.splitlines(keepends=True):
-        out.append((offset, line))
-        offset += len(line)
-    return out
 
 
 def _head_end(lines: list[tuple[int, str]]) -> int:

@@ -30,6 +30,7 @@ from storytrace.ingest.dates import normalise_date
 from storytrace.ingest.fields import fill, labelled
 
 _MAX_HEADER_LINES = 8
+_HEADER_CHARS = 20_000  # how much of the text the header lines are looked for in
 _MAX_TITLE_WORDS = 20
 _MAX_TITLE_CHARS = 200
 _MAX_OUTLET_WORDS = 6
@@ -67,7 +68,7 @@ def parse_header(text: str) -> Header:
     header = Header()
     previous_was_title = False
     seen = 0
-    for start, line in _lines(text):
+    for start, line in lines_at(text[:_HEADER_CHARS]):
         stripped = line.strip()
         if not stripped:
             continue
@@ -111,9 +112,10 @@ def _take(header: Header, line: str, *, first: bool, after_title: bool) -> str |
     return None
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
+def lines_at(text: str) -> list[tuple[int, str]]:
+    """(offset, line with its ending) of each line of `text`: where a header line or a body starts."""
     out, offset = [], 0
-    for line in text[:20_000].splitlines(keepends=True):
+    for line in text.splitlines(keepends=True):
         out.append((offset, line))
         offset += len(line)
     return out
