@@ -20,11 +20,11 @@ import json
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 from bench import publish
-from bench.timeline_tense import DATA
+from bench.timeline_tense import polnear_texts
 from storytrace.model import Article
 from storytrace.pipeline import analyze
 from storytrace.store import SQLiteStore, open_store
@@ -41,17 +41,9 @@ def load_gold() -> dict[str, str]:
     return {entry["form"]: entry["entity"] for entry in entries}
 
 
-def polnear_texts(limit: int | None = None) -> Iterator[Article]:
-    """PolNeAR's texts as articles, a text once, in split and name order."""
-    seen: set[str] = set()
-    for split in SPLITS:
-        for path in sorted((DATA / split / "text").glob("*.txt")):
-            text = path.read_text(encoding="utf-8")
-            if text not in seen:
-                seen.add(text)
-                yield Article(id=path.stem, text=text)
-                if limit is not None and len(seen) >= limit:
-                    return
+def polnear_articles(limit: int | None = None) -> list[Article]:
+    """The first `limit` (all, when None) of PolNeAR's texts as articles, a text once."""
+    return [Article(id=name, text=text) for name, text in islice(polnear_texts(SPLITS), limit)]
 
 
 def person_forms(store: SQLiteStore, gold: dict[str, str]) -> dict[str, Counter[str]]:
@@ -89,7 +81,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="first N texts")
     args = parser.parse_args()
     gold = load_gold()
-    articles = list(polnear_texts(args.limit))
+    articles = polnear_articles(args.limit)
     with tempfile.TemporaryDirectory() as folder, open_store(Path(folder) / "bench.db") as store:
         seconds = run_extract(store, articles)
         found = person_forms(store, gold)

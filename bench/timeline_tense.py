@@ -26,7 +26,7 @@ import csv
 import json
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -41,16 +41,24 @@ GOLD = Path(__file__).parent / "gold" / "polnear_date_tense.jsonl"
 RESULTS = Path(__file__).parent / "results" / "timeline_tense.md"
 
 
+def polnear_texts(splits: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """(name, text) of each PolNeAR text of these splits, in split and name order, a text once (a few
+    articles appear in two splits)."""
+    seen: set[str] = set()
+    for split in splits:
+        for path in sorted((DATA / split / "text").glob("*.txt")):
+            text = path.read_text(encoding="utf-8")
+            if text not in seen:
+                seen.add(text)
+                yield path.stem, text
+
+
 def dated_articles() -> Iterator[tuple[str, str, date]]:
     """(name, text, publication day) of each PolNeAR train and dev article, a text once."""
     published = {row["filename"]: row["publication_date"] for row in _metadata()}
-    seen: set[str] = set()
-    for split in ("train", "dev"):
-        for path in sorted((DATA / split / "text").glob("*.txt")):
-            text = path.read_text(encoding="utf-8")
-            if path.stem in published and text not in seen:
-                seen.add(text)
-                yield path.stem, text, date.fromisoformat(published[path.stem])
+    for name, text in polnear_texts(("train", "dev")):
+        if name in published:
+            yield name, text, date.fromisoformat(published[name])
 
 
 def _metadata() -> list[dict[str, str]]:
