@@ -13,6 +13,18 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+# Function words, reporting verbs and news words: frequent in every report, so they say nothing of what
+# one report shares with another (story centroids, quotes matched across articles).
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having he
+    her here hers him his how i if in into is it its itself just me more most my no nor not now of off on once
+    only or other our ours out over own same she should so some such than that the their theirs them then there
+    these they this those through to too under until up very was we were what when where which while who whom why
+    will with would you your yours said says say told tells new one two year years week day days time like get
+    got us mr mrs ms via amid per may might must shall news report reports reported according""".split()
+)
+
 WORD_RE = re.compile(r"\w+(?:[’'.-]\w+)*", re.UNICODE)
 _PARAGRAPH_RE = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]+)*")
 # A sentence ends at . ! ? (or …) followed by optional closing quotes/brackets, then whitespace

@@ -7,10 +7,11 @@ import pytest
 
 from storytrace.model import Article, ReuseRelation
 from storytrace.reuse.align import align
-from storytrace.reuse.boilerplate import MIN_ARTICLES, boilerplate_spans, line_keys
+from storytrace.reuse.boilerplate import MIN_ARTICLES, boilerplate_spans, clear_of, line_keys
 from storytrace.reuse.fingerprints import fingerprints
 from storytrace.reuse.lsh import band_keys, pairs_from_keys
 from storytrace.reuse.minhash import MinHasher, jaccard
+from storytrace.reuse.quotes import matched_quotes
 from storytrace.reuse.relate import (
     REWRITE_MIN_SENTENCES,
     Evidence,
@@ -172,6 +173,34 @@ def test_judged_sentences_leave_out_fragments() -> None:
     assert judged_count("Stocks fall on weak China export data") == 1
     assert judged_count("Markets fell. Oil slid on China data too. Gold rose as investors sought safety.") == 2
     assert judged_count("") == 0
+    text = "Markets fell. Oil slid on China data too. Gold rose as investors sought safety."
+    assert judged_count(text, [(text.index("Gold"), len(text))]) == 1  # a boilerplate sentence is not judged
+
+
+def test_clear_of_keeps_spans_mostly_outside_boilerplate() -> None:
+    assert clear_of([(0, 10), (10, 20), (20, 30)], [(8, 22)]) == [0, 2]
+    assert clear_of([(0, 10)], []) == [0]
+
+
+def test_quotes_match_on_content_words() -> None:
+    """A short quote is not 'contained' in a long one through its function words, and a stock phrase too
+    short to identify a quote is not compared; a translated quote still matches."""
+    long_quote = (
+        0,
+        200,
+        "“I think that you don’t have any more trouble with what he said than when a wise Latina woman said it”",
+    )
+    assert matched_quotes([(0, 30, "“the woman is a victim.”")], [long_quote]) == 0
+    assert (
+        matched_quotes(
+            [(0, 40, "Trump as the Republican nominee")],
+            [(0, 60, "if he would support Trump as the Republican nominee")],
+        )
+        == 0
+    )
+    hot_stage = (0, 90, "“The war has now entered its hot stage and we urgently need more air defence systems”")
+    hot_phase = (0, 90, "“The war is now in a hot phase, and we urgently need more air defence systems”")
+    assert matched_quotes([hot_stage], [hot_phase]) == 1
 
 
 def test_direction_evidence() -> None:

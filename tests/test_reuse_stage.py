@@ -139,6 +139,55 @@ def test_headline_pairs_skip_sentence_alignment(tmp_store: SQLiteStore, monkeypa
     }
 
 
+# An outlet's standing note: one sentence word for word, three reworded in its second version.
+_NOTE = (
+    "Editor’s note: This newspaper is owned by a trust that also holds shares in the Harbour Development Company, "
+    "whose "
+    "plans for the old docks, the marina and the new bridge across the estuary are often reported on our pages. "
+)
+_NOTES = (
+    _NOTE + "The Planet has reported on the mayor’s private finances for many years. Mayor Grant has refused to answer "
+    "any of our questions since his election in 2019. Readers can send their tips to our investigations desk.",
+    _NOTE + "For many years the Planet has covered the private finances of the mayor. Since his 2019 election, Mayor "
+    "Grant has declined to respond to all of our questions. Tips may be sent by readers to the investigations desk.",
+)
+_BODIES = (
+    "The river flooded the lower town on Monday after three days of rain. Firefighters rescued forty residents from "
+    "their roofs. The water reached the railway station by noon.",
+    "The city orchestra will tour Japan next spring with a programme of Sibelius and Nielsen. Tickets for the Tokyo "
+    "concerts sold out within an hour. Rehearsals start in February.",
+    "A new bakery opened on Harbour Street with bread baked in a wood oven. Queues formed before dawn on the first "
+    "morning. The sourdough sold out by eight o'clock.",
+    "The football club sacked its manager after seven straight defeats. Supporters had protested outside the stadium "
+    "on Saturday. The assistant coach takes charge for the derby.",
+    "Scientists at the university found a new species of beetle in the forest reserve. The insect is bright green and "
+    "lives only on one kind of oak. Students spent two summers collecting samples.",
+    "The airport will close its second runway for repairs during the summer. Airlines moved forty flights to the "
+    "regional airfield. Travellers were told to arrive three hours early.",
+    "The school board voted to replace the heating in six primary schools. The work will cost two million and start "
+    "in April. Parents asked for temporary classrooms during the works.",
+    "A fire destroyed the old cinema on Queen Street overnight. Nobody was inside when the roof collapsed. "
+    "Investigators are looking at the electrical wiring of the projection room.",
+)
+
+
+def test_reworded_boilerplate_is_no_rewrite(tmp_store: SQLiteStore) -> None:
+    """Eight unrelated reports of one outlet end in its standing note, in two wordings: the note is
+    boilerplate (in MIN_ARTICLES or more of the outlet's articles), so its reworded sentences are no
+    rewrite evidence. Counting them made every pair of reports with different wordings a rewrite."""
+    upsert_articles(
+        tmp_store,
+        [
+            Article(
+                id=f"dp{i}", text=f"{body}\n\n{_NOTES[i % 2]}", source="Daily Planet", published_at=f"2024-0{i + 1}-10"
+            )
+            for i, body in enumerate(_BODIES)
+        ],
+    )
+    analyze(tmp_store, ["extract", "reuse"])
+    assert _relations(tmp_store) == {}
+
+
 @pytest.mark.skipif(not (DEMO / "gold.json").exists(), reason="demo corpus not available")
 def test_demo_gold_relations(tmp_store: SQLiteStore) -> None:
     from storytrace.demo import corpus_paths

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from storytrace.model import AlignedSentence
+from storytrace.reuse.boilerplate import clear_of
 from storytrace.reuse.paraphrase import is_paraphrase
 from storytrace.text import WORD_RE, fold, sentences
 
@@ -76,9 +77,11 @@ def judged(sentence: str) -> bool:
     return len(sentence.split()) >= MIN_WORDS
 
 
-def judged_count(text: str) -> int:
-    """How many sentences of a text could be aligned as a rewrite (see `relate.rewrite_possible`)."""
-    return sum(judged(span.text) for span in sentences(text))
+def judged_count(text: str, boiler: Spans = ()) -> int:
+    """How many sentences of a text could be aligned as a rewrite (see `relate.rewrite_possible`), outside
+    the `boiler` spans."""
+    spans = sentences(text)
+    return sum(judged(spans[i].text) for i in clear_of([(s.start, s.end) for s in spans], boiler))
 
 
 def is_reworded(a: str, b: str) -> bool:

@@ -15,12 +15,14 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+
 from storytrace.model import AlignedSentence, Article, ReuseRelation
 from storytrace.nlp.vectors import doc_vectors, sentence_vectors
 from storytrace.pipeline import exporter, stage
 from storytrace.progress import Progress
 from storytrace.reuse.align import align
-from storytrace.reuse.boilerplate import boilerplate_spans
+from storytrace.reuse.boilerplate import boilerplate_spans, clear_of
 from storytrace.reuse.minhash import jaccard
 from storytrace.reuse.quotes import matched_quotes
 from storytrace.reuse.relate import (
@@ -129,7 +131,7 @@ def _verify(store: SQLiteStore, pairs: dict[tuple[str, str], set], known: dict[s
         same = "same_text" in pairs[x, y] or a.content_hash == b.content_hash
         estimate = jaccard(sketches[x][0], sketches[y][0])
         evidences[x, y] = Evidence(align(a.text, b.text, boiler[x], boiler[y]), same_text=same, jaccard=estimate)
-    sentences = _add_sentence_evidence(store, {p: e for p, e in evidences.items() if needs_sentences(e)}, known)
+    sentences = _add_sentence_evidence(store, {p: e for p, e in evidences.items() if needs_sentences(e)}, known, boiler)
     relations = []
     for (x, y), evidence in evidences.items():
         decision = classify(evidence)
@@ -168,14 +170,18 @@ def _boilerplate(store: SQLiteStore, source: str | None, lines: list[tuple[int, 
 
 
 def _add_sentence_evidence(
-    store: SQLiteStore, evidences: dict[tuple[str, str], Evidence], known: dict[str, Article]
+    store: SQLiteStore,
+    evidences: dict[tuple[str, str], Evidence],
+    known: dict[str, Article],
+    boiler: dict[str, list[tuple[int, int]]],
 ) -> dict[tuple[str, str], list[AlignedSentence]]:
     """Align sentences of each pair that could be a rewrite (`rewrite_possible`), filling the evidence's
     sentence and quote counts; returns the alignments. The other pairs keep counts of 0: no sentence
-    evidence was gathered, and none could have made them a rewrite."""
+    evidence was gathered, and none could have made them a rewrite. Sentences and quotes lying in an
+    article's `boiler` spans take no part (see boilerplate.py)."""
     paired = sorted({x for p in evidences for x in p})
-    quotes = repo.quotes_of(store, paired)
-    counts = {x: judged_count(known[x].text) for x in paired}
+    quotes = {x: _clear(found, boiler[x]) for x, found in repo.quotes_of(store, paired).items()}
+    counts = {x: judged_count(known[x].text, boiler[x]) for x in paired}
     evidences = {
         (x, y): e
         for (x, y), e in evidences.items()
@@ -184,7 +190,9 @@ def _add_sentence_evidence(
     if not evidences:
         return {}
     involved = sorted({x for p in evidences for x in p})
-    vectors = sentence_vectors(store, [known[i] for i in involved])
+    vectors = {
+        x: _clear_rows(*found, boiler[x]) for x, found in sentence_vectors(store, [known[i] for i in involved]).items()
+    }
     jobs = [SentencePair(known[x].text, known[y].text, *vectors[x], *vectors[y]) for x, y in evidences]
     found = {}
     for ((x, y), evidence), aligned in zip(evidences.items(), align_sentences(jobs), strict=True):
@@ -195,6 +203,18 @@ def _add_sentence_evidence(
         evidence.matched_quotes = matched_quotes(quotes.get(x, []), quotes.get(y, []), covered)
         found[x, y] = aligned
     return found
+
+
+def _clear(quotes: list[tuple[int, int, str]], boiler: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    return [quotes[i] for i in clear_of([(start, end) for start, end, _ in quotes], boiler)]
+
+
+def _clear_rows(
+    spans: list[tuple[int, int]], matrix: np.ndarray, boiler: list[tuple[int, int]]
+) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """The sentence spans and vector rows outside boilerplate."""
+    kept = clear_of(spans, boiler)
+    return [spans[i] for i in kept], matrix[kept]
 
 
 def _redirect_siblings(store: SQLiteStore, ids: Sequence[str]) -> None:

@@ -34,18 +34,8 @@ from storytrace.model import Article
 from storytrace.stories.calendar_names import MONTHS, WEEKDAYS
 from storytrace.stories.ranking import heaviest
 from storytrace.stories.similarity import unit_terms
-from storytrace.text import clip_around, fold, sentences, words
+from storytrace.text import STOPWORDS, clip_around, fold, sentences, words
 
-# Function words and reporting verbs: frequent in every story, so they only add noise to centroids.
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have having he
-    her here hers him his how i if in into is it its itself just me more most my no nor not now of off on once
-    only or other our ours out over own same she should so some such than that the their theirs them then there
-    these they this those through to too under until up very was we were what when where which while who whom why
-    will with would you your yours said says say told tells new one two year years week day days time like get
-    got us mr mrs ms via amid per may might must shall news report reports reported according""".split()
-)
 CALENDAR_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)  # capitalised, but never names
 NAME_PREFIX = "n:"  # document frequencies of names are kept beside those of terms, under this prefix
 TITLE_WEIGHT = 2.0  # a headline word counts as two body words: headlines name the event.
