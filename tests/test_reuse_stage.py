@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from old_schema import rewind_schema
 
 from storytrace.model import Article
 from storytrace.pipeline import analyze, export_rows
@@ -186,6 +187,31 @@ def test_reworded_boilerplate_is_no_rewrite(tmp_store: SQLiteStore) -> None:
     )
     analyze(tmp_store, ["extract", "reuse"])
     assert _relations(tmp_store) == {}
+
+
+def test_upgrade_checks_stored_rewrites_again(tmp_path: Path) -> None:
+    """A store from before the rewrite evidence changed sends the articles of its rewrites, and only
+    those, back to the reuse stage, which drops a rewrite the current evidence does not support."""
+    path = tmp_path / "old.db"
+    with open_store(path) as store:
+        upsert_articles(
+            store,
+            [
+                Article(id=f"dp{i}", text=f"{body}\n\n{_NOTES[i % 2]}", source="Daily Planet")
+                for i, body in enumerate(_BODIES)
+            ],
+        )
+        analyze(store, ["extract", "reuse"])
+        with store.transaction():
+            store.execute(
+                "INSERT INTO reuse_relations (a, b, relation, score, direction, passages, sentences, evidence) "
+                "VALUES ('dp0', 'dp1', 'rewrite', 0.5, 'unknown', '[]', '[]', '{}')"
+            )
+            rewind_schema(store, "reuse", "no rewrite evidence")
+    with open_store(path) as store:
+        assert [a for page in store.pending_pages("reuse", 10) for a in page] == ["dp0", "dp1"]
+        run_reuse(store, SILENT)
+        assert _relations(store) == {}
 
 
 @pytest.mark.skipif(not (DEMO / "gold.json").exists(), reason="demo corpus not available")

@@ -47,7 +47,14 @@ register_migrations(
         );
         CREATE TABLE reuse_members (article_id TEXT PRIMARY KEY, cluster_id TEXT NOT NULL);
         CREATE INDEX reuse_members_cluster ON reuse_members(cluster_id);
-        """
+        """,
+        # Rewrites found before boilerplate and function words were left out of the sentence and quote
+        # evidence are checked again: their articles go back to the stage's queue (other kinds rest on
+        # verbatim passages, which never counted boilerplate).
+        "-- boilerplate and function words are no rewrite evidence\n"
+        "DELETE FROM stage_done WHERE stage = 'reuse' AND article_id IN "
+        "(SELECT a FROM reuse_relations WHERE relation = 'rewrite' "
+        "UNION SELECT b FROM reuse_relations WHERE relation = 'rewrite');",
     ],
 )
 
