@@ -20,7 +20,7 @@ from storytrace.progress import SILENT
 from storytrace.store import open_store
 from storytrace.store.articles import upsert_articles
 from storytrace.store.stories import StoryRow, get_threads, iter_threads, save_stories, story_events
-from storytrace.stories.cluster import Params, StoryClusterer
+from storytrace.stories.cluster import FULL_PARTIAL_SHARE, Params, StoryClusterer, link_strength
 from storytrace.stories.features import build_features, lead_sentence, term_counts, url_words
 from storytrace.stories.index import MAX_CANDIDATES, MAX_POSTING, CandidateIndex, lsh_keys
 from storytrace.stories.metrics import bcubed
@@ -428,16 +428,28 @@ def test_reuse_pulls_a_full_article_into_a_story_but_not_a_bare_headline() -> No
     """A reuse link is strong evidence between full articles; a shared generic headline is not."""
     clusterer = StoryClusterer()
 
-    def put(i: int, text: str, day: str, linked: tuple[str, ...] = ()) -> str:
+    def put(i: int, text: str, day: str, linked: dict[str, float] | None = None) -> str:
         features = build_features(Article(id=f"r{i}", text=text, published_at=day), _unit(40 + i))
         clusterer.weigh_terms(features)
         return clusterer.assign(features, i, linked).story_id
 
     headline = put(1, "Business Highlights", "2026-03-10")
-    assert put(2, "Business Highlights", "2026-03-11", (headline,)) != headline
+    assert put(2, "Business Highlights", "2026-03-11", {headline: 1.0}) != headline
     body = " ".join(f"harbourton{i}" for i in range(70))
     article = put(3, body, "2026-03-10")
-    assert put(4, " ".join(f"brennick{i}" for i in range(70)), "2026-03-10", (article,)) == article
+    assert put(4, " ".join(f"brennick{i}" for i in range(70)), "2026-03-10", {article: 1.0}) == article
+    # A partial link over a sliver of the text (a reused sentence) is weak evidence: no join on it alone.
+    other = put(5, " ".join(f"lowmarsh{i}" for i in range(70)), "2026-03-10")
+    assert (
+        put(6, " ".join(f"quillon{i}" for i in range(70)), "2026-03-10", {other: link_strength("partial", 0.02)})
+        != other
+    )
+
+
+def test_link_strength_scales_partial_reuse_by_its_share() -> None:
+    assert link_strength("rewrite", 0.2) == link_strength("version", 0.8) == link_strength("duplicate", 1.0) == 1.0
+    assert link_strength("partial", FULL_PARTIAL_SHARE) == 1.0
+    assert link_strength("partial", FULL_PARTIAL_SHARE / 4) == pytest.approx(0.25)
 
 
 def test_stories_the_day_gap_rules_out_are_not_scored() -> None:

@@ -381,12 +381,15 @@ def stories_member_ids(store: SQLiteStore, story_ids: Sequence[str]) -> list[str
     ]
 
 
-def reuse_neighbours(store: SQLiteStore, ids: Sequence[str]) -> dict[str, set[str]]:
-    """Articles each of `ids` shares text with, from the reuse stage's relations (either direction)."""
-    links: dict[str, set[str]] = defaultdict(set)
-    for row in store.select_in("SELECT a, b FROM reuse_relations WHERE a IN ({marks}) OR b IN ({marks})", ids):
-        links[row["a"]].add(row["b"])
-        links[row["b"]].add(row["a"])
+def reuse_neighbours(store: SQLiteStore, ids: Sequence[str]) -> dict[str, dict[str, tuple[str, float]]]:
+    """Articles each of `ids` shares text with, from the reuse stage's relations (either direction), with
+    the relation's kind and score."""
+    links: dict[str, dict[str, tuple[str, float]]] = defaultdict(dict)
+    rows = store.select_in(
+        "SELECT a, b, relation, score FROM reuse_relations WHERE a IN ({marks}) OR b IN ({marks})", ids
+    )
+    for row in rows:
+        links[row["a"]][row["b"]] = links[row["b"]][row["a"]] = (row["relation"], row["score"])
     return links
 
 

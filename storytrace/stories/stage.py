@@ -10,7 +10,7 @@ Reuse relations (stage "reuse") and entity ids (stage "extract") are used when t
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from functools import partial
 from typing import Any
@@ -23,7 +23,7 @@ from storytrace.store import SQLiteStore
 from storytrace.store import stories as repo
 from storytrace.store.articles import get_articles
 from storytrace.store.stories import StoryRow
-from storytrace.stories.cluster import DEFAULT_PARAMS, Params, StoryClusterer
+from storytrace.stories.cluster import DEFAULT_PARAMS, Params, StoryClusterer, link_strength
 from storytrace.stories.features import (
     NAMES_PER_ARTICLE,
     ArticleFeatures,
@@ -47,6 +47,19 @@ CONTEXT_CHARS = 240  # of the sentence around a stated date kept as the event's 
 def _publication_order(articles: list[Article]) -> list[Article]:
     """Dated articles by day (stable, so ingestion order breaks ties), then undated in ingestion order."""
     return sorted(articles, key=lambda a: (day_number(a.published_at) is None, day_number(a.published_at) or 0))
+
+
+def _linked(
+    links: Mapping[str, tuple[str, float]], known: Mapping[str, str], resolve: Callable[[str], str]
+) -> dict[str, float]:
+    """The stories holding articles an article reuses (`links`: neighbour -> (relation, score); `known`:
+    article -> its story), each with the strength of the strongest link into it."""
+    linked: dict[str, float] = {}
+    for other, (relation, score) in links.items():
+        if other in known:
+            story = resolve(known[other])
+            linked[story] = max(linked.get(story, 0.0), link_strength(relation, score))
+    return linked
 
 
 def _features(store: SQLiteStore, articles: list[Article]) -> list[ArticleFeatures]:
@@ -105,8 +118,7 @@ class StoryBuilder:
             for f in features:
                 self.seq += 1
                 clusterer.weigh_terms(f)
-                linked = {clusterer.resolve(known[b]) for b in links.get(f.article_id, ()) if b in known}
-                result = clusterer.assign(f, self.seq, linked)
+                result = clusterer.assign(f, self.seq, _linked(links.get(f.article_id, {}), known, clusterer.resolve))
                 known[f.article_id] = result.story_id
                 members.append((f.article_id, result.story_id, f.content_hash, self.seq, round(result.score, 4)))
                 self.report["new_stories"] += result.created
