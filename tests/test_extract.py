@@ -65,6 +65,17 @@ def test_description_without_a_role_in_the_article_stays_unresolved(nlp) -> None
     assert quote.speaker == "The prime minister" and quote.speaker_key is None
 
 
+def test_a_relative_clause_speaks_for_the_person_it_describes(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The antecedent of "who" may be a noun said of a person: a predicate noun or an apposition."""
+    note = (
+        "Donald Trump regularly incites political violence and is a serial liar, rampant xenophobe, racist, "
+        "misogynist and birther who has repeatedly pledged to ban all Muslims from entering the U.S."
+    )
+    assert by_text(quotes_of(nlp, note), "ban all Muslims").speaker == "Donald Trump"
+    apposition = "The plan was criticised by Tom Jones, a former senator who said that it would fail within a year."
+    assert by_text(quotes_of(nlp, apposition), "would fail").speaker == "Tom Jones"
+
+
 def test_according_to(nlp) -> None:  # type: ignore[no-untyped-def]
     quotes = quotes_of(nlp, "According to Dmytro Kuleba, Ukraine needs more transformers before winter.")
     quote = by_text(quotes, "transformers")

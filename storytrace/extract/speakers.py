@@ -62,6 +62,33 @@ class Speaker:
     salient: tuple[str, ...] = ()  # person keys named before an unresolved description, most recent first
 
 
+def described(noun: Token) -> Token:
+    """Who a relative clause's antecedent stands for, when it is a noun said of a named person: the subject
+    of a predicate noun ("Donald Trump ... is a serial liar, rampant xenophobe ... who has pledged to ban"
+    -> Trump, not "rampant xenophobe"; the subject may sit on an earlier verb of the coordination) or the
+    named head of an apposition ("Jones, a former senator who said" -> Jones). Else the antecedent itself."""
+    root = noun
+    while root.dep_ == "conj":
+        root = root.head
+    if root.dep_ == "appos" and _is_named(root.head):
+        return root.head
+    if root.dep_ == "attr":
+        verb = root.head
+        while True:
+            subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+            if subject is not None:
+                return subject if _is_named(subject) else noun
+            if verb.dep_ != "conj":
+                break
+            verb = verb.head
+    return noun
+
+
+def _is_named(token: Token) -> bool:
+    """A proper noun or a personal pronoun: a subject that names who is described."""
+    return token.pos_ == "PROPN" or token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS
+
+
 @dataclass(slots=True)
 class SpeakerResolver:
     """Resolves speaker phrases of one article, in text order (pronouns look back at earlier speakers)."""
@@ -80,7 +107,7 @@ class SpeakerResolver:
 
     def _resolve(self, head: Token) -> Speaker:
         if head.lower_ in RELATIVE_PRONOUNS and head.head.dep_ == "relcl":
-            head = head.head.head  # "Seth McKee, ..., who said" -> McKee
+            head = described(head.head.head)  # "Seth McKee, ..., who said" -> McKee
         lower = head.lower_
         if lower in PERSON_PRONOUNS:
             return self._recent_person(head) or Speaker(head.text)
