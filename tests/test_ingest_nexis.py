@@ -155,6 +155,35 @@ def test_a_nexis_uni_export_takes_title_and_outlet_from_its_first_lines(tmp_path
     assert (second.title, second.text) == ("Port reopens", "The port reopened on Wednesday.")
 
 
+UNI_COVER = """User Name: Jane Researcher
+Date and Time: Monday, March 11, 2024 10:21:00 AM EST
+Job Number: 219412345
+Documents (2)
+1. Strike talks resume
+Client/Matter: -None-
+Search Terms: port strike
+Search Type: Terms and Connectors
+Narrowed by:
+Content Type: News
+2. Port reopens
+Client/Matter: -None-
+Search Terms: port strike
+
+"""
+
+
+def test_a_nexis_uni_cover_page_is_no_part_of_the_first_document() -> None:
+    documents = split_documents(UNI_COVER + UNI)
+    assert documents is not None and [n for n, _ in documents] == ["1", "2"]
+    first = parse_document(documents[0][1])
+    assert (first.title, first.source) == ("Strike talks resume", "The Harbour Ledger")
+    assert documents[0][1][first.body_start : first.body_end].strip().startswith("Talks between the union")
+    # A cover whose first title is not found again leaves the text as it was.
+    assert split_documents(UNI_COVER.replace("1. Strike talks resume", "1. Another title") + UNI)[0][1].startswith(
+        "User Name"
+    )
+
+
 def test_one_exported_article_without_separators_is_read_as_an_export() -> None:
     single = CLASSIC[CLASSIC.index("     Copyright 2024 Harbour") : CLASSIC.index("2 of 2 DOCUMENTS")]
     assert split_documents(single) is None and is_export_article(single)

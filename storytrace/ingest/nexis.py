@@ -1,8 +1,9 @@
 """Press-database text exports (LexisNexis, Nexis Uni): many articles per file, metadata as labelled lines.
 
 Media researchers get their corpora from these databases, and the text export is the one every edition
-offers. A file holds a request preamble, then articles separated by a line "N of M DOCUMENTS" (LexisNexis
-Academic) or followed by a line "End of Document" (Nexis Uni). Each article opens with unlabelled lines
+offers. A file holds a request preamble (a cover page listing the titles, in Nexis Uni), then articles
+separated by a line "N of M DOCUMENTS" (LexisNexis Academic) or followed by a line "End of Document"
+(Nexis Uni). Each article opens with unlabelled lines
 (copyright notice, outlet, date such as "July 1, 2015 Wednesday", edition, sometimes the title), then
 labelled fields ("SECTION: A-SECTION; Pg. A01", "LENGTH: 3362 words", "HEADLINE: ...", "BYLINE: ..."),
 a "BODY:" line (some exports have none), the body, and trailing fields ("LANGUAGE: ENGLISH", "SUBJECT:
@@ -32,6 +33,10 @@ _END = re.compile(r"^[ \t]*End of Document[ \t]*$", re.MULTILINE)
 _BODY = re.compile(r"(?:BODY|Body)[ \t]*:?")
 _COPYRIGHT = re.compile(r"(?:Copyright|COPYRIGHT|\(c\)|\u00a9)\b", re.IGNORECASE)
 _RIGHTS = re.compile(r"all rights reserved", re.IGNORECASE)
+# A Nexis Uni cover page opens with these fields and lists the documents' titles, numbered.
+_COVER = re.compile(r"^[ \t]*(?:Date and Time|Job Number)[ \t]*:", re.MULTILINE)
+_LISTED = re.compile(r"^[ \t]*1\.[ \t]+(?P<title>\S.*?)[ \t]*$", re.MULTILINE)
+COVER_CHARS = 1000  # how far into a file its cover page's opening fields are looked for
 MIN_FIELDS = 2  # labelled fields a single article needs, beside its body line, to be read as an export
 HEAD_LINES = 60  # lines an article's head may take: the body line is looked for there, and nowhere else
 
@@ -50,9 +55,23 @@ def split_documents(text: str) -> list[tuple[str, str]] | None:
     ends = list(_END.finditer(text))
     if not ends:
         return None
-    starts = [0] + [m.end() for m in ends[:-1]]
+    starts = [_cover_end(text[: ends[0].start()])] + [m.end() for m in ends[:-1]]
     parts = [text[start : m.start()] for start, m in zip(starts, ends, strict=True)]
     return [(str(i), part) for i, part in enumerate(parts, 1) if part.strip()]
+
+
+def _cover_end(head: str) -> int:
+    """Where the first document of a Nexis Uni export starts: after its cover page when it has one (who ran
+    the search and when, then the documents' titles, "1. Strike talks resume", each with the search that
+    found it), at the line that repeats the first listed title; 0 without a cover page, or when that line
+    is not found (the cover is then read as the first document's head, as before)."""
+    if not _COVER.search(head, 0, COVER_CHARS):
+        return 0
+    listed = _LISTED.search(head)
+    if listed is None:
+        return 0
+    title = re.compile(rf"^[ \t]*{re.escape(listed['title'])}[ \t]*$", re.MULTILINE).search(head, listed.end())
+    return title.start() if title else 0
 
 
 def is_export_article(text: str) -> bool:
