@@ -72,6 +72,10 @@ def test_a_relative_clause_speaks_for_the_person_it_describes(nlp) -> None:  # t
         "misogynist and birther who has repeatedly pledged to ban all Muslims from entering the U.S."
     )
     assert by_text(quotes_of(nlp, note), "ban all Muslims").speaker == "Donald Trump"
+    older = note.replace(
+        "regularly incites political violence and is a serial liar, rampant", "is a serial liar,\xa0rampant"
+    )
+    assert by_text(quotes_of(nlp, older), "ban all Muslims").speaker == "Donald Trump"  # parsed as appositions
     apposition = "The plan was criticised by Tom Jones, a former senator who said that it would fail within a year."
     assert by_text(quotes_of(nlp, apposition), "would fail").speaker == "Tom Jones"
 

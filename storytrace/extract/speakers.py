@@ -67,10 +67,10 @@ def described(noun: Token) -> Token:
     of a predicate noun ("Donald Trump ... is a serial liar, rampant xenophobe ... who has pledged to ban"
     -> Trump, not "rampant xenophobe"; the subject may sit on an earlier verb of the coordination) or the
     named head of an apposition ("Jones, a former senator who said" -> Jones). Else the antecedent itself."""
-    root = noun
-    while root.dep_ == "conj":
+    root = noun  # up the coordination and the appositions of unnamed nouns ("a serial liar, rampant xenophobe")
+    while root.dep_ == "conj" or (root.dep_ == "appos" and not _is_named(root.head)):
         root = root.head
-    if root.dep_ == "appos" and _is_named(root.head):
+    if root.dep_ == "appos":
         return root.head
     if root.dep_ == "attr":
         verb = root.head
