@@ -40,6 +40,7 @@ T = TypeVar("T")
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 GROUP_PRONOUNS = frozenset({"they", "them"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+_NAMING_PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _NP_CUT_DEPS = frozenset({"relcl", "acl", "appos", "prep", "punct", "cc", "conj", "advcl"})
 SOURCE_NOUNS = frozenset({"source", "sources", "insider", "insiders", "person", "people", "witness", "resident"})
@@ -86,7 +87,7 @@ def described(noun: Token) -> Token:
 
 def _is_named(token: Token) -> bool:
     """A proper noun or a personal pronoun: a subject that names who is described."""
-    return token.pos_ == "PROPN" or token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS
+    return token.pos_ == "PROPN" or token.lower_ in _NAMING_PRONOUNS
 
 
 @dataclass(slots=True)

@@ -3,11 +3,10 @@
 Media researchers get their corpora from these databases, and the text export is the one every edition
 offers. A file holds a request preamble (a cover page listing the titles, in Nexis Uni), then articles
 separated by a line "N of M DOCUMENTS" (LexisNexis Academic) or followed by a line "End of Document"
-(Nexis Uni). Each article opens with unlabelled lines
-(copyright notice, outlet, date such as "July 1, 2015 Wednesday", edition, sometimes the title), then
-labelled fields ("SECTION: A-SECTION; Pg. A01", "LENGTH: 3362 words", "HEADLINE: ...", "BYLINE: ..."),
-a "BODY:" line (some exports have none), the body, and trailing fields ("LANGUAGE: ENGLISH", "SUBJECT:
-...", "LOAD-DATE: ...") and copyright notice. A field's value may wrap onto the lines after it. German and
+(Nexis Uni). Each article opens with unlabelled lines (copyright notice, outlet, date such as "July 1,
+2015 Wednesday", edition, sometimes the title), then labelled fields ("SECTION: A-SECTION; Pg. A01",
+"LENGTH: 3362 words", "HEADLINE: ...", "BYLINE: ..."), a "BODY:" line (some exports have none), the
+body, and trailing fields ("LANGUAGE: ENGLISH", "SUBJECT: ...", "LOAD-DATE: ...") and copyright notice. A field's value may wrap onto the lines after it. German and
 French editions write the same layout with their own separator ("Dokument 1 von 161") and labels.
 
 `split_documents` cuts a file into its articles (None for a file that is not such an export, which the

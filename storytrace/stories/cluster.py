@@ -5,7 +5,7 @@ member TF-IDF vectors) and name counts N_S, the match score is a weighted mean o
 
     score(x, S) = [W_EMB * cos(v_x, c_S) + a_T * W_TERMS * cos(t_x, T_S) + a_N * W_NAMES * names(x, S)]
                   / (W_EMB + a_T * W_TERMS + a_N * W_NAMES)
-                  + REUSE_BONUS * e * [x reuses text of a member of S]
+                  + REUSE_BONUS * e * link(x, S)
                   + EVENT_WEIGHT * e * event(x, S)
                   - w_time(e) * (1 - exp(-gap_days / TAU_DAYS))
 
@@ -45,6 +45,9 @@ rewrites of full articles join whatever their content score. A shared headline s
 ones ("Business Highlights", "Stocks lower on discouraging news from Asia") recur across stories and
 days, and a copied headline already scores near 1 on content. Through the full pipeline on the UCI
 headlines, an unscaled bonus cost 8 points of story precision (B-cubed F1 83.7 against 87.8 without reuse).
+link(x, S) is the strength of x's strongest reuse link to a member of S (`link_strength`, 0 for none): 1
+for a copy, version or rewrite, and for partial reuse the share of text reused, in full from
+FULL_PARTIAL_SHARE, since one shared sentence says little about the event.
 That bar is too high for the follow-ups of one event (a flood's aftermath, a trial's next witness):
 their leads differ, but they share the event's rare words (a town, a river, a defendant) and are
 published within days. event(x, S) in [0, 1] (see `event_evidence`) measures that, for dated articles
@@ -176,10 +179,10 @@ def span_gap(a: StoryRow, b: StoryRow) -> int:
 def link_strength(relation: str, score: float) -> float:
     """How much a reuse link says that two articles report one story, in [0, 1]: fully for a copy, a
     version or a rewrite, and for partial reuse in proportion to the share of the shorter article it
-    covers, up to FULL_PARTIAL_SHARE. A reused sentence or two (a standing candidates list, an expert's
-    job description) ties an article to another outlet's report weeks older as firmly as a whole copied
-    dispatch did, and chained unrelated stories (PolNeAR: a tax plan and a tax-returns editorial 14
-    days apart, on one 25-word description of an economist)."""
+    covers, up to FULL_PARTIAL_SHARE. With every link counted in full, a reused sentence or two (a
+    standing list of candidates, an expert's job description) pulled an article into a story as firmly
+    as a copied dispatch, and chained unrelated reports (PolNeAR: a tax plan and a tax-returns editorial
+    14 days apart, on one 25-word description of an economist)."""
     if relation != "partial":
         return 1.0
     return min(1.0, score / FULL_PARTIAL_SHARE)
