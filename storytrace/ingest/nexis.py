@@ -6,8 +6,9 @@ separated by a line "N of M DOCUMENTS" (LexisNexis Academic) or followed by a li
 (Nexis Uni). Each article opens with unlabelled lines (copyright notice, outlet, date such as "July 1,
 2015 Wednesday", edition, sometimes the title), then labelled fields ("SECTION: A-SECTION; Pg. A01",
 "LENGTH: 3362 words", "HEADLINE: ...", "BYLINE: ..."), a "BODY:" line (some exports have none), the
-body, and trailing fields ("LANGUAGE: ENGLISH", "SUBJECT: ...", "LOAD-DATE: ...") and copyright notice. A field's value may wrap onto the lines after it. German and
-French editions write the same layout with their own separator ("Dokument 1 von 161") and labels.
+body, and trailing fields ("LANGUAGE: ENGLISH", "SUBJECT: ...", "LOAD-DATE: ...") and copyright notice.
+A field's value may wrap onto the lines after it. German and French editions write the same layout with
+their own separator ("Dokument 1 von 161") and labels.
 
 `split_documents` cuts a file into its articles (None for a file that is not such an export, which the
 plain-text reader then reads as one article); `parse_document` reads one article's fields and where its
