@@ -47,10 +47,10 @@ def fill(record: object, label: str, value: str) -> None:
     fills none, the value is empty or the field is already set: the first occurrence wins."""
     target = LABELS[label]
     if target is not None and value and getattr(record, target) is None:
-        setattr(record, target, _byline(value) if target == "byline" else value)
+        setattr(record, target, byline_names(value) if target == "byline" else value)
 
 
-def _byline(value: str) -> str:
+def byline_names(value: str) -> str:
     """A byline field's names, without a leading "By" or a closing full stop."""
     for prefix in ("By ", "BY ", "by "):
         value = value.removeprefix(prefix)

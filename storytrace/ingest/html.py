@@ -1,4 +1,5 @@
-"""HTML pages: main text and metadata via trafilatura (parse -> extract -> Article).
+"""HTML pages: main text and metadata via trafilatura (parse -> extract -> Article); a Factiva export page
+(see `factiva`) gives one article per article of the page.
 
 trafilatura drops navigation, footers and boilerplate and reads title, author, site name and date
 from the page's metadata. Dates come from htmldate without its "extensive search" in the text, so
@@ -15,7 +16,9 @@ import trafilatura
 from trafilatura.utils import load_html
 
 from storytrace.ingest.dates import normalise_date
+from storytrace.ingest.factiva import FactivaArticle, factiva_articles, looks_like_factiva
 from storytrace.ingest.files import read_document_bytes
+from storytrace.ingest.ids import safe_id
 from storytrace.ingest.text import file_id
 from storytrace.ingest.types import IngestOptions, Item, Rejection
 from storytrace.model import Article
@@ -31,8 +34,29 @@ def read_html(path: Path, options: IngestOptions) -> Iterator[Item]:
     if isinstance(data, Rejection):
         yield data
         return
+    exported = factiva_articles(data) if looks_like_factiva(data) else None
+    if exported is not None:
+        yield from (_from_factiva(found, path, options) for found in exported)
+        return
     result = article_from_html(data, article_id=file_id(path), origin=str(path), options=options)
     yield Rejection(str(path), None, result) if isinstance(result, str) else result
+
+
+def _from_factiva(found: FactivaArticle, path: Path, options: IngestOptions) -> Item:
+    """One article of a Factiva export page, id'd by its accession number (or the file and its position)."""
+    where = f"article {found.number}"
+    if not found.text:
+        return Rejection(str(path), where, "no body text in this article")
+    return Article(
+        id=safe_id(found.accession) if found.accession else f"{file_id(path)}-{found.number}",
+        text=found.text,
+        title=found.title,
+        source=found.source or options.source,
+        byline=found.byline,
+        published_at=found.published_at,
+        language=found.language,
+        origin=f"{path}:{where}",
+    )
 
 
 def article_from_html(
