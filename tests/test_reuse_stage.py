@@ -189,6 +189,19 @@ def test_reworded_boilerplate_is_no_rewrite(tmp_store: SQLiteStore) -> None:
     assert _relations(tmp_store) == {}
 
 
+def test_boilerplate_found_later_unlinks_the_articles_that_came_before(tmp_store: SQLiteStore) -> None:
+    """Reports analysed one at a time, as a daily feed is: a line becomes boilerplate only with its
+    fourth article, so the first three were linked by it; they are checked again then, and the relations
+    end as when all eight are analysed together (none)."""
+    report = {}
+    for i, body in enumerate(_BODIES):
+        article = Article(id=f"dp{i}", text=f"{body}\n\n{_NOTES[i % 2]}", source="Daily Planet")
+        upsert_articles(tmp_store, [article])
+        report[article.id] = analyze(tmp_store, ["extract", "reuse"])["reuse"]
+    assert report["dp3"].get("rechecked") == 3  # the shared sentence reached its fourth article
+    assert _relations(tmp_store) == {}
+
+
 def test_upgrade_checks_stored_rewrites_again(tmp_path: Path) -> None:
     """A store from before the rewrite evidence changed sends the articles of its rewrites, and only
     those, back to the reuse stage, which drops a rewrite the current evidence does not support."""

@@ -13,6 +13,10 @@ note ("Editor's note: Donald Trump regularly incites political violence ...", 17
 articles in 2016) holds a phrase the quote extractor reads as a quote ("to ban all Muslims"), and its
 reworded variants align as sentences, so two unrelated articles of the outlet weeks apart came out as
 rewrites of each other, and the stories stage then joined their stories on that reuse link.
+
+A line is boilerplate from its MIN_ARTICLES-th article on, so an outlet's first articles carrying it were
+related while it still counted; the stage checks those again when it crosses (`stage._process`), and a
+corpus analysed one article at a time ends with the relations it has when analysed at once.
 """
 
 from __future__ import annotations

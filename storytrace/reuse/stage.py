@@ -22,7 +22,9 @@ from storytrace.nlp.vectors import doc_vectors, sentence_vectors
 from storytrace.pipeline import exporter, stage
 from storytrace.progress import Progress
 from storytrace.reuse.align import align
-from storytrace.reuse.boilerplate import boilerplate_spans, clear_of
+from storytrace.reuse.boilerplate import MIN_ARTICLES, boilerplate_spans, clear_of
+from storytrace.reuse.fingerprints import fingerprints
+from storytrace.reuse.lsh import as_signed
 from storytrace.reuse.minhash import jaccard
 from storytrace.reuse.quotes import matched_quotes
 from storytrace.reuse.relate import (
@@ -36,6 +38,7 @@ from storytrace.reuse.relate import (
 )
 from storytrace.reuse.rewrite import SentencePair, align_sentences, is_reworded, judged_count
 from storytrace.reuse.sketch import sketch_articles
+from storytrace.reuse.tokens import shingle_hashes, word_hashes
 from storytrace.store import SQLiteStore
 from storytrace.store import reuse as repo
 from storytrace.store.articles import get_articles
@@ -59,12 +62,16 @@ def run_reuse(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
     return dict(counts)
 
 
-def _process(store: SQLiteStore, articles: list[Article]) -> Counter[str]:
+def _process(store: SQLiteStore, articles: list[Article], recheck: bool = True) -> Counter[str]:
+    """Sketch, match and relate a batch; then, once, the earlier articles holding a line that this batch
+    made boilerplate (`_holders_of_new_boilerplate`)."""
     ids = [a.id for a in articles]
     vectors = doc_vectors(store, articles)
     sketches = sketch_articles(articles, vectors)
     with store.transaction():
+        before = _line_counts(store, sketches)
         repo.replace_sketches(store, sketches)
+        became = {line for line, count in _line_counts(store, sketches).items() if before[line] < MIN_ARTICLES <= count}
         unlinked = repo.delete_relations(store, ids)
         pairs = _candidates(store, ids, sketches)
     known = {a.id: a for a in articles}
@@ -76,7 +83,52 @@ def _process(store: SQLiteStore, articles: list[Article]) -> Counter[str]:
         _redirect_siblings(store, ids)
         _update_clusters(store, [*ids, *unlinked])
         store.mark_done("reuse", ((a.id, a.content_hash) for a in articles))
-    return Counter(r.relation for r in relations)
+    counts = Counter(r.relation for r in relations)
+    again = _holders_of_new_boilerplate(store, articles, sketches, became) if recheck and became else []
+    if again:
+        _process(store, get_articles(store, again), recheck=False)
+        counts["rechecked"] = len(again)
+    return counts
+
+
+def _line_counts(store: SQLiteStore, sketches: Sequence[repo.Sketch]) -> dict[tuple[str, int], int]:
+    """How many articles of its source hold each (source, sentence key) of the batch (0 for none)."""
+    keys: dict[str, set[int]] = defaultdict(set)
+    for sketch in sketches:
+        keys[sketch.source or ""].update(key for _, _, key in sketch.lines)
+    counts = {}
+    for source, found in keys.items():
+        stored = repo.line_counts(store, source, sorted(found))
+        counts.update({(source, key): stored.get(key, 0) for key in found})
+    return counts
+
+
+def _holders_of_new_boilerplate(
+    store: SQLiteStore, articles: list[Article], sketches: Sequence[repo.Sketch], became: set[tuple[str, int]]
+) -> list[str]:
+    """Earlier articles of the same source that hold a line which reached MIN_ARTICLES in this batch and
+    that have relations: those were found while the line still counted as reuse, so they are checked
+    again, or a line's first articles would stay linked by it while later ones are not (the result
+    would depend on the order articles arrive in). They are found through the line's sampled
+    fingerprints in the candidate index, then confirmed by their stored sentence keys."""
+    text = {a.id: a.text for a in articles}
+    probes = [
+        (repo.FINGERPRINT_BAND, int(key), sketch.article_id)
+        for sketch in sketches
+        for start, end, line in sketch.lines
+        if (sketch.source or "", line) in became
+        for key in as_signed(fingerprints(shingle_hashes(word_hashes(text[sketch.article_id][start:end]))))
+    ]
+    batch = set(text)
+    with store.transaction():  # the lookup fills a temporary table
+        found = sorted({other for _, other, _, _ in repo.bucket_matches(store, probes, MAX_BUCKET)} - batch)
+    holders = [
+        article_id
+        for article_id, (_, source, lines) in repo.load_sketch_rows(store, found).items()
+        if any((source or "", key) in became for _, _, key in lines)
+    ]
+    linked = {x for r in repo.relations_touching(store, holders) for x in (r.a, r.b)}
+    return sorted(set(holders) & linked)
 
 
 def _candidates(store: SQLiteStore, ids: Sequence[str], sketches: Sequence[repo.Sketch]) -> dict[tuple[str, str], set]:
