@@ -105,3 +105,68 @@ def test_a_factiva_page_ingests_one_article_each_by_accession_number(tmp_store: 
     first = ingest_paths(tmp_store, [path])
     again = ingest_paths(tmp_store, [path])
     assert (first.counts.added, again.counts.added, again.counts.unchanged) == (2, 0, 2)
+
+
+XML = """<?xml version="1.0" encoding="utf-8"?>
+<PPSResponse><ppsArticleResponse xmlns="http://global.factiva.com/pps/2.0"><ppsarticleResultSet count="3">
+<ppsarticle><article>
+  <accessionNo>HRBHER0020240302ek320001x</accessionNo>
+  <baseLanguage>EN</baseLanguage>
+  <headline><paragraph lang="EN"><hlt>Dockworkers</hlt> walk out over pay</paragraph></headline>
+  <byline>By Ada Brandt</byline>
+  <leadParagraph><paragraph>Dockworkers at the port of Harbourton walked out on Friday.</paragraph></leadParagraph>
+  <publicationDate><dateTime>2024-03-02T06:15:00Z</dateTime></publicationDate>
+  <sourceName>The Harbour Herald</sourceName>
+  <newsSubject code="glabor"><name>Labor/Personnel</name></newsSubject>
+  <tailParagraphs><paragraph>Talks broke down on Thursday night.</paragraph>
+  <paragraph>The port authority had no comment.</paragraph></tailParagraphs>
+</article></ppsarticle>
+<ppsarticle><article>
+  <accessionNo>COURPO0020240304ek340002y</accessionNo>
+  <baseLanguage>FR</baseLanguage>
+  <headline><paragraph>Le port à l'arrêt</paragraph></headline>
+  <leadParagraph><paragraph>Le port est à l'arrêt depuis vendredi.</paragraph></leadParagraph>
+  <publicationDate><dateTime>2024-03-04T08:00:00Z</dateTime></publicationDate>
+  <sourceName>Le Courrier du Port</sourceName>
+</article></ppsarticle>
+<ppsarticle><article><accessionNo>HRBHER0020240305ek350003z</accessionNo><headline><paragraph>Briefs</paragraph></headline>
+</article></ppsarticle>
+</ppsarticleResultSet></ppsArticleResponse></PPSResponse>"""
+
+
+def test_a_factiva_xml_export_gives_one_article_each(tmp_path: Path) -> None:
+    path = tmp_path / "factiva.xml"
+    path.write_text(XML, "utf-8")
+    items = list(read_path(path, IngestOptions()))
+    articles = [item for item in items if isinstance(item, Article)]
+    assert [a.id for a in articles] == ["HRBHER0020240302ek320001x", "COURPO0020240304ek340002y"]
+    first = articles[0]
+    assert (first.title, first.byline, first.source, first.language) == (
+        "Dockworkers walk out over pay",
+        "Ada Brandt",
+        "The Harbour Herald",
+        "en",
+    )
+    assert first.published_at is not None and first.published_at.startswith("2024-03-02")
+    assert first.text.split("\n\n") == [
+        "Dockworkers at the port of Harbourton walked out on Friday.",
+        "Talks broke down on Thursday night.",
+        "The port authority had no comment.",
+    ]
+    assert articles[1].language == "fr"
+    assert [(r.location, r.reason) for r in items if not isinstance(r, Article)] == [
+        ("article 3", "no body text in this article")
+    ]
+
+
+def test_a_factiva_xml_export_expands_no_entity(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET", "utf-8")
+    hostile = XML.replace(
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<?xml version="1.0" encoding="utf-8"?><!DOCTYPE PPSResponse [<!ENTITY leak SYSTEM "file://{secret}">]>',
+    ).replace("walk out over pay", "walk out &leak;")
+    path = tmp_path / "hostile.xml"
+    path.write_text(hostile, "utf-8")
+    articles = [item for item in read_path(path, IngestOptions()) if isinstance(item, Article)]
+    assert articles and all("TOP SECRET" not in (a.title or "") + a.text for a in articles)

@@ -1,4 +1,4 @@
-"""Factiva HTML exports: many articles in one page, each a table of field codes.
+"""Factiva exports: many articles in one file, as an HTML page of field-code tables or as XML.
 
 Factiva (Dow Jones), with LexisNexis the press database media researchers draw their corpora from,
 saves the articles of a search as one HTML page. Each article is a `<div class="article ...">` holding a
@@ -11,21 +11,34 @@ titles it "Factiva".
 `factiva_articles` reads every article of such a page: the body is the LP then the TD paragraphs, one
 per line pair as in plain text; the accession number, which Factiva gives an article in every export,
 is its id, so the same article saved in two searches is ingested once. A page without article tables is
-not an export (None): the ordinary page reader takes it.
+not an export (None): the ordinary page reader takes it. `factiva_xml_articles` reads the same fields
+from Factiva's XML (`<article>` elements with `accessionNo`, `headline`, `leadParagraph`,
+`tailParagraphs`, `publicationDate`, `sourceName`, `byline`, `baseLanguage`), which the feed reader
+would otherwise reject as a feed without entries.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
+import lxml.etree
 import lxml.html
 
 from storytrace.ingest.dates import normalise_date
 from storytrace.ingest.fields import byline_names
+from storytrace.ingest.ids import safe_id
+from storytrace.ingest.text import file_id
+from storytrace.ingest.types import IngestOptions, Item, Rejection
+from storytrace.model import Article
 
 # A cheap test on the raw page before it is parsed: an article div and a code cell in bold.
 _MARKERS = (re.compile(rb"class=[\"']article\b"), re.compile(rb"<b>\s*(?:HD|LP|TD)\s*</b>"))
+_XML_MARKERS = (re.compile(rb"<article[\s>]"), re.compile(rb"<accessionNo>"))
+# Entities are not expanded and nothing is fetched: the file is untrusted.
+_XML_PARSER = lxml.etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
 _CODE = re.compile(r"[A-Z]{2,3}")
 _ARTICLE_DIVS = "//div[contains(concat(' ', normalize-space(@class), ' '), ' article ')]"
 _TEXT_CODES = ("LP", "TD")
@@ -79,6 +92,77 @@ def factiva_articles(page: bytes | str) -> list[FactivaArticle] | None:
         if "HD" in fields or any(code in fields for code in _TEXT_CODES):
             articles.append(_article(len(articles) + 1, fields))
     return articles or None
+
+
+def looks_like_factiva_xml(data: bytes) -> bool:
+    """Whether an XML file may be a Factiva export (checked on the raw bytes, before any parse)."""
+    return all(marker.search(data) for marker in _XML_MARKERS)
+
+
+def factiva_xml_articles(data: bytes) -> list[FactivaArticle] | None:
+    """The articles of a Factiva XML export, in file order; None when the file is not one."""
+    try:
+        root = lxml.etree.fromstring(data, _XML_PARSER)
+    except lxml.etree.XMLSyntaxError:
+        return None
+    articles = []
+    for element in root.iter("{*}article"):
+        if _child(element, "accessionNo") is None:
+            continue
+        language = _xml_text(element, "baseLanguage")
+        accession = _xml_text(element, "accessionNo")
+        articles.append(
+            FactivaArticle(
+                number=len(articles) + 1,
+                text="\n\n".join(
+                    _xml_paragraphs(element, "leadParagraph") + _xml_paragraphs(element, "tailParagraphs")
+                ),
+                title=_xml_text(element, "headline"),
+                source=_xml_text(element, "sourceName"),
+                byline=byline_names(byline) if (byline := _xml_text(element, "byline")) else None,
+                published_at=normalise_date(_xml_text(element, "publicationDate")),
+                language=language.lower() if language and len(language) == 2 else None,
+                accession=accession,
+            )
+        )
+    return articles or None
+
+
+def factiva_items(found: list[FactivaArticle], path: Path, options: IngestOptions) -> Iterator[Item]:
+    """Each article of a Factiva export as an Article, id'd by its accession number (or by the file and
+    its position), or rejected by its position when it has no text."""
+    for article in found:
+        where = f"article {article.number}"
+        if not article.text:
+            yield Rejection(str(path), where, "no body text in this article")
+            continue
+        yield Article(
+            id=safe_id(article.accession) if article.accession else f"{file_id(path)}-{article.number}",
+            text=article.text,
+            title=article.title,
+            source=article.source or options.source,
+            byline=article.byline,
+            published_at=article.published_at,
+            language=article.language,
+            origin=f"{path}:{where}",
+        )
+
+
+def _child(element: lxml.etree._Element, name: str) -> lxml.etree._Element | None:
+    return element.find(f"{{*}}{name}")
+
+
+def _xml_text(element: lxml.etree._Element, name: str) -> str | None:
+    child = _child(element, name)
+    text = " ".join("".join(child.itertext()).split()) if child is not None else ""
+    return text or None
+
+
+def _xml_paragraphs(element: lxml.etree._Element, name: str) -> list[str]:
+    child = _child(element, name)
+    if child is None:
+        return []
+    return [text for p in child.iter("{*}paragraph") if (text := " ".join("".join(p.itertext()).split()))]
 
 
 def _fields(div: lxml.html.HtmlElement) -> dict[str, lxml.html.HtmlElement]:

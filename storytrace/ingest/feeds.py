@@ -1,4 +1,5 @@
-"""RSS / Atom reader (feedparser): one article per entry with content or a summary.
+"""RSS / Atom reader (feedparser): one article per entry with content or a summary; a Factiva XML export
+(see `factiva`), which shares the `.xml` extension, gives one article per article.
 
 Entry HTML is reduced to plain text (`html.fragment_to_text`). The id hashes the entry's guid
 (else its link), so the same entry seen in later fetches of the feed is recognised. Feeds are
@@ -14,6 +15,7 @@ from typing import Any
 import feedparser
 
 from storytrace.ingest.dates import normalise_date
+from storytrace.ingest.factiva import factiva_items, factiva_xml_articles, looks_like_factiva_xml
 from storytrace.ingest.files import read_document_bytes
 from storytrace.ingest.html import fragment_to_text
 from storytrace.ingest.ids import content_id, url_id
@@ -25,6 +27,10 @@ def read_feed(path: Path, options: IngestOptions) -> Iterator[Item]:
     data = read_document_bytes(path, options)
     if isinstance(data, Rejection):
         yield data
+        return
+    exported = factiva_xml_articles(data) if looks_like_factiva_xml(data) else None
+    if exported is not None:
+        yield from factiva_items(exported, path, options)
         return
     feed = feedparser.parse(data)
     if not feed.entries:

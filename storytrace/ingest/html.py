@@ -16,9 +16,8 @@ import trafilatura
 from trafilatura.utils import load_html
 
 from storytrace.ingest.dates import normalise_date
-from storytrace.ingest.factiva import FactivaArticle, factiva_articles, looks_like_factiva
+from storytrace.ingest.factiva import factiva_articles, factiva_items, looks_like_factiva
 from storytrace.ingest.files import read_document_bytes
-from storytrace.ingest.ids import safe_id
 from storytrace.ingest.text import file_id
 from storytrace.ingest.types import IngestOptions, Item, Rejection
 from storytrace.model import Article
@@ -36,27 +35,10 @@ def read_html(path: Path, options: IngestOptions) -> Iterator[Item]:
         return
     exported = factiva_articles(data) if looks_like_factiva(data) else None
     if exported is not None:
-        yield from (_from_factiva(found, path, options) for found in exported)
+        yield from factiva_items(exported, path, options)
         return
     result = article_from_html(data, article_id=file_id(path), origin=str(path), options=options)
     yield Rejection(str(path), None, result) if isinstance(result, str) else result
-
-
-def _from_factiva(found: FactivaArticle, path: Path, options: IngestOptions) -> Item:
-    """One article of a Factiva export page, id'd by its accession number (or the file and its position)."""
-    where = f"article {found.number}"
-    if not found.text:
-        return Rejection(str(path), where, "no body text in this article")
-    return Article(
-        id=safe_id(found.accession) if found.accession else f"{file_id(path)}-{found.number}",
-        text=found.text,
-        title=found.title,
-        source=found.source or options.source,
-        byline=found.byline,
-        published_at=found.published_at,
-        language=found.language,
-        origin=f"{path}:{where}",
-    )
 
 
 def article_from_html(
