@@ -37,8 +37,6 @@ from storytrace.model import Article
 # A cheap test on the raw page before it is parsed: an article div and a code cell in bold.
 _MARKERS = (re.compile(rb"class=[\"']article\b"), re.compile(rb"<b>\s*(?:HD|LP|TD)\s*</b>"))
 _XML_MARKERS = (re.compile(rb"<article[\s>]"), re.compile(rb"<accessionNo>"))
-# Entities are not expanded and nothing is fetched: the file is untrusted.
-_XML_PARSER = lxml.etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
 _CODE = re.compile(r"[A-Z]{2,3}")
 _ARTICLE_DIVS = "//div[contains(concat(' ', normalize-space(@class), ' '), ' article ')]"
 _TEXT_CODES = ("LP", "TD")
@@ -102,7 +100,9 @@ def looks_like_factiva_xml(data: bytes) -> bool:
 def factiva_xml_articles(data: bytes) -> list[FactivaArticle] | None:
     """The articles of a Factiva XML export, in file order; None when the file is not one."""
     try:
-        root = lxml.etree.fromstring(data, _XML_PARSER)
+        # Entities are not expanded and nothing is fetched: the file is untrusted. A parser per call, as
+        # lxml parsers are not to be shared between threads.
+        root = lxml.etree.fromstring(data, lxml.etree.XMLParser(resolve_entities=False, no_network=True))
     except lxml.etree.XMLSyntaxError:
         return None
     articles = []
@@ -154,15 +154,14 @@ def _child(element: lxml.etree._Element, name: str) -> lxml.etree._Element | Non
 
 def _xml_text(element: lxml.etree._Element, name: str) -> str | None:
     child = _child(element, name)
-    text = " ".join("".join(child.itertext()).split()) if child is not None else ""
-    return text or None
+    return _squeeze("".join(child.itertext())) if child is not None else None
 
 
 def _xml_paragraphs(element: lxml.etree._Element, name: str) -> list[str]:
     child = _child(element, name)
     if child is None:
         return []
-    return [text for p in child.iter("{*}paragraph") if (text := " ".join("".join(p.itertext()).split()))]
+    return [text for p in child.iter("{*}paragraph") if (text := _squeeze("".join(p.itertext())))]
 
 
 def _fields(div: lxml.html.HtmlElement) -> dict[str, lxml.html.HtmlElement]:
@@ -197,10 +196,14 @@ def _article(number: int, fields: dict[str, lxml.html.HtmlElement]) -> FactivaAr
 def _paragraphs(cell: lxml.html.HtmlElement) -> list[str]:
     """The cell's paragraphs (its `<p>` elements, or its whole text), whitespace collapsed."""
     blocks = [p.text_content() for p in cell.iter("p")] or [cell.text_content()]
-    return [text for block in blocks if (text := " ".join(block.split()))]
+    return [text for block in blocks if (text := _squeeze(block))]
 
 
 def _value(fields: dict[str, lxml.html.HtmlElement], code: str) -> str | None:
     cell = fields.get(code)
-    text = " ".join(cell.text_content().split()) if cell is not None else ""
-    return text or None
+    return _squeeze(cell.text_content()) if cell is not None else None
+
+
+def _squeeze(text: str) -> str | None:
+    """The text with its whitespace runs made single spaces; None when nothing is left."""
+    return " ".join(text.split()) or None
