@@ -6,7 +6,11 @@ hash of its folded words); the store counts, per source, how many articles conta
 sentence whose key is in at least MIN_ARTICLES articles of the article's own source is boilerplate.
 Counting per source keeps a wire story reprinted by many outlets from being called boilerplate, and
 MIN_ARTICLES sits above the two or three versions of one dispatch an outlet may publish, whose lines
-must stay reuse.
+must stay reuse. An outlet may also publish more versions of one developing dispatch than that (an
+agency's hourly updates): their sentences recur in every version, and reading them as boilerplate left
+the versions unlinked. Boilerplate is a small part of an article (a note, a footer, a pitch), so lines
+recurring across an outlet's articles are boilerplate only while they cover at most MAX_SHARE of an
+article's sentence text; beyond that they are what the article says.
 
 Boilerplate is left out of every kind of evidence, not only the verbatim passages: a standing editor's
 note ("Editor's note: Donald Trump regularly incites political violence ...", 17 of PolNeAR's HuffPost
@@ -29,6 +33,7 @@ from storytrace.reuse.tokens import word_hashes
 from storytrace.text import sentences
 
 MIN_ARTICLES = 4
+MAX_SHARE = 0.5  # of an article's sentence text that its frequent lines may cover and still be boilerplate
 MIN_WORDS = 3
 
 
@@ -49,8 +54,13 @@ def _combine(hashes: np.ndarray) -> int:
 
 
 def boilerplate_spans(lines: list[tuple[int, int, int]], counts: dict[int, int]) -> list[tuple[int, int]]:
-    """Character spans of the sentences whose key is seen in MIN_ARTICLES or more articles of the source."""
-    return [(start, end) for start, end, key in lines if counts.get(key, 0) >= MIN_ARTICLES]
+    """Character spans of the sentences whose key is seen in MIN_ARTICLES or more articles of the source;
+    none when those cover more than MAX_SHARE of the article's sentences: then they are its content."""
+    frequent = [(start, end) for start, end, key in lines if counts.get(key, 0) >= MIN_ARTICLES]
+    covered = sum(end - start for start, end in frequent)
+    if covered > MAX_SHARE * sum(end - start for start, end, _ in lines):
+        return []
+    return frequent
 
 
 def clear_of(spans: Sequence[tuple[int, int]], boiler: Sequence[tuple[int, int]]) -> list[int]:
