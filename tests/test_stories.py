@@ -10,12 +10,14 @@ import numpy as np
 import pytest
 from cached_vectors import store_vectors
 from old_schema import rewind_schema
+from outlet_reports import planet_reports
 
 from storytrace.demo import corpus_paths, load_gold
 from storytrace.demo.run import run_demo
 from storytrace.demo.score import score_demo
 from storytrace.ingest import ingest_paths
 from storytrace.model import Article
+from storytrace.pipeline import analyze
 from storytrace.progress import SILENT
 from storytrace.store import open_store
 from storytrace.store.articles import upsert_articles
@@ -200,6 +202,28 @@ def test_ids_stay_stable_when_articles_are_added_and_changed(tmp_path: Path) -> 
         assert any(e["kind"] == "remove" and e["article_id"] == changed.id for e in story_events(store))
         members = [a for r in export_stories(store) for a in r["articles"]]
         assert sorted(members) == sorted(a.id for a in seeds)
+
+
+def test_a_story_joined_on_a_link_later_dropped_is_clustered_again(tmp_path: Path) -> None:
+    """Eight unrelated reports of one outlet, a day apart, each ending in its standing note: fed one a day,
+    the note related the first reports (it becomes boilerplate only with its fourth article), and the
+    stories kept what the links had joined (six reports in one story) after the reuse stage dropped them.
+    The articles that joined on a dropped link are clustered again, so the feed ends as the batch does."""
+    reports = [replace(a, published_at=f"2024-01-{10 + i}") for i, a in enumerate(planet_reports())]
+    with open_store(tmp_path / "batch.db") as store:
+        upsert_articles(store, reports)
+        analyze(store)
+        together = sorted(sorted(r["articles"]) for r in export_stories(store))
+    with open_store(tmp_path / "feed.db") as store:
+        for report in reports:
+            upsert_articles(store, [report])
+            analyze(store)
+        one_by_one = sorted(sorted(r["articles"]) for r in export_stories(store))
+        removed = [e for e in story_events(store) if e["kind"] == "remove"]
+        assert analyze(store)["stories"]["articles"] == 0  # nothing left to redo
+    assert together == [[a.id] for a in reports]
+    assert one_by_one == together
+    assert removed and {e["detail"] for e in removed} == {"reuse link weakened"}
 
 
 @pytest.mark.slow

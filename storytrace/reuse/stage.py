@@ -42,6 +42,7 @@ from storytrace.reuse.tokens import shingle_hashes, word_hashes
 from storytrace.store import SQLiteStore
 from storytrace.store import reuse as repo
 from storytrace.store.articles import get_articles
+from storytrace.stories.relink import link_strengths, recluster_weakened
 
 BATCH = 256
 MAX_BUCKET = 500
@@ -72,6 +73,7 @@ def _process(store: SQLiteStore, articles: list[Article], recheck: bool = True) 
         before = _line_counts(store, sketches)
         repo.replace_sketches(store, sketches)
         became = {line for line, count in _line_counts(store, sketches).items() if before[line] < MIN_ARTICLES <= count}
+        strengths = link_strengths(store, ids)
         unlinked = repo.delete_relations(store, ids)
         pairs = _candidates(store, ids, sketches)
     known = {a.id: a for a in articles}
@@ -82,8 +84,11 @@ def _process(store: SQLiteStore, articles: list[Article], recheck: bool = True) 
         repo.save_relations(store, relations)
         _redirect_siblings(store, ids)
         _update_clusters(store, [*ids, *unlinked])
+        reclustered = recluster_weakened(store, strengths)
         store.mark_done("reuse", ((a.id, a.content_hash) for a in articles))
     counts = Counter(r.relation for r in relations)
+    if reclustered:
+        counts["reclustered"] = len(reclustered)
     again = _holders_of_new_boilerplate(store, articles, sketches, became) if recheck and became else []
     if again:
         _process(store, get_articles(store, again), recheck=False)

@@ -151,6 +151,13 @@ class SQLiteStore:
             ((stage, article_id, digest) for article_id, digest in items),
         )
 
+    def requeue(self, stage: str, article_ids: Sequence[str]) -> None:
+        """Make a stage take these articles again on its next run, though their text is unchanged: what it
+        made of them rests on something an earlier stage has since changed."""
+        self.conn.executemany(
+            "DELETE FROM stage_done WHERE stage = ? AND article_id = ?", ((stage, a) for a in article_ids)
+        )
+
     def get_meta(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default

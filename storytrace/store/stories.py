@@ -234,6 +234,14 @@ def member_stories(store: SQLiteStore, article_ids: Sequence[str]) -> dict[str, 
     return {row["article_id"]: row["story_id"] for row in rows}
 
 
+def member_places(store: SQLiteStore, article_ids: Sequence[str]) -> dict[str, tuple[str, int, str]]:
+    """article id -> (story id, seq, content hash it was clustered with) for those already clustered."""
+    rows = store.select_in(
+        "SELECT article_id, story_id, seq, content_hash FROM story_members WHERE article_id IN ({marks})", article_ids
+    )
+    return {row["article_id"]: (row["story_id"], row["seq"], row["content_hash"]) for row in rows}
+
+
 def story_member_ids(store: SQLiteStore, story_id: str) -> list[str]:
     rows = store.query("SELECT article_id FROM story_members WHERE story_id = ? ORDER BY seq", (story_id,))
     return [r["article_id"] for r in rows]

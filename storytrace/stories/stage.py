@@ -113,11 +113,14 @@ class StoryBuilder:
         clusterer.df.update(repo.load_df(self.store, {t for f in features for t in df_keys(f)}))
         before = dict(clusterer.df)
         with self.store.transaction():
-            self._remove_changed(ordered)
+            counted = self._remove_changed(ordered)
             members = []
             for f in features:
                 self.seq += 1
-                clusterer.weigh_terms(f)
+                if f.article_id in counted:
+                    weigh(f, clusterer.df, max(clusterer.n_docs, 1))
+                else:
+                    clusterer.weigh_terms(f)
                 result = clusterer.assign(f, self.seq, _linked(links.get(f.article_id, {}), known, clusterer.resolve))
                 known[f.article_id] = result.story_id
                 members.append((f.article_id, result.story_id, f.content_hash, self.seq, round(result.score, 4)))
@@ -206,10 +209,14 @@ class StoryBuilder:
             members.append((seq, features))
         return members
 
-    def _remove_changed(self, articles: list[Article]) -> None:
-        """A changed article leaves its story (rebuilt from the other members) before being re-assigned."""
-        current = repo.member_stories(self.store, [a.id for a in articles])
-        for article_id, story_id in sorted(current.items()):
+    def _remove_changed(self, articles: list[Article]) -> set[str]:
+        """An article clustered before leaves its story (rebuilt from the other members) to be assigned
+        again: its text changed, or the reuse stage weakened a link it joined on (`relink`). Returns the
+        ids of the latter, whose text the document frequencies already count."""
+        current = repo.member_places(self.store, [a.id for a in articles])
+        hashes = {a.id: a.content_hash for a in articles}
+        unchanged = {a for a, (_, _, digest) in current.items() if digest == hashes[a]}
+        for article_id, (story_id, _, _) in sorted(current.items()):
             story = repo.get_stories(self.store, [story_id]).get(story_id)
             repo.delete_member(self.store, article_id)
             self.clusterer.forget(story_id)
@@ -217,12 +224,14 @@ class StoryBuilder:
                 continue
             rest = get_articles(self.store, repo.story_member_ids(self.store, story_id))
             rebuilt = self.clusterer.rebuild(story, self._weighed(rest))
-            repo.log_event(self.store, "remove", story_id, None, article_id, "article text changed")
+            reason = "reuse link weakened" if article_id in unchanged else "article text changed"
+            repo.log_event(self.store, "remove", story_id, None, article_id, reason)
             self.report["removed"] += 1
             if rebuilt is None:
                 self.threads.detach(story)
                 repo.delete_story(self.store, story_id)
                 repo.log_event(self.store, "dissolve", story_id, None, article_id, "no member left")
+        return unchanged
 
     def _weighed(self, articles: list[Article]) -> list[ArticleFeatures]:
         """Features of existing members, weighed with the current document frequencies (not counted again)."""
