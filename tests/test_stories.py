@@ -21,11 +21,20 @@ from storytrace.pipeline import analyze
 from storytrace.progress import SILENT
 from storytrace.store import open_store
 from storytrace.store.articles import upsert_articles
-from storytrace.store.stories import StoryRow, get_threads, iter_threads, save_stories, story_events
+from storytrace.store.stories import (
+    StoryRow,
+    get_threads,
+    iter_threads,
+    save_members,
+    save_stories,
+    story_events,
+)
+from storytrace.stories import stage as stories_stage
 from storytrace.stories.cluster import FULL_PARTIAL_SHARE, Params, StoryClusterer, link_strength
 from storytrace.stories.features import build_features, lead_sentence, term_counts, url_words
 from storytrace.stories.index import MAX_CANDIDATES, MAX_POSTING, CandidateIndex, lsh_keys
 from storytrace.stories.metrics import bcubed
+from storytrace.stories.relink import recluster_weakened
 from storytrace.stories.stage import (
     StoryBuilder,
     export_changes,
@@ -224,6 +233,54 @@ def test_a_story_joined_on_a_link_later_dropped_is_clustered_again(tmp_path: Pat
     assert together == [[a.id] for a in reports]
     assert one_by_one == together
     assert removed and {e["detail"] for e in removed} == {"reuse link weakened"}
+
+
+def test_a_weakened_link_sends_back_the_story_members_clustered_since_it(tmp_path: Path) -> None:
+    """b joined a's story on a link now weakened, and c joined after b (it may have come through b): both
+    go back to the stories stage; a keeps the story, and d, in another story, is not touched."""
+    articles = [Article(id=x, text=f"Report {x}.") for x in "abcd"]
+    with open_store(tmp_path / "w.db") as store:
+        upsert_articles(store, articles)
+        with store.transaction():
+            save_members(
+                store, [(a.id, "s2" if a.id == "d" else "s1", a.content_hash, i, 1.0) for i, a in enumerate(articles)]
+            )
+            store.mark_done("stories", [(a.id, a.content_hash) for a in articles])
+            store.execute(
+                "INSERT INTO reuse_relations (a, b, relation, score, direction, passages, sentences, evidence) "
+                "VALUES ('a', 'b', 'partial', 0.02, 'unknown', '[]', '[]', '{}')"
+            )
+            assert recluster_weakened(store, {("a", "b"): 1.0, ("c", "d"): 1.0, ("a", "c"): 0.0}) == ["b", "c"]
+        assert [x for page in store.pending_pages("stories", 10) for x in page] == ["b", "c"]
+
+
+def test_upgrade_reclusters_what_a_small_partial_link_joined(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store from when every partial reuse link counted in full: the later article of a pair that one
+    passage over 2% of the text joined is clustered again, and leaves the story it had no other reason
+    to be in."""
+    path = tmp_path / "old.db"
+    reports = [replace(a, published_at=f"2024-01-1{i}") for i, a in enumerate(planet_reports()[:2])]
+    with open_store(path) as store:
+        upsert_articles(store, reports)
+        analyze(store, ["extract", "reuse"])
+        with store.transaction():
+            store.execute(
+                "INSERT OR REPLACE INTO reuse_relations (a, b, relation, score, direction, passages, sentences, "
+                "evidence) VALUES ('dp0', 'dp1', 'partial', 0.02, 'unknown', '[]', '[]', '{}')"
+            )
+        monkeypatch.setattr(stories_stage, "link_strength", lambda relation, score: 1.0)
+        analyze(store, ["stories"])
+        assert sorted(sorted(r["articles"]) for r in export_stories(store)) == [["dp0", "dp1"]]
+        with store.transaction():
+            rewind_schema(store, "stories", "partial reuse counts by its share")
+    monkeypatch.undo()
+    with open_store(path) as store:
+        assert [a for page in store.pending_pages("stories", 10) for a in page] == ["dp1"]
+        analyze(store, ["stories"])
+        assert sorted(sorted(r["articles"]) for r in export_stories(store)) == [["dp0"], ["dp1"]]
+        assert [(e["kind"], e["article_id"], e["detail"]) for e in story_events(store)] == [
+            ("remove", "dp1", "reuse link weakened")
+        ]
 
 
 @pytest.mark.slow

@@ -92,6 +92,19 @@ register_migrations(
         "-- dates counted from another date\nDELETE FROM stage_done WHERE stage = 'timeline';",
         # ... and once modals were read as looking ahead ("Clinton must win in November").
         "-- modals look ahead\nDELETE FROM stage_done WHERE stage = 'timeline';",
+        # Stories formed while any partial reuse link counted in full (cluster.link_strength now scales a link
+        # below FULL_PARTIAL_SHARE = 0.2 of the shorter article by its share): the members clustered since the
+        # later article of such a pair in one story are clustered again (stories/relink.py does the same when
+        # the reuse stage weakens a link).
+        """
+        -- partial reuse counts by its share
+        DELETE FROM stage_done WHERE stage = 'stories' AND article_id IN (
+            SELECT m.article_id FROM reuse_relations r
+            JOIN story_members ma ON ma.article_id = r.a
+            JOIN story_members mb ON mb.article_id = r.b AND mb.story_id = ma.story_id
+            JOIN story_members m ON m.story_id = ma.story_id AND m.seq >= MAX(ma.seq, mb.seq)
+            WHERE r.relation = 'partial' AND r.score < 0.2);
+        """,
     ],
 )
 
@@ -240,6 +253,12 @@ def member_places(store: SQLiteStore, article_ids: Sequence[str]) -> dict[str, t
         "SELECT article_id, story_id, seq, content_hash FROM story_members WHERE article_id IN ({marks})", article_ids
     )
     return {row["article_id"]: (row["story_id"], row["seq"], row["content_hash"]) for row in rows}
+
+
+def members_since(store: SQLiteStore, story_id: str, seq: int) -> list[str]:
+    """The members of a story clustered at or after `seq`."""
+    rows = store.query("SELECT article_id FROM story_members WHERE story_id = ? AND seq >= ?", (story_id, seq))
+    return [r["article_id"] for r in rows]
 
 
 def story_member_ids(store: SQLiteStore, story_id: str) -> list[str]:

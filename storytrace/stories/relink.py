@@ -7,9 +7,14 @@ reuse stage checks them again; an upgrade re-verifies stored rewrites. Without t
 what the link had joined while the same articles analysed together stay apart: six unrelated reports of
 one outlet, fed one a day, ended in one story on their shared editor's note.
 
-Only the later-clustered article of each weakened pair is sent back, and only when the two share a
-story: the earlier one was placed before the link existed, so its place never rested on it, and it
-keeps its story's id.
+What goes back is, in each story holding both articles of a weakened pair, every member clustered since
+the later of the two: that one joined on the link, and those after it may have come through it (the
+members a link brings in draw their own neighbours). The earlier members were placed before the link
+existed, so their places never rested on it, and they keep the story's id. On a PolNeAR store built
+before boilerplate and function words left the rewrite evidence, sending back only the later articles
+of the pairs left a 20-day story whose members had joined through them; with the members since (and
+the store migration that does the same for partial links, store/stories.py), the upgraded store's
+stories are exactly those of a fresh build.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from storytrace.store import SQLiteStore
-from storytrace.store.stories import member_places, reuse_neighbours
+from storytrace.store.stories import member_places, members_since, reuse_neighbours
 from storytrace.stories.cluster import link_strength
 
 STAGE = "stories"
@@ -33,19 +38,19 @@ def link_strengths(store: SQLiteStore, ids: Sequence[str]) -> dict[tuple[str, st
 
 
 def recluster_weakened(store: SQLiteStore, before: Mapping[tuple[str, str], float]) -> list[str]:
-    """Requeue for the stories stage the later member of each pair of one story whose link is now weaker
-    than `before` (`link_strengths` read before the links were re-verified); returns those requeued."""
+    """Requeue for the stories stage the members of each story clustered since the later article of a pair
+    in it whose link is now weaker than `before` (`link_strengths` read before the links were
+    re-verified); returns those requeued."""
     if not before:
         return []
     now = link_strengths(store, sorted({x for pair in before for x in pair}))
     weakened = [pair for pair, strength in before.items() if now.get(pair, 0.0) < strength]
     places = member_places(store, sorted({x for pair in weakened for x in pair}))
-    later = sorted(
-        {
-            max(pair, key=lambda x: places[x][1])
-            for pair in weakened
-            if all(x in places for x in pair) and places[pair[0]][0] == places[pair[1]][0]
-        }
-    )
+    first: dict[str, int] = {}  # story -> seq of its earliest member that joined on a weakened link
+    for pair in weakened:
+        if all(x in places for x in pair) and places[pair[0]][0] == places[pair[1]][0]:
+            story, seq = places[pair[0]][0], max(places[pair[0]][1], places[pair[1]][1])
+            first[story] = min(seq, first.get(story, seq))
+    later = sorted({a for story, seq in first.items() for a in members_since(store, story, seq)})
     store.requeue(STAGE, later)
     return later
