@@ -30,6 +30,8 @@ from storytrace.store.stories import (
     story_events,
 )
 from storytrace.stories import stage as stories_stage
+from storytrace.stories.background import MIN_ARTICLES as BACKGROUND_MIN
+from storytrace.stories.background import Background
 from storytrace.stories.cluster import FULL_PARTIAL_SHARE, Params, StoryClusterer, link_strength
 from storytrace.stories.features import build_features, lead_sentence, term_counts, url_words
 from storytrace.stories.index import MAX_CANDIDATES, MAX_POSTING, CandidateIndex, lsh_keys
@@ -46,6 +48,7 @@ from storytrace.stories.threads import (
     LINK_THRESHOLD,
     ThreadLinker,
     candidate_threads,
+    closer_to_corpus,
     core_words,
     head_words,
     link_score,
@@ -797,6 +800,43 @@ def test_a_strong_link_needs_no_shared_name_unless_the_stories_are_concurrent(tm
             page.first_day = page.last_day = day
             ThreadLinker(store).update([report, page], {})
             assert (report.thread_id == page.thread_id) is linked, k
+
+
+def test_a_thread_that_reads_like_the_whole_corpus_takes_only_stories_closer_to_it(tmp_path: Path) -> None:
+    """In a corpus about one matter, a large thread's centroid is the corpus's mean direction; a report no
+    closer to that thread than to the corpus at large opens its own thread, one closer to it joins, and
+    without a background (a corpus too small to have one) the link is as before."""
+    corpus = _unit(1)
+    thread_vector = corpus * 0.95 + _unit(2) * 0.3
+    thread_vector /= np.linalg.norm(thread_vector)  # cosine 0.95 with the corpus's mean direction
+    generic = corpus * 0.9 + _unit(3) * 0.45
+    close = thread_vector + 0.1 * _unit(4)
+    terms, names = {"campaign": 1.0, "rally": 1.0}, {"trump": 2, "clinton": 1}
+    for background, generic_joins in ((corpus, False), (None, True)):
+        with open_store(tmp_path / f"g{background is None}.db") as store, store.transaction():
+            linker = ThreadLinker(store)
+            linker.background = background
+            first = _story_row("first", 1, thread_vector, terms, names)
+            near = _story_row("near", 2, close / np.linalg.norm(close), terms, names)
+            broad = _story_row("broad", 3, generic / np.linalg.norm(generic), terms, names)
+            linker.update([first, near, broad], {})
+            assert near.thread_id == first.thread_id
+            assert (broad.thread_id == first.thread_id) is generic_joins
+    assert closer_to_corpus(generic, thread_vector, float(generic @ thread_vector) / np.linalg.norm(generic), corpus)
+    assert not closer_to_corpus(_unit(5), _unit(6), 0.0, corpus)  # neither reads like the corpus
+
+
+def test_the_corpus_background_is_kept_across_runs_and_needs_enough_articles(tmp_path: Path) -> None:
+    with open_store(tmp_path / "b.db") as store:
+        background = Background(store)
+        vectors = [_unit(k) for k in range(BACKGROUND_MIN)]
+        background.add(vectors[:-1])
+        assert background.mean() is None
+        background.add(vectors[-1:])
+        with store.transaction():
+            background.save()
+        expected = np.mean(vectors, axis=0)
+        assert np.allclose(Background(store).mean(), expected, atol=1e-6)
 
 
 def test_concurrent_stories_need_more_than_one_shared_name_for_a_thread(tmp_path: Path) -> None:

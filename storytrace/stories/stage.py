@@ -23,6 +23,7 @@ from storytrace.store import SQLiteStore
 from storytrace.store import stories as repo
 from storytrace.store.articles import get_articles
 from storytrace.store.stories import StoryRow
+from storytrace.stories.background import Background
 from storytrace.stories.cluster import DEFAULT_PARAMS, Params, StoryClusterer, link_strength
 from storytrace.stories.features import (
     NAMES_PER_ARTICLE,
@@ -77,6 +78,7 @@ class StoryBuilder:
         self.clusterer.n_docs = int(store.get_meta(N_DOCS_KEY, "0") or 0)
         self.seq = repo.max_seq(store)
         self.threads = ThreadLinker(store)
+        self.background = Background(store)
         self._loaded = False
         self._loaded_from: int | None = None
         self.report = {
@@ -114,6 +116,8 @@ class StoryBuilder:
         before = dict(clusterer.df)
         with self.store.transaction():
             counted = self._remove_changed(ordered)
+            self.background.add(f.vector for f in features if f.article_id not in counted)
+            self.threads.background = self.background.mean()
             members = []
             for f in features:
                 self.seq += 1
@@ -142,6 +146,7 @@ class StoryBuilder:
             self.threads.retitle()
             repo.add_df(self.store, {t: n - before.get(t, 0) for t, n in clusterer.df.items() if n != before.get(t, 0)})
             self.store.set_meta(N_DOCS_KEY, str(clusterer.n_docs))
+            self.background.save()
             self.store.mark_done("stories", [(a.id, a.content_hash) for a in ordered])
         clusterer.touched.clear()
         clusterer.df.clear()
