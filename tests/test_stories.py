@@ -453,6 +453,23 @@ def test_uci_sample_bcubed_floor() -> None:
     assert f1 >= 0.80 and precision >= 0.76
 
 
+@pytest.mark.slow
+def test_one_topic_corpus_threads_floor() -> None:
+    """PolNeAR's campaign coverage: no thread takes the corpus (832 of 927 articles without the corpus
+    background), and threads follow its recurring matters (headline pseudo-gold, bench/threads_one_topic.py:
+    F1 49.2 measured, 29.6 without the background)."""
+    from bench.threads_one_topic import polnear_articles, thread_figures
+    from bench.timeline_tense import DATA
+
+    if not DATA.is_dir():
+        pytest.skip(f"PolNeAR data not found at {DATA}")
+
+    articles = list(polnear_articles())
+    run = thread_figures(articles)
+    print(f"PolNeAR threads: largest {run.largest}, matters P {run.precision:.3f} R {run.recall:.3f} F1 {run.f1:.3f}")
+    assert run.largest[0] <= 0.25 * len(articles) and run.f1 >= 0.44
+
+
 def test_url_slug_words_count_as_terms() -> None:
     """The slug (the path segment of at least three hyphenated words) adds the words a headline lost;
     ids, dates, section names and query strings add nothing."""
