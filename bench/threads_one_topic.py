@@ -24,7 +24,7 @@ from pathlib import Path
 from unittest.mock import patch
 
 from bench import publish
-from bench.timeline_tense import _metadata, polnear_texts
+from bench.timeline_tense import polnear_metadata, polnear_texts
 from storytrace.model import Article
 from storytrace.progress import SILENT
 from storytrace.store import open_store
@@ -57,7 +57,7 @@ MATTERS = {
 
 def polnear_articles() -> Iterator[Article]:
     """PolNeAR's texts with the publisher, date, title and author of its metadata, in publication order."""
-    meta = {row["filename"]: row for row in _metadata()}
+    meta = {row["filename"]: row for row in polnear_metadata()}
     found = [
         Article(
             id=name,

@@ -55,13 +55,14 @@ def polnear_texts(splits: Sequence[str]) -> Iterator[tuple[str, str]]:
 
 def dated_articles() -> Iterator[tuple[str, str, date]]:
     """(name, text, publication day) of each PolNeAR train and dev article, a text once."""
-    published = {row["filename"]: row["publication_date"] for row in _metadata()}
+    published = {row["filename"]: row["publication_date"] for row in polnear_metadata()}
     for name, text in polnear_texts(("train", "dev")):
         if name in published:
             yield name, text, date.fromisoformat(published[name])
 
 
-def _metadata() -> list[dict[str, str]]:
+def polnear_metadata() -> list[dict[str, str]]:
+    """The rows of PolNeAR's metadata.tsv: filename, publisher, publication_date, title, author, ..."""
     with open(DATA / "metadata.tsv", encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
 
