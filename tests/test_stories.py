@@ -856,6 +856,20 @@ def test_the_corpus_background_is_kept_across_runs_and_needs_enough_articles(tmp
         assert np.allclose(Background(store).mean(), expected, atol=1e-6)
 
 
+def test_a_store_clustered_before_the_background_starts_from_its_articles(tmp_path: Path) -> None:
+    """An upgraded store has its background at once: the mean of its clustered articles' vectors."""
+    articles = [Article(id=f"a{k}", text=f"Report {k}.") for k in range(BACKGROUND_MIN)]
+    vectors = [_unit(k) for k in range(BACKGROUND_MIN)]
+    with open_store(tmp_path / "old.db") as store:
+        upsert_articles(store, articles)
+        store_vectors(store, articles, vectors)
+        with store.transaction():
+            save_members(store, [(a.id, "s1", a.content_hash, k, 1.0) for k, a in enumerate(articles)])
+        background = Background(store)
+        assert background.count == BACKGROUND_MIN
+        assert np.allclose(background.mean(), np.mean(vectors, axis=0), atol=1e-3)  # vectors stored as float16
+
+
 def test_concurrent_stories_need_more_than_one_shared_name_for_a_thread(tmp_path: Path) -> None:
     """A strike and a trial in one port, the same week, share the port's name: two threads. The same
     pair a year apart could never have been one story, so the name alone links them."""

@@ -255,6 +255,21 @@ def member_places(store: SQLiteStore, article_ids: Sequence[str]) -> dict[str, t
     return {row["article_id"]: (row["story_id"], row["seq"], row["content_hash"]) for row in rows}
 
 
+def clustered_count(store: SQLiteStore) -> int:
+    """How many articles the stories stage holds in stories."""
+    return int(store.query("SELECT COUNT(*) FROM story_members")[0][0])
+
+
+def sample_member_vectors(store: SQLiteStore, k: int) -> list[bytes]:
+    """The stored document vectors (blobs) of up to k clustered articles drawn at random."""
+    rows = store.query(
+        "SELECT v.vector FROM story_members m JOIN vectors v ON v.article_id = m.article_id "
+        "AND v.content_hash = m.content_hash AND v.kind = 'doc' AND v.position = 0 ORDER BY random() LIMIT ?",
+        (k,),
+    )
+    return [r[0] for r in rows]
+
+
 def members_since(store: SQLiteStore, story_id: str, seq: int) -> list[str]:
     """The members of a story clustered at or after `seq`."""
     rows = store.query("SELECT article_id FROM story_members WHERE story_id = ? AND seq >= ?", (story_id, seq))

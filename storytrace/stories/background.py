@@ -7,7 +7,10 @@ with this background (`threads.closer_to_corpus`); the mean is kept as a sum and
 meta table, so each batch adds its articles in O(dimensions) and nothing is re-read.
 
 A changed article adds its new text's vector without removing the old one, which is no longer stored:
-the mean of many articles barely moves for it.
+the mean of many articles barely moves for it. A store clustered before the background was kept starts
+from the mean of a random sample of its clustered articles (SEED_SAMPLE), weighted by their number, so
+an upgraded corpus has its background at once rather than after its next 50 articles (and then one made
+of those alone).
 """
 
 from __future__ import annotations
@@ -17,12 +20,15 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from storytrace.nlp.embed import from_blob
 from storytrace.store import SQLiteStore
+from storytrace.store.stories import clustered_count, sample_member_vectors
 from storytrace.stories.similarity import unit
 
 SUM_KEY = "stories.background_sum"
 COUNT_KEY = "stories.background_count"
 MIN_ARTICLES = 50  # below this, the mean is these few articles rather than a background to tell them from
+SEED_SAMPLE = 10_000  # clustered articles read to start the background of a store that has none
 
 
 class Background:
@@ -35,6 +41,12 @@ class Background:
         self.total: np.ndarray | None = None
         if stored:
             self.total = np.frombuffer(base64.b64decode(stored), dtype=np.float64).copy()
+        elif sample := sample_member_vectors(store, SEED_SAMPLE):
+            clustered = clustered_count(store)
+            self.add(from_blob(blob) for blob in sample)
+            if self.total is not None:
+                self.total *= clustered / self.count
+            self.count = clustered
 
     def add(self, vectors: Iterable[np.ndarray]) -> None:
         for vector in vectors:

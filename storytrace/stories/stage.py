@@ -215,27 +215,33 @@ class StoryBuilder:
         return members
 
     def _remove_changed(self, articles: list[Article]) -> set[str]:
-        """An article clustered before leaves its story (rebuilt from the other members) to be assigned
-        again: its text changed, or the reuse stage weakened a link it joined on (`relink`). Returns the
-        ids of the latter, whose text the document frequencies already count."""
+        """Articles clustered before leave their stories (each rebuilt once from its remaining members) to
+        be assigned again: their text changed, or the reuse stage weakened a link they joined on
+        (`relink`, which sends back a story's members in a run). Returns the ids of the latter, whose text
+        the document frequencies already count."""
         current = repo.member_places(self.store, [a.id for a in articles])
         hashes = {a.id: a.content_hash for a in articles}
         unchanged = {a for a, (_, _, digest) in current.items() if digest == hashes[a]}
+        leaving: dict[str, list[str]] = {}
         for article_id, (story_id, _, _) in sorted(current.items()):
+            leaving.setdefault(story_id, []).append(article_id)
+        for story_id, article_ids in sorted(leaving.items()):
             story = repo.get_stories(self.store, [story_id]).get(story_id)
-            repo.delete_member(self.store, article_id)
+            for article_id in article_ids:
+                repo.delete_member(self.store, article_id)
             self.clusterer.forget(story_id)
             if story is None:
                 continue
             rest = get_articles(self.store, repo.story_member_ids(self.store, story_id))
             rebuilt = self.clusterer.rebuild(story, self._weighed(rest))
-            reason = "reuse link weakened" if article_id in unchanged else "article text changed"
-            repo.log_event(self.store, "remove", story_id, None, article_id, reason)
-            self.report["removed"] += 1
+            for article_id in article_ids:
+                reason = "reuse link weakened" if article_id in unchanged else "article text changed"
+                repo.log_event(self.store, "remove", story_id, None, article_id, reason)
+            self.report["removed"] += len(article_ids)
             if rebuilt is None:
                 self.threads.detach(story)
                 repo.delete_story(self.store, story_id)
-                repo.log_event(self.store, "dissolve", story_id, None, article_id, "no member left")
+                repo.log_event(self.store, "dissolve", story_id, None, article_ids[-1], "no member left")
         return unchanged
 
     def _weighed(self, articles: list[Article]) -> list[ArticleFeatures]:
