@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 from storytrace.model import Article, TimelineEvent
@@ -78,7 +78,6 @@ class StoryBuilder:
         self.clusterer.n_docs = int(store.get_meta(N_DOCS_KEY, "0") or 0)
         self.seq = repo.max_seq(store)
         self.threads = ThreadLinker(store)
-        self.background = Background(store)
         self._loaded = False
         self._loaded_from: int | None = None
         self.report = {
@@ -104,7 +103,14 @@ class StoryBuilder:
         self._loaded = True
         self._loaded_from = window if self._loaded_from is None or window is None else min(window, self._loaded_from)
 
+    @cached_property
+    def background(self) -> Background:
+        """Read on the first batch, not when the builder is made: a store clustered before the background
+        was kept draws its sample of members then (a scan), and a run with nothing to cluster makes none."""
+        return Background(self.store)
+
     def run_batch(self, articles: list[Article]) -> None:
+        background = self.background  # read, or seeded from the members, before changed members leave
         ordered = _publication_order(articles)
         days = [d for a in ordered if (d := day_number(a.published_at)) is not None]
         self.load_live(min(days) if days else None)
@@ -116,8 +122,8 @@ class StoryBuilder:
         before = dict(clusterer.df)
         with self.store.transaction():
             counted = self._remove_changed(ordered)
-            self.background.add(f.vector for f in features if f.article_id not in counted)
-            self.threads.background = self.background.mean()
+            background.add(f.vector for f in features if f.article_id not in counted)
+            self.threads.background = background.mean()
             members = []
             for f in features:
                 self.seq += 1
@@ -146,7 +152,7 @@ class StoryBuilder:
             self.threads.retitle()
             repo.add_df(self.store, {t: n - before.get(t, 0) for t, n in clusterer.df.items() if n != before.get(t, 0)})
             self.store.set_meta(N_DOCS_KEY, str(clusterer.n_docs))
-            self.background.save()
+            background.save()
             self.store.mark_done("stories", [(a.id, a.content_hash) for a in ordered])
         clusterer.touched.clear()
         clusterer.df.clear()
