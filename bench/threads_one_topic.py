@@ -1,5 +1,6 @@
 """Threads on a corpus about one topic: PolNeAR's 2016 campaign coverage, with and without the corpus
-background in the thread link (stories/threads.py, `closer_to_corpus`).
+background in the thread link (stories/threads.py, `closer_to_corpus`), and of a store clustered without
+it and then upgraded (`ThreadLinker.regate`).
 
 Run: .venv/bin/python -m bench.threads_one_topic   (writes bench/results/threads_one_topic.md)
 
@@ -29,9 +30,9 @@ from storytrace.model import Article
 from storytrace.progress import SILENT
 from storytrace.store import open_store
 from storytrace.store.articles import upsert_articles
-from storytrace.stories import threads
+from storytrace.stories import background, threads
 from storytrace.stories.metrics import bcubed
-from storytrace.stories.stage import export_stories, run_stories
+from storytrace.stories.stage import REGATED_KEY, export_stories, run_stories
 
 RESULTS = Path(__file__).parent / "results" / "threads_one_topic.md"
 SPLITS = ("train", "dev", "annotator-training")
@@ -92,10 +93,18 @@ class ThreadRun:
     f1: float
 
 
-def thread_figures(articles: list[Article]) -> ThreadRun:
-    """Thread sizes and the matters' B-cubed of one `stories` run over the articles."""
+def thread_figures(articles: list[Article], upgrade: bool = False) -> ThreadRun:
+    """Thread sizes and the matters' B-cubed of one `stories` run over the articles; with `upgrade`, of a
+    store clustered without the corpus background (as before it was kept) and then run again, as an
+    upgraded store is (`ThreadLinker.regate`)."""
     with tempfile.TemporaryDirectory() as folder, open_store(Path(folder) / "bench.db") as store:
         upsert_articles(store, articles)
+        if upgrade:
+            with patch.object(threads, "GENERIC_COS", 2.0):
+                run_stories(store, SILENT)
+            with store.transaction():
+                for key in (background.SUM_KEY, background.COUNT_KEY, REGATED_KEY):
+                    store.execute("DELETE FROM meta WHERE key = ?", (key,))
         run_stories(store, SILENT)
         rows = list(export_stories(store))
     thread_of = {a: r["thread_id"] or r["story_id"] for r in rows for a in r["articles"]}
@@ -111,6 +120,7 @@ def main() -> None:
     runs = {"with the corpus background (shipped)": thread_figures(articles)}
     with patch.object(threads, "GENERIC_COS", 2.0):  # no story or thread ever reads like the corpus
         runs["without it"] = thread_figures(articles)
+    runs["without it, then upgraded (threads regated)"] = thread_figures(articles, upgrade=True)
     lines = [
         "# Threads on a one-topic corpus (PolNeAR, 2016 campaign)",
         "",

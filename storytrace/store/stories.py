@@ -335,6 +335,20 @@ def log_event(
     )
 
 
+def last_event_id(store: SQLiteStore) -> int:
+    """The number of the latest change-log event (0 for none)."""
+    return int(store.query("SELECT COALESCE(MAX(id), 0) FROM story_events")[0][0])
+
+
+def drop_removals(store: SQLiteStore, pairs: Sequence[tuple[str, str]], since: int) -> None:
+    """Take back the `remove` events logged after event `since` for these (story, article) pairs: the
+    article left the story and landed in it again in the same transaction, so nothing changed."""
+    store.executemany(
+        "DELETE FROM story_events WHERE id > ? AND kind = 'remove' AND story_id = ? AND article_id = ?",
+        [(since, story_id, article_id) for story_id, article_id in pairs],
+    )
+
+
 def iter_story_events(store: SQLiteStore) -> Iterator[dict[str, Any]]:
     """The change log, oldest first: kind, story_id (or thread id), other_id, article_id, detail, at, and
     the event's number `id`."""

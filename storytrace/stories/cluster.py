@@ -230,6 +230,9 @@ class StoryClusterer:
         self.touched: set[str] = set()
         self._norms: dict[str, tuple[float, float]] = {}  # story id -> (|vector_sum|, |terms|)
         self.aliases: dict[str, str] = {}  # merged-away story id -> the story that absorbed it
+        # article id -> the stored story it was the only member of, left because its text changed: a story
+        # the article opens again takes that story's id, seq and thread (`_open`)
+        self.vacated: dict[str, StoryRow] = {}
         self.candidates_scored = 0
         self._horizon: int | None = None  # the latest expiry horizon applied
         for story in stories:
@@ -362,8 +365,9 @@ class StoryClusterer:
             key=lambda pair: (-pair[0], self.stories[pair[1]].seq),
         )
         if not ranked or ranked[0][0] < threshold:
+            reopened = features.article_id in self.vacated
             story = self._open(features, seq)
-            return Assignment(features.article_id, story.story_id, 1.0, created=True)
+            return Assignment(features.article_id, story.story_id, 1.0, created=not reopened)
         best_score, best_id = ranked[0]
         story = self.stories[best_id]
         self._add(story, features, seq)
@@ -540,6 +544,9 @@ class StoryClusterer:
 
     def _open(self, features: ArticleFeatures, seq: int) -> StoryRow:
         story = self.replay([(seq, features)])
+        vacated = self.vacated.pop(features.article_id, None)
+        if vacated is not None:  # a corrected report that still stands alone is the story it was
+            story.story_id, story.seq, story.thread_id = vacated.story_id, vacated.seq, vacated.thread_id
         self._register(story)
         return story
 

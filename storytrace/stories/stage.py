@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, partial
 from typing import Any
@@ -42,6 +43,7 @@ BATCH = 2000
 MEMBER_PAGE = 1000  # members read at a time when a large story is split
 SEQ_WINDOW = 200_000  # undated stories stay live for this many later articles
 N_DOCS_KEY = "stories.n_docs"
+REGATED_KEY = "threads.regated"  # threads formed before the corpus background were checked against it
 CONTEXT_CHARS = 240  # of the sentence around a stated date kept as the event's context
 
 
@@ -67,6 +69,16 @@ def _features(store: SQLiteStore, articles: list[Article]) -> list[ArticleFeatur
     vectors = doc_vectors(store, articles)
     entities = repo.article_entities(store, [a.id for a in articles], NAMES_PER_ARTICLE)
     return [build_features(a, v, entities.get(a.id)) for a, v in zip(articles, vectors, strict=True)]
+
+
+@dataclass(slots=True)
+class Leavers:
+    """The members that left their stories at the start of a batch (`StoryBuilder._remove_changed`)."""
+
+    since: int  # the last change-log event before they left
+    left: dict[str, str] = field(default_factory=dict)  # article -> the story it left
+    unchanged: set[str] = field(default_factory=set)  # those whose text the document frequencies count
+    emptied: dict[str, tuple[StoryRow, str]] = field(default_factory=dict)  # story left empty -> (row, last)
 
 
 class StoryBuilder:
@@ -105,9 +117,21 @@ class StoryBuilder:
 
     @cached_property
     def background(self) -> Background:
-        """Read on the first batch, not when the builder is made: a store clustered before the background
-        was kept draws its sample of members then (a scan), and a run with nothing to cluster makes none."""
+        """Read when first needed, not when the builder is made: a store clustered before the background
+        was kept draws its sample of members then (a scan), once, for `regate_threads`, which saves it."""
         return Background(self.store)
+
+    def regate_threads(self) -> None:
+        """Check the threads formed before the corpus had a background against it (`ThreadLinker.regate`),
+        once: on the first run of a store clustered by an earlier version, or on the batch that brings a
+        feed past MIN_ARTICLES articles. Call inside a transaction."""
+        if self.store.get_meta(REGATED_KEY) == "1" or (mean := self.background.mean()) is None:
+            return
+        self.threads.background = mean
+        self.report["threads_changed"] += self.threads.regate()
+        self.threads.retitle()
+        self.background.save()
+        self.store.set_meta(REGATED_KEY, "1")
 
     def run_batch(self, articles: list[Article]) -> None:
         background = self.background  # read, or seeded from the members, before changed members leave
@@ -121,9 +145,11 @@ class StoryBuilder:
         clusterer.df.update(repo.load_df(self.store, {t for f in features for t in df_keys(f)}))
         before = dict(clusterer.df)
         with self.store.transaction():
-            counted = self._remove_changed(ordered)
+            leavers = self._remove_changed(ordered)
+            counted = leavers.unchanged
             background.add(f.vector for f in features if f.article_id not in counted)
             self.threads.background = background.mean()
+            self.regate_threads()
             members = []
             for f in features:
                 self.seq += 1
@@ -141,6 +167,7 @@ class StoryBuilder:
             repo.save_members(self.store, [(a, clusterer.resolve(s), h, q, sc) for a, s, h, q, sc in members])
             for absorbed, survivor in clusterer.consolidate():
                 self._record_merge(absorbed, survivor, None)
+            self._settle(leavers, known)
             previous = repo.get_stories(self.store, sorted(clusterer.touched))
             known.update(self._split_touched(previous, {f.article_id: f for f in features}))
             touched = [clusterer.stories[s] for s in sorted(clusterer.touched) if s in clusterer.stories]
@@ -220,16 +247,18 @@ class StoryBuilder:
             members.append((seq, features))
         return members
 
-    def _remove_changed(self, articles: list[Article]) -> set[str]:
+    def _remove_changed(self, articles: list[Article]) -> Leavers:
         """Articles clustered before leave their stories (each rebuilt once from its remaining members) to
         be assigned again: their text changed, or the reuse stage weakened a link they joined on
-        (`relink`, which sends back a story's members in a run). Returns the ids of the latter, whose text
-        the document frequencies already count."""
+        (`relink`, which sends back a story's members in a run). Each leave is logged now, so that the
+        change log keeps its order, and dropped by `_settle` if the article lands where it was. A story
+        left empty is kept for its first member, which takes it back if it opens a story again."""
         current = repo.member_places(self.store, [a.id for a in articles])
         hashes = {a.id: a.content_hash for a in articles}
-        unchanged = {a for a, (_, _, digest) in current.items() if digest == hashes[a]}
+        leavers = Leavers(repo.last_event_id(self.store))
+        leavers.unchanged = {a for a, (_, _, digest) in current.items() if digest == hashes[a]}
         leaving: dict[str, list[str]] = {}
-        for article_id, (story_id, _, _) in sorted(current.items()):
+        for article_id, (story_id, _, _) in sorted(current.items(), key=lambda item: item[1][1]):
             leaving.setdefault(story_id, []).append(article_id)
         for story_id, article_ids in sorted(leaving.items()):
             story = repo.get_stories(self.store, [story_id]).get(story_id)
@@ -241,14 +270,29 @@ class StoryBuilder:
             rest = get_articles(self.store, repo.story_member_ids(self.store, story_id))
             rebuilt = self.clusterer.rebuild(story, self._weighed(rest))
             for article_id in article_ids:
-                reason = "reuse link weakened" if article_id in unchanged else "article text changed"
+                reason = "reuse link weakened" if article_id in leavers.unchanged else "article text changed"
                 repo.log_event(self.store, "remove", story_id, None, article_id, reason)
-            self.report["removed"] += len(article_ids)
+                leavers.left[article_id] = story_id
             if rebuilt is None:
-                self.threads.detach(story)
-                repo.delete_story(self.store, story_id)
-                repo.log_event(self.store, "dissolve", story_id, None, article_ids[-1], "no member left")
-        return unchanged
+                self.clusterer.vacated[article_ids[0]] = story
+                leavers.emptied[story_id] = (story, article_ids[-1])
+        return leavers
+
+    def _settle(self, leavers: Leavers, known: dict[str, str]) -> None:
+        """After the batch's assignments: an article that landed in the story it left (its story is what it
+        was) leaves no `remove` in the change log; a story left empty that no member took back is
+        dissolved."""
+        clusterer = self.clusterer
+        stayed = [(s, a) for a, s in leavers.left.items() if clusterer.resolve(known[a]) == clusterer.resolve(s)]
+        repo.drop_removals(self.store, stayed, leavers.since)
+        self.report["removed"] += len(leavers.left) - len(stayed)
+        for story_id, (story, last) in sorted(leavers.emptied.items()):
+            if story_id in clusterer.stories or story_id in clusterer.aliases:  # taken back
+                continue
+            self.threads.detach(story)
+            repo.delete_story(self.store, story_id)
+            repo.log_event(self.store, "dissolve", story_id, None, last, "no member left")
+        clusterer.vacated.clear()
 
     def _weighed(self, articles: list[Article]) -> list[ArticleFeatures]:
         """Features of existing members, weighed with the current document frequencies (not counted again)."""
@@ -264,6 +308,8 @@ def run_stories(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
     """Cluster new articles into stories (online, stable ids) and stories into threads."""
     rekey_threads(store)
     builder = StoryBuilder(store)
+    with store.transaction():
+        builder.regate_threads()
     with progress.task("stories", total=store.pending_count("stories")) as task:
         for ids in store.pending_pages("stories", BATCH):
             builder.run_batch(get_articles(store, ids))
