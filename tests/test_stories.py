@@ -23,6 +23,7 @@ from storytrace.store import open_store
 from storytrace.store.articles import upsert_articles
 from storytrace.store.stories import (
     StoryRow,
+    get_stories,
     get_threads,
     iter_threads,
     save_members,
@@ -904,6 +905,15 @@ def test_threads_formed_before_the_background_are_regated_against_it(tmp_path: P
         moves = [e for e in story_events(store) if e["kind"] == "thread_move"]
         assert [e["detail"] for e in moves] == ["broad"]
         assert linker.regate() == 0
+        # The clusterer's copy of the moved story still names its old thread; a new member reaches the
+        # story's stored thread, and every thread still counts the stories that point at it.
+        stale = rows[2]
+        assert stale.thread_id == placed["first"]
+        linker.update([stale], {"broad": get_stories(store, ["broad"])["broad"]})
+        save_stories(store, [stale])
+        assert stale.thread_id == placed["broad"]
+        sizes = {thread.thread_id: thread.size for thread, _ in iter_threads(store)}
+        assert sizes == {placed["first"]: 2, placed["broad"]: 1}
 
 
 def test_the_corpus_background_is_kept_across_runs_and_needs_enough_articles(tmp_path: Path) -> None:

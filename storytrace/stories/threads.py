@@ -328,6 +328,8 @@ class ThreadLinker:
         changed = 0
         for story in sorted(stories, key=lambda s: s.seq):
             old = previous.get(story.story_id)
+            if old is not None:  # the stored thread: the linker may have moved the story since the clusterer
+                story.thread_id = old.thread_id  # read it (`regate`, or `_evict` of a stored member)
             if story.thread_id is not None:
                 story.thread_id = self.resolve(story.thread_id)
             if story.thread_id is None:
