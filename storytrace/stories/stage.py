@@ -78,7 +78,7 @@ class Leavers:
     since: int  # the last change-log event before they left
     left: dict[str, str] = field(default_factory=dict)  # article -> the story it left
     unchanged: set[str] = field(default_factory=set)  # those whose text the document frequencies count
-    emptied: dict[str, tuple[StoryRow, str]] = field(default_factory=dict)  # story left empty -> (row, last)
+    emptied: dict[str, str] = field(default_factory=dict)  # story left empty -> its last member to leave
 
 
 class StoryBuilder:
@@ -275,7 +275,7 @@ class StoryBuilder:
                 leavers.left[article_id] = story_id
             if rebuilt is None:
                 self.clusterer.vacated[article_ids[0]] = story
-                leavers.emptied[story_id] = (story, article_ids[-1])
+                leavers.emptied[story_id] = article_ids[-1]
         return leavers
 
     def _settle(self, leavers: Leavers, known: dict[str, str]) -> None:
@@ -286,9 +286,10 @@ class StoryBuilder:
         stayed = [(s, a) for a, s in leavers.left.items() if clusterer.resolve(known[a]) == clusterer.resolve(s)]
         repo.drop_removals(self.store, stayed, leavers.since)
         self.report["removed"] += len(leavers.left) - len(stayed)
-        for story_id, (story, last) in sorted(leavers.emptied.items()):
+        for story_id, last in sorted(leavers.emptied.items()):
             if story_id in clusterer.stories or story_id in clusterer.aliases:  # taken back
                 continue
+            story = repo.get_stories(self.store, [story_id])[story_id]  # as stored: `regate` may have moved it
             self.threads.detach(story)
             repo.delete_story(self.store, story_id)
             repo.log_event(self.store, "dissolve", story_id, None, last, "no member left")
