@@ -855,27 +855,36 @@ def test_a_strong_link_needs_no_shared_name_unless_the_stories_are_concurrent(tm
             assert (report.thread_id == page.thread_id) is linked, k
 
 
+def _one_matter_stories() -> tuple[np.ndarray, list[StoryRow]]:
+    """A corpus's mean direction, and three stories of one matter sharing its names: "first", whose vector
+    reads like the corpus (cosine 0.95 with its mean), "near", close to first, and "broad", which reads
+    like the corpus but is no closer to first than to it."""
+    corpus = _unit(1)
+    thread_vector = corpus * 0.95 + _unit(2) * 0.3
+    thread_vector /= np.linalg.norm(thread_vector)
+    vectors = {"first": thread_vector, "near": thread_vector + 0.1 * _unit(4), "broad": corpus * 0.9 + _unit(3) * 0.45}
+    terms, names = {"campaign": 1.0, "rally": 1.0}, {"trump": 2, "clinton": 1}
+    rows = [
+        _story_row(name, seq, v / np.linalg.norm(v), terms, names) for seq, (name, v) in enumerate(vectors.items(), 1)
+    ]
+    return corpus, rows
+
+
 def test_a_thread_that_reads_like_the_whole_corpus_takes_only_stories_closer_to_it(tmp_path: Path) -> None:
     """In a corpus about one matter, a large thread's centroid is the corpus's mean direction; a report no
     closer to that thread than to the corpus at large opens its own thread, one closer to it joins, and
     without a background (a corpus too small to have one) the link is as before."""
-    corpus = _unit(1)
-    thread_vector = corpus * 0.95 + _unit(2) * 0.3
-    thread_vector /= np.linalg.norm(thread_vector)  # cosine 0.95 with the corpus's mean direction
-    generic = corpus * 0.9 + _unit(3) * 0.45
-    close = thread_vector + 0.1 * _unit(4)
-    terms, names = {"campaign": 1.0, "rally": 1.0}, {"trump": 2, "clinton": 1}
+    corpus, _ = _one_matter_stories()
     for background, generic_joins in ((corpus, False), (None, True)):
         with open_store(tmp_path / f"g{background is None}.db") as store, store.transaction():
             linker = ThreadLinker(store)
             linker.background = background
-            first = _story_row("first", 1, thread_vector, terms, names)
-            near = _story_row("near", 2, close / np.linalg.norm(close), terms, names)
-            broad = _story_row("broad", 3, generic / np.linalg.norm(generic), terms, names)
+            _, (first, near, broad) = _one_matter_stories()
             linker.update([first, near, broad], {})
             assert near.thread_id == first.thread_id
             assert (broad.thread_id == first.thread_id) is generic_joins
-    assert closer_to_corpus(generic, thread_vector, float(generic @ thread_vector) / np.linalg.norm(generic), corpus)
+    generic, thread_vector = broad.vector_sum, first.vector_sum
+    assert closer_to_corpus(generic, thread_vector, float(generic @ thread_vector), corpus)
     assert not closer_to_corpus(_unit(5), _unit(6), 0.0, corpus)  # neither reads like the corpus
 
 
@@ -883,17 +892,9 @@ def test_threads_formed_before_the_background_are_regated_against_it(tmp_path: P
     """A thread formed while the corpus had no background took a broad report; checked against the
     background once it exists, the report moves out (logged), the close one stays, and a second check
     moves nothing."""
-    corpus = _unit(1)
-    thread_vector = corpus * 0.95 + _unit(2) * 0.3
-    generic = corpus * 0.9 + _unit(3) * 0.45
-    close = thread_vector + 0.1 * _unit(4)
-    terms, names = {"campaign": 1.0, "rally": 1.0}, {"trump": 2, "clinton": 1}
+    corpus, rows = _one_matter_stories()
     with open_store(tmp_path / "r.db") as store, store.transaction():
         linker = ThreadLinker(store)
-        rows = [
-            _story_row(name, seq, vector / np.linalg.norm(vector), terms, names)
-            for seq, (name, vector) in enumerate((("first", thread_vector), ("near", close), ("broad", generic)))
-        ]
         linker.update(rows, {})
         save_stories(store, rows)
         assert len({r.thread_id for r in rows}) == 1
