@@ -7,7 +7,7 @@ and the previous version moves to `article_versions`, so nothing is overwritten 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -150,6 +150,13 @@ def article_versions(store: SQLiteStore, article_id: str) -> list[Article]:
         f"SELECT {', '.join(_FIELDS)} FROM article_versions WHERE id = ? ORDER BY version", (article_id,)
     )
     return [_row_to_article(r) for r in rows]
+
+
+def earlier_versions(store: SQLiteStore, wanted: Mapping[str, str]) -> dict[str, Article]:
+    """The earlier version of each article id in `wanted` whose text has the given content hash (the one
+    a later stage worked on), where kept."""
+    rows = store.select_in(f"SELECT {', '.join(_FIELDS)} FROM article_versions WHERE id IN ({{marks}})", list(wanted))
+    return {row["id"]: _row_to_article(row) for row in rows if wanted[row["id"]] == row["content_hash"]}
 
 
 def count_articles(store: SQLiteStore) -> int:

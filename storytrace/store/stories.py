@@ -317,6 +317,11 @@ def move_member_ids(store: SQLiteStore, article_ids: Sequence[str], to_story: st
     store.executemany("UPDATE story_members SET story_id = ? WHERE article_id = ?", rows)
 
 
+def set_member_hashes(store: SQLiteStore, rows: Iterable[tuple[str, str]]) -> None:
+    """(content_hash, article_id): members that stay in their story under a new text (a minor edit)."""
+    store.executemany("UPDATE story_members SET content_hash = ? WHERE article_id = ?", rows)
+
+
 def delete_member(store: SQLiteStore, article_id: str) -> None:
     store.execute("DELETE FROM story_members WHERE article_id = ?", (article_id,))
 

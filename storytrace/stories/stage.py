@@ -17,21 +17,24 @@ from functools import cached_property, partial
 from typing import Any
 
 from storytrace.model import Article, TimelineEvent
-from storytrace.nlp.vectors import doc_vectors
+from storytrace.nlp.embed import get_encoder
+from storytrace.nlp.vectors import doc_text, doc_vectors
 from storytrace.pipeline import exporter, stage
 from storytrace.progress import Progress
 from storytrace.store import SQLiteStore
 from storytrace.store import stories as repo
-from storytrace.store.articles import get_articles
+from storytrace.store.articles import earlier_versions, get_articles
 from storytrace.store.stories import StoryRow
 from storytrace.stories.background import Background
 from storytrace.stories.cluster import DEFAULT_PARAMS, Params, StoryClusterer, link_strength
+from storytrace.stories.edits import minor_edit
 from storytrace.stories.features import (
     NAMES_PER_ARTICLE,
     ArticleFeatures,
     build_features,
     day_number,
     df_keys,
+    term_counts,
     weigh,
 )
 from storytrace.stories.split import spread_step
@@ -78,6 +81,7 @@ class Leavers:
     since: int  # the last change-log event before they left
     left: dict[str, str] = field(default_factory=dict)  # article -> the story it left
     unchanged: set[str] = field(default_factory=set)  # those whose text the document frequencies count
+    kept: dict[str, str] = field(default_factory=dict)  # changed article -> its story, kept (a minor edit)
     emptied: dict[str, str] = field(default_factory=dict)  # story left empty -> its last member to leave
 
 
@@ -98,6 +102,7 @@ class StoryBuilder:
             "merges": 0,
             "splits": 0,
             "removed": 0,
+            "edited_in_place": 0,
             "threads_changed": 0,
         }
 
@@ -146,12 +151,16 @@ class StoryBuilder:
         before = dict(clusterer.df)
         with self.store.transaction():
             leavers = self._remove_changed(ordered)
-            counted = leavers.unchanged
+            counted = leavers.unchanged | leavers.kept.keys()
             background.add(f.vector for f in features if f.article_id not in counted)
             self.threads.background = background.mean()
             self.regate_threads()
             members = []
             for f in features:
+                if f.article_id in leavers.kept:  # a minor edit: its story was rebuilt with it
+                    weigh(f, clusterer.df, max(clusterer.n_docs, 1))
+                    known[f.article_id] = leavers.kept[f.article_id]
+                    continue
                 self.seq += 1
                 if f.article_id in counted:
                     weigh(f, clusterer.df, max(clusterer.n_docs, 1))
@@ -250,33 +259,61 @@ class StoryBuilder:
     def _remove_changed(self, articles: list[Article]) -> Leavers:
         """Articles clustered before leave their stories (each rebuilt once from its remaining members) to
         be assigned again: their text changed, or the reuse stage weakened a link they joined on
-        (`relink`, which sends back a story's members in a run). Each leave is logged now, so that the
-        change log keeps its order, and dropped by `_settle` if the article lands where it was. A story
-        left empty is kept for its first member, which takes it back if it opens a story again."""
+        (`relink`, which sends back a story's members in a run). A changed article whose edit is minor
+        (`edits.minor_edit`) stays, its story rebuilt with its new text. Each leave is logged now, so that
+        the change log keeps its order, and dropped by `_settle` if the article lands where it was. A
+        story left empty is kept for its first member, which takes it back if it opens a story again."""
         current = repo.member_places(self.store, [a.id for a in articles])
         hashes = {a.id: a.content_hash for a in articles}
         leavers = Leavers(repo.last_event_id(self.store))
         leavers.unchanged = {a for a, (_, _, digest) in current.items() if digest == hashes[a]}
-        leaving: dict[str, list[str]] = {}
+        changed = [a for a in articles if a.id in current and a.id not in leavers.unchanged]
+        leavers.kept = self._minor_edits(changed, current)
+        repo.set_member_hashes(self.store, [(hashes[a], a) for a in leavers.kept])
+        self.report["edited_in_place"] += len(leavers.kept)
+        changed: dict[str, list[str]] = {}
         for article_id, (story_id, _, _) in sorted(current.items(), key=lambda item: item[1][1]):
-            leaving.setdefault(story_id, []).append(article_id)
-        for story_id, article_ids in sorted(leaving.items()):
+            changed.setdefault(story_id, []).append(article_id)
+        for story_id, article_ids in sorted(changed.items()):
             story = repo.get_stories(self.store, [story_id]).get(story_id)
-            for article_id in article_ids:
+            leaving = [a for a in article_ids if a not in leavers.kept]
+            for article_id in leaving:
                 repo.delete_member(self.store, article_id)
             self.clusterer.forget(story_id)
             if story is None:
                 continue
             rest = get_articles(self.store, repo.story_member_ids(self.store, story_id))
             rebuilt = self.clusterer.rebuild(story, self._weighed(rest))
-            for article_id in article_ids:
+            for article_id in leaving:
                 reason = "reuse link weakened" if article_id in leavers.unchanged else "article text changed"
                 repo.log_event(self.store, "remove", story_id, None, article_id, reason)
                 leavers.left[article_id] = story_id
             if rebuilt is None:
-                self.clusterer.vacated[article_ids[0]] = story
-                leavers.emptied[story_id] = article_ids[-1]
+                self.clusterer.vacated[leaving[0]] = story
+                leavers.emptied[story_id] = leaving[-1]
         return leavers
+
+    def _minor_edits(self, changed: list[Article], current: Mapping[str, tuple[str, int, str]]) -> dict[str, str]:
+        """The `changed` articles whose edit since the version they were clustered with (`current`: article
+        -> story, seq, clustered hash) is minor, each with its story. The old version's document vector is
+        no longer stored: it is the new one when the headline and lead are unchanged, else embedded again."""
+        old = earlier_versions(self.store, {a.id: current[a.id][2] for a in changed})
+        edited = [a for a in changed if a.id in old]
+        if not edited:
+            return {}
+        new_vectors = doc_vectors(self.store, edited)
+        relead = [a for a in edited if doc_text(old[a.id]) != doc_text(a)]
+        old_vectors = {}
+        if relead:  # the encoder is loaded only for an edit of the headline or lead
+            encoded = get_encoder().encode([doc_text(old[a.id]) for a in relead])
+            old_vectors = {a.id: vector for a, vector in zip(relead, encoded, strict=True)}
+        df = repo.load_df(self.store, {t for a in edited for v in (a, old[a.id]) for t in term_counts(v)})
+        n_docs = max(self.clusterer.n_docs, 1)
+        return {
+            a.id: current[a.id][0]
+            for a, vector in zip(edited, new_vectors, strict=True)
+            if minor_edit(old[a.id], a, old_vectors.get(a.id, vector), vector, df, n_docs)
+        }
 
     def _settle(self, leavers: Leavers, known: dict[str, str]) -> None:
         """After the batch's assignments: an article that landed in the story it left (its story is what it

@@ -1,0 +1,51 @@
+"""Whether a changed article is still, for the story clusterer, the article it was: a minor edit.
+
+Outlets correct and update their pages all the time: a typo, a figure, a sentence appended ("This
+article has been updated."). Sent back through the clusterer, such an article is scored against its
+story as that story stands now, and a story drifts as members join: on PolNeAR, 10 of 100 articles given
+one appended sentence left their story, their score with it having fallen from 0.57 to 0.24, from 0.43 to
+0.11, from 1.0 (the story's opener) to 0.37. Where it belongs was decided on evidence the edit did not
+change, so the stories stage keeps it in place (`StoryBuilder._remove_changed`) and only a real rewrite
+is assigned again.
+
+An edit is minor when both views the clusterer reads barely move and the publication day is the same:
+
+    cos(v_old, v_new) >= VECTOR_COS   (document vectors: headline + lead, `nlp.vectors.doc_text`)
+    cos(T_old, T_new) >= TERM_COS     (sublinear TF-IDF term vectors under the current frequencies)
+
+Measured on 200 PolNeAR articles (bench/stories_corrections.py): a typo, a changed figure, a sentence
+appended, a clause added to the lead are minor in every case; another article's paragraph appended, or
+the last paragraph dropped, in 85%; the first sentence dropped in 16%; the text replaced by another
+article's, never. On a clustered PolNeAR store, 100 of 100 articles given an added sentence keep their
+story id with nothing logged (90 when every edit was clustered again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from storytrace.model import Article
+from storytrace.stories.features import day_number, term_counts, tfidf
+from storytrace.stories.similarity import dense_cos, sparse_cos
+
+VECTOR_COS = 0.95
+TERM_COS = 0.9
+
+
+def minor_edit(
+    old: Article,
+    new: Article,
+    old_vector: np.ndarray,
+    new_vector: np.ndarray,
+    df: Mapping[str, int],
+    n_docs: int,
+) -> bool:
+    """Whether `new` (with document vector `new_vector`) is a minor edit of `old` (`old_vector`), term
+    vectors weighed with the document frequencies `df` of `n_docs` articles."""
+    if day_number(old.published_at) != day_number(new.published_at):
+        return False
+    if dense_cos(old_vector, new_vector) < VECTOR_COS:
+        return False
+    return sparse_cos(tfidf(term_counts(old), df, n_docs), tfidf(term_counts(new), df, n_docs)) >= TERM_COS

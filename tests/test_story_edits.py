@@ -1,0 +1,79 @@
+"""Corrected articles: a minor edit keeps its article in its story; a rewrite is assigned again."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from cached_vectors import store_vectors
+from outlet_reports import BODIES
+
+from storytrace.model import Article
+from storytrace.store import open_store
+from storytrace.store.articles import upsert_articles
+from storytrace.store.stories import story_events
+from storytrace.stories.cluster import Params
+from storytrace.stories.edits import minor_edit
+from storytrace.stories.features import term_counts
+from storytrace.stories.stage import StoryBuilder, export_stories
+
+NEVER_JOIN = Params(threshold=9.0, threshold_full=9.0, merge_threshold=9.0, merge_threshold_full=9.0)
+
+
+def _unit(seed: int) -> np.ndarray:
+    vector = np.random.default_rng(seed).normal(size=384)
+    return (vector / np.linalg.norm(vector)).astype(np.float32)
+
+
+def _df(articles: list[Article]) -> tuple[Counter[str], int]:
+    return Counter(t for a in articles for t in term_counts(a)), len(articles)
+
+
+def test_minor_edit_reads_both_views_and_the_day() -> None:
+    report = Article(id="r", text=BODIES[0], published_at="2024-01-10")
+    typo = Article(id="r", text=BODIES[0].replace("rescued", "rescude"), published_at="2024-01-10")
+    rewrite = Article(id="r", text=BODIES[1], published_at="2024-01-10")
+    redated = Article(id="r", text=BODIES[0], published_at="2024-01-11")
+    df, n = _df([Article(id=f"b{i}", text=body) for i, body in enumerate(BODIES)])
+    v = _unit(1)
+    assert minor_edit(report, typo, v, v, df, n)
+    assert not minor_edit(report, rewrite, v, v, df, n)  # the lead embeds alike, the words do not
+    assert not minor_edit(report, typo, v, _unit(2), df, n)  # the words alike, the lead does not
+    assert not minor_edit(report, redated, v, v, df, n)
+
+
+def test_a_corrected_member_keeps_its_story_however_the_story_drifted(tmp_path: Path) -> None:
+    """Eight reports and a copy of the first share a store; the copy is in the first's story. It is
+    corrected (a sentence appended) and the stage runs with thresholds no article can reach, the strongest
+    drift there is: the correction stays in its story (rebuilt with its new text) and nothing is logged.
+    Only a rewrite leaves, and opens a story of its own."""
+    reports = [Article(id=f"r{i}", text=body, published_at="2024-01-10") for i, body in enumerate(BODIES)]
+    copy = Article(id="c0", text=BODIES[0], published_at="2024-01-10")
+    corrected = Article(id="c0", text=BODIES[0] + " This article has been updated.", published_at="2024-01-10")
+    rewritten = Article(id="c0", text=BODIES[1], published_at="2024-01-10")
+    vectors = [_unit(i) for i in range(len(reports))]
+    with open_store(tmp_path / "e.db") as store:
+        upsert_articles(store, [*reports, copy])
+        store_vectors(store, [*reports, copy], [*vectors, vectors[0]])
+        StoryBuilder(store).run_batch([*reports, copy])
+        story_of = {a: r["story_id"] for r in export_stories(store) for a in r["articles"]}
+        assert story_of["c0"] == story_of["r0"] and len(set(story_of.values())) == len(reports)
+
+        upsert_articles(store, [corrected])
+        store_vectors(store, [corrected], [vectors[0]])  # the lead is unchanged
+        builder = StoryBuilder(store, NEVER_JOIN)
+        builder.run_batch([corrected])
+        assert builder.report["edited_in_place"] == 1 and builder.report["new_stories"] == 0
+        assert {a: r["story_id"] for r in export_stories(store) for a in r["articles"]} == story_of
+        assert story_events(store) == []
+
+        upsert_articles(store, [rewritten])
+        store_vectors(store, [rewritten], [_unit(99)])
+        builder = StoryBuilder(store, NEVER_JOIN)
+        builder.run_batch([rewritten])
+        assert builder.report["edited_in_place"] == 0 and builder.report["new_stories"] == 1
+        assert {a: r["story_id"] for r in export_stories(store) for a in r["articles"]}["r0"] == story_of["r0"]
+        assert [(e["kind"], e["story_id"], e["article_id"]) for e in story_events(store)] == [
+            ("remove", story_of["r0"], "c0")
+        ]
