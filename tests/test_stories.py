@@ -209,18 +209,21 @@ def test_ids_stay_stable_when_articles_are_added_and_changed(tmp_path: Path) -> 
         after = {r["story_id"]: set(r["articles"]) for r in export_stories(store)}
         for story_id, members in before.items():
             assert story_id in after and members <= after[story_id]
-        # Corrected reports (one of a pair, one alone in its story) are minor edits: each stays where it was,
-        # so every id stays and the change log records nothing for them.
+        # Corrected reports are minor edits: each stays where it was, so every id stays and the change log
+        # records nothing for them. 003 is one of a pair, 004 alone in its story, and 001 one of a pair
+        # whose story, as it stands now, this stage alone (without the reuse link) would not let it join.
         story_of = {a: r["story_id"] for r in export_stories(store) for a in r["articles"]}
-        corrected = [Article(id=seeds[k].id, text=seeds[k].text + "\nUpdated.", title=seeds[k].title) for k in (3, 4)]
+        corrected = [
+            Article(id=seeds[k].id, text=seeds[k].text + "\nUpdated.", title=seeds[k].title) for k in (1, 3, 4)
+        ]
         upsert_articles(store, corrected)
         assert run_stories(store, SILENT) | {"threads_changed": 0} == {
-            "articles": 2,
+            "articles": 3,
             "new_stories": 0,
             "merges": 0,
             "splits": 0,
             "removed": 0,
-            "edited_in_place": 2,
+            "edited_in_place": 3,
             "threads_changed": 0,
         }
         assert {a: r["story_id"] for r in export_stories(store) for a in r["articles"]} == story_of
