@@ -241,12 +241,6 @@ def max_seq(store: SQLiteStore) -> int:
     return int(row[0]) if row[0] is not None else 0
 
 
-def member_stories(store: SQLiteStore, article_ids: Sequence[str]) -> dict[str, str]:
-    """article id -> story id for those of `article_ids` already clustered."""
-    rows = store.select_in("SELECT article_id, story_id FROM story_members WHERE article_id IN ({marks})", article_ids)
-    return {row["article_id"]: row["story_id"] for row in rows}
-
-
 def member_places(store: SQLiteStore, article_ids: Sequence[str]) -> dict[str, tuple[str, int, str]]:
     """article id -> (story id, seq, content hash it was clustered with) for those already clustered."""
     rows = store.select_in(

@@ -145,7 +145,8 @@ class StoryBuilder:
         self.load_live(min(days) if days else None)
         features = _features(self.store, ordered)
         links = repo.reuse_neighbours(self.store, [a.id for a in ordered])
-        known = repo.member_stories(self.store, sorted({b for bs in links.values() for b in bs}))
+        neighbours = sorted({b for bs in links.values() for b in bs})
+        known = {a: story for a, (story, _, _) in repo.member_places(self.store, neighbours).items()}
         clusterer = self.clusterer
         clusterer.df.update(repo.load_df(self.store, {t for f in features for t in df_keys(f)}))
         before = dict(clusterer.df)
