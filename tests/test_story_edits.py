@@ -77,3 +77,24 @@ def test_a_corrected_member_keeps_its_story_however_the_story_drifted(tmp_path: 
         assert [(e["kind"], e["story_id"], e["article_id"]) for e in story_events(store)] == [
             ("remove", story_of["r0"], "c0")
         ]
+
+
+def test_a_corrected_member_sent_back_by_the_reuse_stage_is_assigned_again(tmp_path: Path) -> None:
+    """A minor edit stays in place only while what placed it holds: when the reuse stage requeues the
+    article (a link it joined on weakened), it is assigned again like any member sent back."""
+    reports = [Article(id=f"r{i}", text=body, published_at="2024-01-10") for i, body in enumerate(BODIES[:3])]
+    copy = Article(id="c0", text=BODIES[0], published_at="2024-01-10")
+    corrected = Article(id="c0", text=BODIES[0] + " This article has been updated.", published_at="2024-01-10")
+    vectors = [_unit(i) for i in range(len(reports))]
+    with open_store(tmp_path / "q.db") as store:
+        upsert_articles(store, [*reports, copy])
+        store_vectors(store, [*reports, copy], [*vectors, vectors[0]])
+        StoryBuilder(store).run_batch([*reports, copy])
+        upsert_articles(store, [corrected])
+        store_vectors(store, [corrected], [vectors[0]])
+        with store.transaction():
+            store.requeue("stories", ["c0"])
+        builder = StoryBuilder(store, NEVER_JOIN)
+        builder.run_batch([corrected])
+        assert builder.report["edited_in_place"] == 0 and builder.report["removed"] == 1
+        assert sorted(sorted(r["articles"]) for r in export_stories(store)) == [["c0"], ["r0"], ["r1"], ["r2"]]

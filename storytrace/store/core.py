@@ -158,6 +158,14 @@ class SQLiteStore:
             "DELETE FROM stage_done WHERE stage = ? AND article_id = ?", ((stage, a) for a in article_ids)
         )
 
+    def requeued(self, stage: str, article_ids: Sequence[str]) -> set[str]:
+        """Those of `article_ids`, all processed by the stage before, that were requeued since (`requeue`):
+        they have no processed version recorded, where an article merely changed keeps its old one."""
+        rows = self.select_in(
+            "SELECT article_id FROM stage_done WHERE stage = ? AND article_id IN ({marks})", article_ids, before=[stage]
+        )
+        return set(article_ids) - {row["article_id"] for row in rows}
+
     def get_meta(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default

@@ -261,15 +261,18 @@ class StoryBuilder:
         """Articles clustered before leave their stories (each rebuilt once from its remaining members) to
         be assigned again: their text changed, or the reuse stage weakened a link they joined on
         (`relink`, which sends back a story's members in a run). A changed article whose edit is minor
-        (`edits.minor_edit`) stays, its story rebuilt with its new text. Each leave is logged now, so that
-        the change log keeps its order, and dropped by `_settle` if the article lands where it was. A
-        story left empty is kept for its first member, which takes it back if it opens a story again."""
+        (`edits.minor_edit`) and which was not sent back stays, its story rebuilt with its new text. Each
+        leave is logged now, so that the change log keeps its order, and dropped by `_settle` if the
+        article lands where it was. A story left empty is kept for its first member, which takes it back
+        if it opens a story again."""
         current = repo.member_places(self.store, [a.id for a in articles])
         hashes = {a.id: a.content_hash for a in articles}
         leavers = Leavers(repo.last_event_id(self.store))
         leavers.unchanged = {a for a, (_, _, digest) in current.items() if digest == hashes[a]}
-        changed = [a for a in articles if a.id in current and a.id not in leavers.unchanged]
-        leavers.kept = self._minor_edits(changed, current)
+        # A requeued article (`relink`: a reuse link it joined on weakened) is assigned again, edited or not.
+        edited = {a.id for a in articles if a.id in current} - leavers.unchanged
+        edited -= self.store.requeued("stories", sorted(edited))
+        leavers.kept = self._minor_edits([a for a in articles if a.id in edited], current)
         repo.set_member_hashes(self.store, [(hashes[a], a) for a in leavers.kept])
         self.report["edited_in_place"] += len(leavers.kept)
         changed: dict[str, list[str]] = {}
