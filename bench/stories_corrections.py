@@ -20,6 +20,7 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from unittest.mock import patch
@@ -81,7 +82,40 @@ def _story_of(store_path: Path) -> dict[str, str]:
         return {a: r["story_id"] for r in export_stories(store) for a in r["articles"]}
 
 
-def correction_row(base: Path, articles: list[Article], edit: Edit, shipped: bool) -> list[str]:
+@dataclass(frozen=True)
+class Corrections:
+    """What one kind of edit to EDITED articles of a clustered store did when the stage ran again."""
+
+    changed: int  # articles whose text the edit changed
+    in_place: int  # of those, kept in their story as a minor edit
+    kept: int  # edited articles whose story id is the same
+    alone: int  # edited articles that were alone in their story
+    alone_kept: int
+    new_stories: int
+    events: Counter[str]  # change-log rows by kind
+    others_moved: int  # articles not edited whose story id changed
+
+    def cells(self) -> list[str]:
+        logged = ", ".join(f"{kind} {n}" for kind, n in sorted(self.events.items())) or "none"
+        return [
+            str(self.changed),
+            str(self.in_place),
+            str(self.kept),
+            f"{self.alone_kept} of {self.alone}",
+            str(self.new_stories),
+            logged,
+            str(self.others_moved),
+        ]
+
+
+def clustered_store(articles: list[Article], path: Path) -> None:
+    """The articles clustered by the `stories` stage alone into a new store at `path`."""
+    with open_store(path) as store:
+        upsert_articles(store, articles)
+        run_stories(store, SILENT)
+
+
+def corrections(base: Path, articles: list[Article], edit: Edit, shipped: bool = True) -> Corrections:
     """Figures of one kind of edit on a copy of the clustered store `base`."""
     rng = random.Random(SEED)
     picked = rng.sample(articles, EDITED)
@@ -101,18 +135,18 @@ def correction_row(base: Path, articles: list[Article], edit: Edit, shipped: boo
                     report = run_stories(store, SILENT)
             events = Counter(e["kind"] for e in story_events(store)[logged:])
         after = _story_of(path)
-    kept = sum(before[a.id] == after[a.id] for a in picked)
     alone = [a for a in picked if sizes[before[a.id]] == 1]
-    untouched = [a for a in before if a not in {p.id for p in picked}]
-    return [
-        str(report["articles"]),
-        str(report["edited_in_place"]),
-        str(kept),
-        f"{sum(before[a.id] == after[a.id] for a in alone)} of {len(alone)}",
-        str(report["new_stories"]),
-        ", ".join(f"{kind} {n}" for kind, n in sorted(events.items())) or "none",
-        str(sum(before[a] != after[a] for a in untouched)),
-    ]
+    edited = {a.id for a in picked}
+    return Corrections(
+        changed=report["articles"],
+        in_place=report["edited_in_place"],
+        kept=sum(before[a.id] == after[a.id] for a in picked),
+        alone=len(alone),
+        alone_kept=sum(before[a.id] == after[a.id] for a in alone),
+        new_stories=report["new_stories"],
+        events=events,
+        others_moved=sum(before[a] != after[a] for a in before if a not in edited),
+    )
 
 
 def cosine_rows(articles: list[Article]) -> list[str]:
@@ -164,12 +198,10 @@ def main() -> None:
     ]
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder) / "base.db"
-        with open_store(base) as store:
-            upsert_articles(store, articles)
-            run_stories(store, SILENT)
+        clustered_store(articles, base)
         for name, edit in EDITS.items():
             for shipped in (True, False):
-                cells = correction_row(base, articles, edit, shipped)
+                cells = corrections(base, articles, edit, shipped).cells()
                 run = "shipped" if shipped else "every edit assigned again"
                 lines.append(f"| {name} | {run} | {' | '.join(cells)} |")
     lines += [

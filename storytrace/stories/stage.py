@@ -275,10 +275,10 @@ class StoryBuilder:
         leavers.kept = self._minor_edits([a for a in articles if a.id in edited], current)
         repo.set_member_hashes(self.store, [(hashes[a], a) for a in leavers.kept])
         self.report["edited_in_place"] += len(leavers.kept)
-        changed: dict[str, list[str]] = {}
+        by_story: dict[str, list[str]] = {}  # story -> its members in the batch, by seq
         for article_id, (story_id, _, _) in sorted(current.items(), key=lambda item: item[1][1]):
-            changed.setdefault(story_id, []).append(article_id)
-        for story_id, article_ids in sorted(changed.items()):
+            by_story.setdefault(story_id, []).append(article_id)
+        for story_id, article_ids in sorted(by_story.items()):
             story = repo.get_stories(self.store, [story_id]).get(story_id)
             leaving = [a for a in article_ids if a not in leavers.kept]
             for article_id in leaving:
