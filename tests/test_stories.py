@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from cached_vectors import store_vectors
+from cached_vectors import random_unit, store_vectors
 from old_schema import rewind_schema
 from outlet_reports import BODIES, planet_reports
 
@@ -69,16 +69,11 @@ def _seed_articles() -> list[Article]:
     return articles
 
 
-def _unit(seed: int) -> np.ndarray:
-    vector = np.random.default_rng(seed).standard_normal(384).astype(np.float32)
-    return vector / np.linalg.norm(vector)
-
-
 def test_lsh_keys_agree_for_near_vectors_and_rarely_for_random_ones() -> None:
-    a = _unit(1)
-    near = a + 0.05 * _unit(2)
+    a = random_unit(1)
+    near = a + 0.05 * random_unit(2)
     shared_near = len(set(lsh_keys(a)) & set(lsh_keys(near / np.linalg.norm(near))))
-    shared_random = len(set(lsh_keys(a)) & set(lsh_keys(_unit(3))))
+    shared_random = len(set(lsh_keys(a)) & set(lsh_keys(random_unit(3))))
     assert shared_near > 10 > shared_random
 
 
@@ -103,7 +98,7 @@ def test_clusterer_joins_similar_and_splits_unrelated_articles() -> None:
     clusterer = StoryClusterer()
     stories = {}
     for seq, (article_id, text, topic) in enumerate(texts, start=1):
-        vector = _unit(topic) + 0.1 * _unit(100 + seq)
+        vector = random_unit(topic) + 0.1 * random_unit(100 + seq)
         features = build_features(Article(id=article_id, text=text), vector / np.linalg.norm(vector))
         clusterer.weigh_terms(features)
         stories[article_id] = clusterer.assign(features, seq).story_id
@@ -115,7 +110,7 @@ def test_an_untitled_story_is_titled_by_a_lead_until_a_member_brings_a_headline(
     clusterer = StoryClusterer()
     titles = []
     for seq, (article_id, title) in enumerate([("a", None), ("b", None), ("c", "Harbourton port strike")], start=1):
-        features = build_features(Article(id=article_id, text=body, title=title), _unit(7))
+        features = build_features(Article(id=article_id, text=body, title=title), random_unit(7))
         clusterer.weigh_terms(features)
         story = clusterer.stories[clusterer.assign(features, seq).story_id]
         titles.append((story.title, story.title_is_lead))
@@ -153,7 +148,7 @@ def test_merging_keeps_a_headline_over_a_lead() -> None:
     clusterer = StoryClusterer(params=Params(threshold=9.0, merge_threshold=0.5))  # never join, always merge
     for seq, title in enumerate([None, "Harbourton port strike"], start=1):  # the older story has a lead
         text = "Dockworkers at Harbourton walked out over pay."
-        features = build_features(Article(id=f"m{seq}", text=text, title=title), _unit(5))
+        features = build_features(Article(id=f"m{seq}", text=text, title=title), random_unit(5))
         clusterer.weigh_terms(features)
         clusterer.assign(features, seq)
     [(_, survivor)] = clusterer.consolidate()
@@ -375,7 +370,7 @@ def test_demo_full_pipeline_recovers_the_gold_stories_and_threads(tmp_path: Path
 def test_a_bridging_merge_within_a_batch_moves_the_members_assigned_earlier_in_it(tmp_path: Path) -> None:
     """a2 opens its own story, then a3 (about both a1 and a2) joins a1's story and bridges a2's into it, all
     in one batch: a2 must end up in the surviving story, not under the id merged away."""
-    v1, v2 = _unit(1), _unit(2)
+    v1, v2 = random_unit(1), random_unit(2)
     v2 = v2 - (v2 @ v1) * v1
     v2 = (v2 / np.linalg.norm(v2)).astype(np.float32)
     texts = ["Harbourton dockworkers strike", "Brennick flood waters rise", ""]
@@ -405,7 +400,7 @@ def test_key_entities_tied_on_members_go_to_the_most_mentioned(tmp_path: Path) -
     ]
     with open_store(tmp_path / "e.db") as store:
         upsert_articles(store, [article])
-        store_vectors(store, [article], [_unit(3)])
+        store_vectors(store, [article], [random_unit(3)])
         with store.transaction():
             store.executemany(
                 "INSERT INTO mentions (article, start_char, end_char, text, type, key) VALUES (?, ?, ?, ?, ?, ?)", rows
@@ -434,7 +429,7 @@ def test_consolidation_merges_the_younger_story_into_the_older() -> None:
     clusterer = StoryClusterer(params=Params(threshold=9.0, merge_threshold=0.5))  # never join, always merge
     ids = []
     for seq, article_id in enumerate(["first", "second"], start=1):
-        features = build_features(Article(id=article_id, text="Harbourton dockworkers strike over pay"), _unit(5))
+        features = build_features(Article(id=article_id, text="Harbourton dockworkers strike over pay"), random_unit(5))
         clusterer.weigh_terms(features)
         ids.append(clusterer.assign(features, seq).story_id)
     assert ids[0] != ids[1]
@@ -555,7 +550,7 @@ def test_a_year_apart_is_another_story() -> None:
     ids = []
     for seq, day in enumerate(["2025-11-20", "2025-11-21", "2026-11-20"], start=1):
         text = "Energy ministers meet at the Northern Energy Council summit."
-        features = build_features(Article(id=f"summit{seq}", text=text, published_at=day), _unit(9))
+        features = build_features(Article(id=f"summit{seq}", text=text, published_at=day), random_unit(9))
         clusterer.weigh_terms(features)
         ids.append(clusterer.assign(features, seq).story_id)
     assert ids[0] == ids[1] != ids[2]
@@ -565,14 +560,14 @@ def test_a_headline_a_day_later_needs_near_identical_wording_a_full_article_does
     """Headlines of one subject a day apart are two stories (UCI's gold); full reports sharing their event's
     rare words stay one story across days."""
     clusterer = StoryClusterer()
-    near = _unit(9) + 0.9 * _unit(10)  # a related headline: cosine about 0.74 with the first
+    near = random_unit(9) + 0.9 * random_unit(10)  # a related headline: cosine about 0.74 with the first
 
     def headline(i: int, text: str, day: str, vector: np.ndarray) -> str:
         features = build_features(Article(id=f"h{i}", text=text, published_at=day), vector / np.linalg.norm(vector))
         clusterer.weigh_terms(features)
         return clusterer.assign(features, i).story_id
 
-    first = headline(1, "Stocks fall on weak China trade data", "2026-03-10", _unit(9))
+    first = headline(1, "Stocks fall on weak China trade data", "2026-03-10", random_unit(9))
     assert headline(2, "Stocks slide as China exports slump", "2026-03-10", near) == first
     assert headline(3, "Shares drop after Chinese export figures disappoint", "2026-03-11", near) != first
     flood = (
@@ -582,7 +577,9 @@ def test_a_headline_a_day_later_needs_near_identical_wording_a_full_article_does
     ids = []
     for i, day in enumerate(("2026-11-16", "2026-11-17"), start=4):
         text = flood + ("Waters began to recede." if i == 5 else "Schools were closed.")
-        features = build_features(Article(id=f"f{i}", text=text, published_at=day), _unit(20 + i) + _unit(30))
+        features = build_features(
+            Article(id=f"f{i}", text=text, published_at=day), random_unit(20 + i) + random_unit(30)
+        )
         clusterer.weigh_terms(features)
         ids.append(clusterer.assign(features, i).story_id)
     assert ids[0] == ids[1]
@@ -593,7 +590,7 @@ def test_reuse_pulls_a_full_article_into_a_story_but_not_a_bare_headline() -> No
     clusterer = StoryClusterer()
 
     def put(i: int, text: str, day: str, linked: dict[str, float] | None = None) -> str:
-        features = build_features(Article(id=f"r{i}", text=text, published_at=day), _unit(40 + i))
+        features = build_features(Article(id=f"r{i}", text=text, published_at=day), random_unit(40 + i))
         clusterer.weigh_terms(features)
         return clusterer.assign(features, i, linked).story_id
 
@@ -622,7 +619,7 @@ def test_stories_the_day_gap_rules_out_are_not_scored() -> None:
     clusterer = StoryClusterer()
     text = "Energy ministers meet at the Northern Energy Council summit."
     for seq, day in enumerate(["2026-11-01", "2026-11-06", "2026-11-06"], start=1):
-        features = build_features(Article(id=f"m{seq}", text=text, published_at=day), _unit(9))
+        features = build_features(Article(id=f"m{seq}", text=text, published_at=day), random_unit(9))
         clusterer.weigh_terms(features)
         scored = clusterer.candidates_scored
         story = clusterer.assign(features, seq)
@@ -641,13 +638,13 @@ def test_threads_that_come_to_match_are_folded_into_the_older(tmp_path: Path) ->
     flood = ({"flood": 1.0, "ardle": 1.0}, {"brennick": 2})
     with open_store(tmp_path / "t.db") as store, store.transaction():
         linker = ThreadLinker(store)
-        a1, a2 = (_story_row(f"a{i}", i, _unit(1), *port) for i in (1, 2))
-        b1, b2 = (_story_row(f"b{i}", 2 + i, _unit(2), *flood) for i in (1, 2))
+        a1, a2 = (_story_row(f"a{i}", i, random_unit(1), *port) for i in (1, 2))
+        b1, b2 = (_story_row(f"b{i}", 2 + i, random_unit(2), *flood) for i in (1, 2))
         linker.update([a1, a2, b1, b2], {})
         assert a1.thread_id == a2.thread_id != b1.thread_id == b2.thread_id
         previous = {s.story_id: replace(s) for s in (b1, b2)}
         for story in (b1, b2):
-            story.vector_sum, story.terms, story.names = _unit(1), *port
+            story.vector_sum, story.terms, story.names = random_unit(1), *port
         linker.update([b1, b2], previous)
         assert b1.thread_id == b2.thread_id == a1.thread_id
         assert [e["kind"] for e in story_events(store)] == ["thread_merge"]
@@ -665,7 +662,7 @@ _HEADLINES = [
 
 
 def _titled(story_id: str, seq: int, title: str, view: tuple[dict[str, float], dict[str, int]]) -> StoryRow:
-    return replace(_story_row(story_id, seq, _unit(1), *view), title=title)
+    return replace(_story_row(story_id, seq, random_unit(1), *view), title=title)
 
 
 def test_a_thread_whose_titles_name_one_subject_takes_only_stories_that_mention_it(tmp_path: Path) -> None:
@@ -747,7 +744,7 @@ def test_a_thread_is_titled_by_its_largest_story_as_it_grows(tmp_path: Path) -> 
     path = tmp_path / "t.db"
     with open_store(path) as store, store.transaction():
         linker = ThreadLinker(store)
-        first, big = (_story_row(f"s{i}", i, _unit(1), *port) for i in (1, 2))
+        first, big = (_story_row(f"s{i}", i, random_unit(1), *port) for i in (1, 2))
         first.title, big.title, big.size = "Dockers walk out", "Port strike enters second week", 3
         linker.update([first, big], {})
         save_stories(store, [first, big])
@@ -776,7 +773,7 @@ def test_threads_saved_with_older_keys_are_indexed_again_once(tmp_path: Path, mo
         assert threads.rekey_threads(store) == 0  # a new store: nothing to re-index
         with store.transaction():
             stories = [
-                _story_row(f"s{i}", i, _unit(i), {f"{word}{k:02d}": 1.0 - k / 100 for k in range(30)}, {name: 2})
+                _story_row(f"s{i}", i, random_unit(i), {f"{word}{k:02d}": 1.0 - k / 100 for k in range(30)}, {name: 2})
                 for i, word, name in ((1, "term", "ardle"), (2, "word", "brennick"))
             ]
             ThreadLinker(store).update(stories, {})
@@ -812,9 +809,9 @@ def test_a_thread_is_decoded_once_per_batch(tmp_path: Path, monkeypatch: pytest.
     port = ({"harbourton": 1.0, "strike": 1.0}, {"harbourton": 2, "union": 1})
     with open_store(tmp_path / "t.db") as store, store.transaction():
         linker = ThreadLinker(store)
-        linker.update([_story_row("a0", 0, _unit(1), *port)], {})
+        linker.update([_story_row("a0", 0, random_unit(1), *port)], {})
         decoded.clear()
-        batch = [_story_row(f"a{i}", i, _unit(1) + 0.01 * _unit(10 + i), *port) for i in range(1, 8)]
+        batch = [_story_row(f"a{i}", i, random_unit(1) + 0.01 * random_unit(10 + i), *port) for i in range(1, 8)]
         linker.update(batch, {})
         assert len({s.thread_id for s in batch}) == 1
         assert decoded == [batch[0].thread_id]
@@ -849,14 +846,14 @@ def test_event_evidence_needs_shared_rare_words_and_dates_within_days() -> None:
     flood = "The River Ardle burst its banks in Brennick; Brennick families evacuated as the Ardle flooded the town."
     other = ["Ministers met to discuss the budget.", "The football club won the cup final.", "Markets rose on Monday."]
     for seq, text in enumerate(other, start=1):
-        features = build_features(Article(id=f"o{seq}", text=text, published_at="2026-11-01"), _unit(seq))
+        features = build_features(Article(id=f"o{seq}", text=text, published_at="2026-11-01"), random_unit(seq))
         clusterer.weigh_terms(features)
         clusterer.assign(features, seq)
-    first = build_features(Article(id="f1", text=flood, published_at="2026-11-17"), _unit(7))
+    first = build_features(Article(id="f1", text=flood, published_at="2026-11-17"), random_unit(7))
     clusterer.weigh_terms(first)
     story = clusterer.stories[clusterer.assign(first, 4).story_id]
     for published, expected in (("2026-11-19", True), ("2026-11-30", False), (None, False)):
-        follow_up = build_features(Article(id="f2", text=flood, published_at=published), _unit(8))
+        follow_up = build_features(Article(id="f2", text=flood, published_at=published), random_unit(8))
         clusterer.weigh_terms(follow_up)
         assert (clusterer.event_evidence(follow_up, story) > 0.5) is expected, published
 
@@ -865,16 +862,17 @@ def test_a_strong_link_needs_no_shared_name_unless_the_stories_are_concurrent(tm
     """A report whose lead names no one (a live page) still joins the thread its text and terms match
     well; a weaker match still needs a shared name, and concurrent stories always do."""
     flood = {"flood": 1.0, "ardle": 1.0, "levee": 1.0}
-    apart = _unit(2) - float(_unit(2) @ _unit(1)) * _unit(1)  # a vector at cosine 0 to the report's
+    # a vector at cosine 0 to the report's
+    apart = random_unit(2) - float(random_unit(2) @ random_unit(1)) * random_unit(1)
     cases = (  # (the page's vector, terms, names, day, linked)
-        (_unit(1), flood, {}, 739940 + 365, True),  # the same words a year later: score 2, no name needed
+        (random_unit(1), flood, {}, 739940 + 365, True),  # the same words a year later: score 2, no name needed
         (apart, {"flood": 1.0, "ardle": 1.0, "rain": 1.0}, {}, None, False),  # score 2/3: a name is needed
         (apart, {"flood": 1.0, "ardle": 1.0, "rain": 1.0}, {"brennick": 1}, None, True),  # ... and enough
-        (_unit(1), flood, {}, 739940, False),  # the same week: the story clusterer kept them apart
+        (random_unit(1), flood, {}, 739940, False),  # the same week: the story clusterer kept them apart
     )
     for k, (vector, terms, names, day, linked) in enumerate(cases):
         with open_store(tmp_path / f"u{k}.db") as store, store.transaction():
-            report = _story_row("report", 1, _unit(1), flood, {"brennick": 2})
+            report = _story_row("report", 1, random_unit(1), flood, {"brennick": 2})
             page = _story_row("page", 2, vector / np.linalg.norm(vector), terms, names)
             report.first_day = report.last_day = 739939
             page.first_day = page.last_day = day
@@ -886,10 +884,14 @@ def _one_matter_stories() -> tuple[np.ndarray, list[StoryRow]]:
     """A corpus's mean direction, and three stories of one matter sharing its names: "first", whose vector
     reads like the corpus (cosine 0.95 with its mean), "near", close to first, and "broad", which reads
     like the corpus but is no closer to first than to it."""
-    corpus = _unit(1)
-    thread_vector = corpus * 0.95 + _unit(2) * 0.3
+    corpus = random_unit(1)
+    thread_vector = corpus * 0.95 + random_unit(2) * 0.3
     thread_vector /= np.linalg.norm(thread_vector)
-    vectors = {"first": thread_vector, "near": thread_vector + 0.1 * _unit(4), "broad": corpus * 0.9 + _unit(3) * 0.45}
+    vectors = {
+        "first": thread_vector,
+        "near": thread_vector + 0.1 * random_unit(4),
+        "broad": corpus * 0.9 + random_unit(3) * 0.45,
+    }
     terms, names = {"campaign": 1.0, "rally": 1.0}, {"trump": 2, "clinton": 1}
     rows = [
         _story_row(name, seq, v / np.linalg.norm(v), terms, names) for seq, (name, v) in enumerate(vectors.items(), 1)
@@ -912,7 +914,7 @@ def test_a_thread_that_reads_like_the_whole_corpus_takes_only_stories_closer_to_
             assert (broad.thread_id == first.thread_id) is generic_joins
     generic, thread_vector = broad.vector_sum, first.vector_sum
     assert closer_to_corpus(generic, thread_vector, float(generic @ thread_vector), corpus)
-    assert not closer_to_corpus(_unit(5), _unit(6), 0.0, corpus)  # neither reads like the corpus
+    assert not closer_to_corpus(random_unit(5), random_unit(6), 0.0, corpus)  # neither reads like the corpus
 
 
 def test_threads_formed_before_the_background_are_regated_against_it(tmp_path: Path) -> None:
@@ -947,7 +949,7 @@ def test_threads_formed_before_the_background_are_regated_against_it(tmp_path: P
 def test_the_corpus_background_is_kept_across_runs_and_needs_enough_articles(tmp_path: Path) -> None:
     with open_store(tmp_path / "b.db") as store:
         background = Background(store)
-        vectors = [_unit(k) for k in range(BACKGROUND_MIN)]
+        vectors = [random_unit(k) for k in range(BACKGROUND_MIN)]
         background.add(vectors[:-1])
         assert background.mean() is None
         background.add(vectors[-1:])
@@ -960,7 +962,7 @@ def test_the_corpus_background_is_kept_across_runs_and_needs_enough_articles(tmp
 def test_a_store_clustered_before_the_background_starts_from_its_articles(tmp_path: Path) -> None:
     """An upgraded store has its background at once: the mean of its clustered articles' vectors."""
     articles = [Article(id=f"a{k}", text=f"Report {k}.") for k in range(BACKGROUND_MIN)]
-    vectors = [_unit(k) for k in range(BACKGROUND_MIN)]
+    vectors = [random_unit(k) for k in range(BACKGROUND_MIN)]
     with open_store(tmp_path / "old.db") as store:
         upsert_articles(store, articles)
         store_vectors(store, articles, vectors)
@@ -978,8 +980,8 @@ def test_concurrent_stories_need_more_than_one_shared_name_for_a_thread(tmp_path
     trial = ({"trial": 1.0, "dredging": 1.0}, {"harbourton": 2, "halloran": 1})
     for trial_day, linked in ((739940, False), (739940 + 365, True)):
         with open_store(tmp_path / f"t{trial_day}.db") as store, store.transaction():
-            a = _story_row("a", 1, _unit(1), *strike)
-            b = _story_row("b", 2, _unit(1), *trial)
+            a = _story_row("a", 1, random_unit(1), *strike)
+            b = _story_row("b", 2, random_unit(1), *trial)
             a.first_day = a.last_day = 739939
             b.first_day = b.last_day = trial_day
             ThreadLinker(store).update([a, b], {})

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
-from cached_vectors import store_vectors
+from cached_vectors import random_unit, store_vectors
 from outlet_reports import BODIES
 
 from storytrace.model import Article
@@ -21,11 +20,6 @@ from storytrace.stories.stage import StoryBuilder, export_stories
 NEVER_JOIN = Params(threshold=9.0, threshold_full=9.0, merge_threshold=9.0, merge_threshold_full=9.0)
 
 
-def _unit(seed: int) -> np.ndarray:
-    vector = np.random.default_rng(seed).normal(size=384)
-    return (vector / np.linalg.norm(vector)).astype(np.float32)
-
-
 def _df(articles: list[Article]) -> tuple[Counter[str], int]:
     return Counter(t for a in articles for t in term_counts(a)), len(articles)
 
@@ -36,10 +30,10 @@ def test_minor_edit_reads_both_views_and_the_day() -> None:
     rewrite = Article(id="r", text=BODIES[1], published_at="2024-01-10")
     redated = Article(id="r", text=BODIES[0], published_at="2024-01-11")
     df, n = _df([Article(id=f"b{i}", text=body) for i, body in enumerate(BODIES)])
-    v = _unit(1)
+    v = random_unit(1)
     assert minor_edit(report, typo, v, v, df, n)
     assert not minor_edit(report, rewrite, v, v, df, n)  # the lead embeds alike, the words do not
-    assert not minor_edit(report, typo, v, _unit(2), df, n)  # the words alike, the lead does not
+    assert not minor_edit(report, typo, v, random_unit(2), df, n)  # the words alike, the lead does not
     assert not minor_edit(report, redated, v, v, df, n)
 
 
@@ -52,7 +46,7 @@ def test_a_corrected_member_keeps_its_story_however_the_story_drifted(tmp_path: 
     copy = Article(id="c0", text=BODIES[0], published_at="2024-01-10")
     corrected = Article(id="c0", text=BODIES[0] + " This article has been updated.", published_at="2024-01-10")
     rewritten = Article(id="c0", text=BODIES[1], published_at="2024-01-10")
-    vectors = [_unit(i) for i in range(len(reports))]
+    vectors = [random_unit(i) for i in range(len(reports))]
     with open_store(tmp_path / "e.db") as store:
         upsert_articles(store, [*reports, copy])
         store_vectors(store, [*reports, copy], [*vectors, vectors[0]])
@@ -69,7 +63,7 @@ def test_a_corrected_member_keeps_its_story_however_the_story_drifted(tmp_path: 
         assert story_events(store) == []
 
         upsert_articles(store, [rewritten])
-        store_vectors(store, [rewritten], [_unit(99)])
+        store_vectors(store, [rewritten], [random_unit(99)])
         builder = StoryBuilder(store, NEVER_JOIN)
         builder.run_batch([rewritten])
         assert builder.report["edited_in_place"] == 0 and builder.report["new_stories"] == 1
@@ -85,7 +79,7 @@ def test_a_corrected_member_sent_back_by_the_reuse_stage_is_assigned_again(tmp_p
     reports = [Article(id=f"r{i}", text=body, published_at="2024-01-10") for i, body in enumerate(BODIES[:3])]
     copy = Article(id="c0", text=BODIES[0], published_at="2024-01-10")
     corrected = Article(id="c0", text=BODIES[0] + " This article has been updated.", published_at="2024-01-10")
-    vectors = [_unit(i) for i in range(len(reports))]
+    vectors = [random_unit(i) for i in range(len(reports))]
     with open_store(tmp_path / "q.db") as store:
         upsert_articles(store, [*reports, copy])
         store_vectors(store, [*reports, copy], [*vectors, vectors[0]])
