@@ -16,6 +16,8 @@ from datetime import date
 from functools import cached_property, partial
 from typing import Any
 
+import numpy as np
+
 from storytrace.model import Article, TimelineEvent
 from storytrace.nlp.embed import get_encoder
 from storytrace.nlp.vectors import doc_text, doc_vectors
@@ -151,22 +153,21 @@ class StoryBuilder:
         clusterer.df.update(repo.load_df(self.store, {t for f in features for t in df_keys(f)}))
         before = dict(clusterer.df)
         with self.store.transaction():
-            leavers = self._remove_changed(ordered)
+            leavers = self._remove_changed(ordered, {f.article_id: f.vector for f in features})
             counted = leavers.unchanged | leavers.kept.keys()
             background.add(f.vector for f in features if f.article_id not in counted)
             self.threads.background = background.mean()
             self.regate_threads()
             members = []
             for f in features:
-                if f.article_id in leavers.kept:  # a minor edit: its story was rebuilt with it
-                    weigh(f, clusterer.df, max(clusterer.n_docs, 1))
-                    known[f.article_id] = leavers.kept[f.article_id]
-                    continue
-                self.seq += 1
                 if f.article_id in counted:
                     weigh(f, clusterer.df, max(clusterer.n_docs, 1))
                 else:
                     clusterer.weigh_terms(f)
+                if f.article_id in leavers.kept:  # a minor edit: its story was rebuilt with it
+                    known[f.article_id] = leavers.kept[f.article_id]
+                    continue
+                self.seq += 1
                 result = clusterer.assign(f, self.seq, _linked(links.get(f.article_id, {}), known, clusterer.resolve))
                 known[f.article_id] = result.story_id
                 members.append((f.article_id, result.story_id, f.content_hash, self.seq, round(result.score, 4)))
@@ -257,14 +258,14 @@ class StoryBuilder:
             members.append((seq, features))
         return members
 
-    def _remove_changed(self, articles: list[Article]) -> Leavers:
+    def _remove_changed(self, articles: list[Article], vectors: Mapping[str, np.ndarray]) -> Leavers:
         """Articles clustered before leave their stories (each rebuilt once from its remaining members) to
         be assigned again: their text changed, or the reuse stage weakened a link they joined on
         (`relink`, which sends back a story's members in a run). A changed article whose edit is minor
         (`edits.minor_edit`) and which was not sent back stays, its story rebuilt with its new text. Each
         leave is logged now, so that the change log keeps its order, and dropped by `_settle` if the
         article lands where it was. A story left empty is kept for its first member, which takes it back
-        if it opens a story again."""
+        if it opens a story again. `vectors`: the articles' document vectors, as the batch's features hold."""
         current = repo.member_places(self.store, [a.id for a in articles])
         hashes = {a.id: a.content_hash for a in articles}
         leavers = Leavers(repo.last_event_id(self.store))
@@ -272,7 +273,7 @@ class StoryBuilder:
         # A requeued article (`relink`: a reuse link it joined on weakened) is assigned again, edited or not.
         edited = {a.id for a in articles if a.id in current} - leavers.unchanged
         edited -= self.store.requeued("stories", sorted(edited))
-        leavers.kept = self._minor_edits([a for a in articles if a.id in edited], current)
+        leavers.kept = self._minor_edits([a for a in articles if a.id in edited], current, vectors)
         repo.set_member_hashes(self.store, [(hashes[a], a) for a in leavers.kept])
         self.report["edited_in_place"] += len(leavers.kept)
         by_story: dict[str, list[str]] = {}  # story -> its members in the batch, by seq
@@ -297,26 +298,28 @@ class StoryBuilder:
                 leavers.emptied[story_id] = leaving[-1]
         return leavers
 
-    def _minor_edits(self, changed: list[Article], current: Mapping[str, tuple[str, int, str]]) -> dict[str, str]:
+    def _minor_edits(
+        self, changed: list[Article], current: Mapping[str, tuple[str, int, str]], vectors: Mapping[str, np.ndarray]
+    ) -> dict[str, str]:
         """The `changed` articles whose edit since the version they were clustered with (`current`: article
         -> story, seq, clustered hash) is minor, each with its story. The old version's document vector is
-        no longer stored: it is the new one when the headline and lead are unchanged, else embedded again."""
+        no longer stored: it is the new one (`vectors`) when the headline and lead are unchanged, else
+        embedded again."""
         old = earlier_versions(self.store, {a.id: current[a.id][2] for a in changed})
         edited = [a for a in changed if a.id in old]
         if not edited:
             return {}
-        new_vectors = doc_vectors(self.store, edited)
         relead = [a for a in edited if doc_text(old[a.id]) != doc_text(a)]
-        old_vectors = {}
+        old_vectors = {a.id: vectors[a.id] for a in edited}
         if relead:  # the encoder is loaded only for an edit of the headline or lead
             encoded = get_encoder().encode([doc_text(old[a.id]) for a in relead])
-            old_vectors = {a.id: vector for a, vector in zip(relead, encoded, strict=True)}
+            old_vectors.update((a.id, vector) for a, vector in zip(relead, encoded, strict=True))
         df = repo.load_df(self.store, {t for a in edited for v in (a, old[a.id]) for t in term_counts(v)})
         n_docs = max(self.clusterer.n_docs, 1)
         return {
             a.id: current[a.id][0]
-            for a, vector in zip(edited, new_vectors, strict=True)
-            if minor_edit(old[a.id], a, old_vectors.get(a.id, vector), vector, df, n_docs)
+            for a in edited
+            if minor_edit(old[a.id], a, old_vectors[a.id], vectors[a.id], df, n_docs)
         }
 
     def _settle(self, leavers: Leavers, known: dict[str, str]) -> None:
