@@ -20,7 +20,7 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from unittest.mock import patch
@@ -66,15 +66,8 @@ EDITS: dict[str, Edit] = {
 
 
 def _edited(article: Article, text: str) -> Article:
-    return Article(
-        id=article.id,
-        text=text,
-        title=article.title,
-        url=article.url,
-        source=article.source,
-        published_at=article.published_at,
-        byline=article.byline,
-    )
+    """The article with another text (and the hash of that text)."""
+    return replace(article, text=text, content_hash="")
 
 
 def _story_of(store_path: Path) -> dict[str, str]:
