@@ -39,7 +39,7 @@ from storytrace.store.stories import story_events
 from storytrace.stories import edits, stage
 from storytrace.stories.features import term_counts, tfidf
 from storytrace.stories.similarity import sparse_cos
-from storytrace.stories.stage import export_stories, run_stories
+from storytrace.stories.stage import N_DOCS_KEY, export_stories, run_stories
 
 RESULTS = Path(__file__).parent / "results" / "stories_corrections.md"
 EDITED = 100
@@ -87,6 +87,7 @@ class Corrections:
     new_stories: int
     events: Counter[str]  # change-log rows by kind
     others_moved: int  # articles not edited whose story id changed
+    counted: int  # articles in the stage's document frequencies afterwards (the corpus is unchanged in size)
 
     def cells(self) -> list[str]:
         logged = ", ".join(f"{kind} {n}" for kind, n in sorted(self.events.items())) or "none"
@@ -98,6 +99,7 @@ class Corrections:
             str(self.new_stories),
             logged,
             str(self.others_moved),
+            str(self.counted),
         ]
 
 
@@ -127,6 +129,7 @@ def corrections(base: Path, articles: list[Article], edit: Edit, shipped: bool =
                 with patch.object(stage, "minor_edit", lambda *_: False):
                     report = run_stories(store, SILENT)
             events = Counter(e["kind"] for e in story_events(store)[logged:])
+            counted = int(store.get_meta(N_DOCS_KEY, "0") or 0)
         after = _story_of(path)
     alone = [a for a in picked if sizes[before[a.id]] == 1]
     edited = {a.id for a in picked}
@@ -139,6 +142,7 @@ def corrections(base: Path, articles: list[Article], edit: Edit, shipped: bool =
         new_stories=report["new_stories"],
         events=events,
         others_moved=sum(before[a] != after[a] for a in before if a not in edited),
+        counted=counted,
     )
 
 
@@ -186,8 +190,8 @@ def main() -> None:
         "every edit assigned again: the rule off, as before.",
         "",
         "| edit | run | text changed | edited in place | story id kept | alone in their story, kept | new stories "
-        "| change log | other articles whose story changed |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| change log | other articles whose story changed | articles counted (document frequencies) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder) / "base.db"

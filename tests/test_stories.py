@@ -526,6 +526,7 @@ def test_corrected_articles_keep_their_stories_floor(tmp_path: Path) -> None:
         assert not {"remove", "dissolve"} & run.events.keys() and run.others_moved == 0
     rewrite = corrections(tmp_path / "base.db", articles, EDITS["rewritten: another article's text"])
     assert rewrite.in_place == 0 and rewrite.events["remove"] > 0
+    assert rewrite.counted == len(articles)  # a rewrite replaces its counted version: no article more
 
 
 def test_url_slug_words_count_as_terms() -> None:

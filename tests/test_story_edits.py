@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 from cached_vectors import random_unit, store_vectors
 from outlet_reports import BODIES
 
 from storytrace.model import Article
-from storytrace.store import open_store
+from storytrace.store import SQLiteStore, open_store
 from storytrace.store.articles import upsert_articles
 from storytrace.store.stories import story_events
+from storytrace.stories.background import Background
 from storytrace.stories.cluster import Params
 from storytrace.stories.edits import minor_edit
 from storytrace.stories.features import term_counts
-from storytrace.stories.stage import StoryBuilder, export_stories
+from storytrace.stories.stage import N_DOCS_KEY, StoryBuilder, export_stories
 
 NEVER_JOIN = Params(threshold=9.0, threshold_full=9.0, merge_threshold=9.0, merge_threshold_full=9.0)
 
@@ -92,3 +94,35 @@ def test_a_corrected_member_sent_back_by_the_reuse_stage_is_assigned_again(tmp_p
         builder.run_batch([corrected])
         assert builder.report["edited_in_place"] == 0 and builder.report["removed"] == 1
         assert sorted(sorted(r["articles"]) for r in export_stories(store)) == [["c0"], ["r0"], ["r1"], ["r2"]]
+
+
+def _tallies(store: SQLiteStore) -> tuple[int, dict[str, int], int, np.ndarray | None]:
+    """What the stories stage counts of its corpus: articles, document frequencies, and the background."""
+    df = {row["term"]: int(row["df"]) for row in store.conn.execute("SELECT term, df FROM story_df WHERE df > 0")}
+    background = Background(store)
+    return int(store.get_meta(N_DOCS_KEY, "0") or 0), df, background.count, background.total
+
+
+def test_a_rewrite_replaces_its_counted_version_in_the_corpus_tallies(tmp_path: Path) -> None:
+    """A rewritten article is still one article: after it is clustered again, the document frequencies,
+    the article count and the corpus background are those of a fresh build of the corpus as it now
+    reads, not one article more (its old terms and vector counted beside the new)."""
+    reports = [Article(id=f"r{i}", text=body, published_at="2024-01-10") for i, body in enumerate(BODIES)]
+    copy = Article(id="c0", text=BODIES[0], published_at="2024-01-10")
+    rewritten = Article(id="c0", text=BODIES[2], published_at="2024-01-10")
+    with open_store(tmp_path / "edited.db") as store:
+        upsert_articles(store, [*reports, copy])
+        StoryBuilder(store).run_batch([*reports, copy])
+        upsert_articles(store, [rewritten])
+        builder = StoryBuilder(store)
+        builder.run_batch([rewritten])
+        assert builder.report["edited_in_place"] == 0
+        edited = _tallies(store)
+    with open_store(tmp_path / "fresh.db") as store:
+        upsert_articles(store, [*reports, rewritten])
+        StoryBuilder(store).run_batch([*reports, rewritten])
+        fresh = _tallies(store)
+    assert edited[:3] == fresh[:3] and edited[0] == len(reports) + 1
+    assert edited[3] is not None and fresh[3] is not None
+    # The same vectors, up to the encoder's batching (an article more or less would be a unit vector off).
+    assert np.linalg.norm(edited[3] - fresh[3]) < 0.01

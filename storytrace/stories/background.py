@@ -6,8 +6,8 @@ it (the 2016 campaign: 818 of PolNeAR's 927 articles in one thread). The thread 
 with this background (`threads.closer_to_corpus`); the mean is kept as a sum and a count in the store's
 meta table, so each batch adds its articles in O(dimensions) and nothing is re-read.
 
-A changed article adds its new text's vector without removing the old one, which is no longer stored:
-the mean of many articles barely moves for it. A store clustered before the background was kept starts
+A rewritten article replaces the vector of the version that was added (`remove`, then `add`), so the
+mean stays that of the articles as they now read. A store clustered before the background was kept starts
 from the mean of a random sample of its clustered articles (SEED_SAMPLE), weighted by their number, so
 an upgraded corpus has its background at once rather than after its next 50 articles (and then one made
 of those alone).
@@ -53,6 +53,13 @@ class Background:
             direction = unit(np.asarray(vector, dtype=np.float64))
             self.total = direction if self.total is None else self.total + direction
             self.count += 1
+
+    def remove(self, vectors: Iterable[np.ndarray]) -> None:
+        """Take articles out again: the versions of rewritten articles that were added."""
+        for vector in vectors:
+            if self.total is not None:
+                self.total = self.total - unit(np.asarray(vector, dtype=np.float64))
+                self.count -= 1
 
     def mean(self) -> np.ndarray | None:
         """The mean direction, or None while fewer than MIN_ARTICLES articles were added."""

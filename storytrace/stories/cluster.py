@@ -257,6 +257,14 @@ class StoryClusterer:
             self.df[term] = self.df.get(term, 0) + 1
         weigh(features, self.df, self.n_docs)
 
+    def uncount(self, features: ArticleFeatures) -> None:
+        """Take an article out of the document frequencies: the version of a rewritten article that was
+        counted, so that a rewrite replaces it (`weigh_terms` counts the new text) rather than counting as
+        one more article. Its keys must have been loaded into `df`; none falls below zero."""
+        self.n_docs = max(self.n_docs - 1, 0)
+        for term in df_keys(features):
+            self.df[term] = max(self.df.get(term, 0) - 1, 0)
+
     # -- scoring --------------------------------------------------------------------------------
     def score(self, features: ArticleFeatures, story: StoryRow, linked: float = 0.0) -> float:
         """The match score of the article with the story; `linked` is the strength of the article's strongest

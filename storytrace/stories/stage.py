@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, partial
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -36,7 +36,6 @@ from storytrace.stories.features import (
     build_features,
     day_number,
     df_keys,
-    term_counts,
     weigh,
 )
 from storytrace.stories.split import spread_step
@@ -76,6 +75,13 @@ def _features(store: SQLiteStore, articles: list[Article]) -> list[ArticleFeatur
     return [build_features(a, v, entities.get(a.id)) for a, v in zip(articles, vectors, strict=True)]
 
 
+class Clustered(NamedTuple):
+    """The version of a changed article that the stories stage clustered and counted, from `article_versions`."""
+
+    article: Article
+    vector: np.ndarray  # its document vector
+
+
 @dataclass(slots=True)
 class Leavers:
     """The members that left their stories at the start of a batch (`StoryBuilder._remove_changed`)."""
@@ -84,6 +90,7 @@ class Leavers:
     left: dict[str, str] = field(default_factory=dict)  # article -> the story it left
     unchanged: set[str] = field(default_factory=set)  # those whose text the document frequencies count
     kept: dict[str, str] = field(default_factory=dict)  # changed article -> its story, kept (a minor edit)
+    replaced: dict[str, Clustered] = field(default_factory=dict)  # rewritten article -> the version counted
     emptied: dict[str, str] = field(default_factory=dict)  # story left empty -> its last member to leave
 
 
@@ -146,14 +153,22 @@ class StoryBuilder:
         days = [d for a in ordered if (d := day_number(a.published_at)) is not None]
         self.load_live(min(days) if days else None)
         features = _features(self.store, ordered)
+        vectors = {f.article_id: f.vector for f in features}
         links = repo.reuse_neighbours(self.store, [a.id for a in ordered])
         neighbours = sorted({b for bs in links.values() for b in bs})
         known = {a: story for a, (story, _, _) in repo.member_places(self.store, neighbours).items()}
+        current = repo.member_places(self.store, [a.id for a in ordered])
+        clustered = self._clustered_versions(ordered, current, vectors)
+        counted_as = self._counted_features(clustered)
         clusterer = self.clusterer
-        clusterer.df.update(repo.load_df(self.store, {t for f in features for t in df_keys(f)}))
+        keys = {t for f in [*features, *counted_as.values()] for t in df_keys(f)}
+        clusterer.df.update(repo.load_df(self.store, keys))
         before = dict(clusterer.df)
         with self.store.transaction():
-            leavers = self._remove_changed(ordered, {f.article_id: f.vector for f in features})
+            leavers = self._remove_changed(ordered, current, clustered, vectors)
+            for article_id in leavers.replaced:  # a rewrite replaces the version counted, in both tallies
+                clusterer.uncount(counted_as[article_id])
+            background.remove(c.vector for c in leavers.replaced.values())
             counted = leavers.unchanged | leavers.kept.keys()
             background.add(f.vector for f in features if f.article_id not in counted)
             self.threads.background = background.mean()
@@ -258,22 +273,36 @@ class StoryBuilder:
             members.append((seq, features))
         return members
 
-    def _remove_changed(self, articles: list[Article], vectors: Mapping[str, np.ndarray]) -> Leavers:
-        """Articles clustered before leave their stories (each rebuilt once from its remaining members) to
-        be assigned again: their text changed, or the reuse stage weakened a link they joined on
-        (`relink`, which sends back a story's members in a run). A changed article whose edit is minor
-        (`edits.minor_edit`) and which was not sent back stays, its story rebuilt with its new text. Each
-        leave is logged now, so that the change log keeps its order, and dropped by `_settle` if the
-        article lands where it was. A story left empty is kept for its first member, which takes it back
-        if it opens a story again. `vectors`: the articles' document vectors, as the batch's features hold."""
-        current = repo.member_places(self.store, [a.id for a in articles])
+    def _remove_changed(
+        self,
+        articles: list[Article],
+        current: Mapping[str, tuple[str, int, str]],
+        clustered: Mapping[str, Clustered],
+        vectors: Mapping[str, np.ndarray],
+    ) -> Leavers:
+        """Articles clustered before (`current`: article -> story, seq, clustered hash) leave their stories
+        (each rebuilt once from its remaining members) to be assigned again: their text changed, or the
+        reuse stage weakened a link they joined on (`relink`, which sends back a story's members in a run).
+        A changed article whose edit is minor (`edits.minor_edit`, against its `clustered` version) and which
+        was not sent back stays, its story rebuilt with its new text. Each leave is logged now, so that the
+        change log keeps its order, and dropped by `_settle` if the article lands where it was. A story left
+        empty is kept for its first member, which takes it back if it opens a story again. `vectors`: the
+        articles' document vectors, as the batch's features hold."""
         hashes = {a.id: a.content_hash for a in articles}
         leavers = Leavers(repo.last_event_id(self.store))
         leavers.unchanged = {a for a, (_, _, digest) in current.items() if digest == hashes[a]}
         # A requeued article (`relink`: a reuse link it joined on weakened) is assigned again, edited or not.
         edited = {a.id for a in articles if a.id in current} - leavers.unchanged
         edited -= self.store.requeued("stories", sorted(edited))
-        leavers.kept = self._minor_edits([a for a in articles if a.id in edited], current, vectors)
+        n_docs = max(self.clusterer.n_docs, 1)
+        leavers.kept = {
+            a.id: current[a.id][0]
+            for a in articles
+            if a.id in edited
+            and (old := clustered.get(a.id)) is not None
+            and minor_edit(old.article, a, old.vector, vectors[a.id], self.clusterer.df, n_docs)
+        }
+        leavers.replaced = {a: version for a, version in clustered.items() if a not in leavers.kept}
         repo.set_member_hashes(self.store, [(hashes[a], a) for a in leavers.kept])
         self.report["edited_in_place"] += len(leavers.kept)
         by_story: dict[str, list[str]] = {}  # story -> its members in the batch, by seq
@@ -298,29 +327,28 @@ class StoryBuilder:
                 leavers.emptied[story_id] = leaving[-1]
         return leavers
 
-    def _minor_edits(
-        self, changed: list[Article], current: Mapping[str, tuple[str, int, str]], vectors: Mapping[str, np.ndarray]
-    ) -> dict[str, str]:
-        """The `changed` articles whose edit since the version they were clustered with (`current`: article
-        -> story, seq, clustered hash) is minor, each with its story. The old version's document vector is
-        no longer stored: it is the new one (`vectors`) when the headline and lead are unchanged, else
-        embedded again."""
-        old = earlier_versions(self.store, {a.id: current[a.id][2] for a in changed})
-        edited = [a for a in changed if a.id in old]
-        if not edited:
-            return {}
-        relead = [a for a in edited if doc_text(old[a.id]) != doc_text(a)]
-        old_vectors = {a.id: vectors[a.id] for a in edited}
-        if relead:  # the encoder is loaded only for an edit of the headline or lead
-            encoded = get_encoder().encode([doc_text(old[a.id]) for a in relead])
-            old_vectors.update((a.id, vector) for a, vector in zip(relead, encoded, strict=True))
-        df = repo.load_df(self.store, {t for a in edited for v in (a, old[a.id]) for t in term_counts(v)})
-        n_docs = max(self.clusterer.n_docs, 1)
-        return {
-            a.id: current[a.id][0]
-            for a in edited
-            if minor_edit(old[a.id], a, old_vectors[a.id], vectors[a.id], df, n_docs)
-        }
+    def _clustered_versions(
+        self, articles: list[Article], current: Mapping[str, tuple[str, int, str]], vectors: Mapping[str, np.ndarray]
+    ) -> dict[str, Clustered]:
+        """The version each changed article was clustered with (`current`: article -> story, seq, clustered
+        hash), where `article_versions` keeps it. Its document vector is no longer stored: it is the new one
+        (`vectors`) when the headline and lead are unchanged, else embedded again (the encoder is loaded only
+        for an edit of a headline or lead)."""
+        changed = {a.id: a for a in articles if a.id in current and current[a.id][2] != a.content_hash}
+        old = earlier_versions(self.store, {a: current[a][2] for a in changed})
+        found = {a: Clustered(version, vectors[a]) for a, version in old.items()}
+        relead = [a for a, version in old.items() if doc_text(version) != doc_text(changed[a])]
+        if relead:
+            encoded = get_encoder().encode([doc_text(old[a]) for a in relead])
+            found.update((a, Clustered(old[a], vector)) for a, vector in zip(relead, encoded, strict=True))
+        return found
+
+    def _counted_features(self, clustered: Mapping[str, Clustered]) -> dict[str, ArticleFeatures]:
+        """The features each clustered version was counted with in the document frequencies. Its terms are
+        its own; its entity ids are no longer stored (the extract stage keeps the current version's), so
+        those of the article now stand in for them: a rewrite's names stay counted as they were."""
+        entities = repo.article_entities(self.store, list(clustered), NAMES_PER_ARTICLE)
+        return {a: build_features(c.article, c.vector, entities.get(a)) for a, c in clustered.items()}
 
     def _settle(self, leavers: Leavers, known: dict[str, str]) -> None:
         """After the batch's assignments: an article that landed in the story it left (its story is what it
