@@ -137,6 +137,24 @@ def date_tense(text: str, start: int, end: int) -> Tense:
     return "future" if first and first["future"] else None
 
 
+def told_in_past(text: str, start: int, end: int) -> bool:
+    """Whether the clause of the date at text[start:end] tells of the past at all: a past verb anywhere
+    before the date in it, or, with no verb before it, a past verb first after it ("In May, a federal judge
+    ordered", "After a test in January, the Security Council imposed").
+
+    Weaker than `date_tense`, which reads only the verb nearest the date: "posted a comment on Twitter in
+    August" says nothing of August there, since a far past verb may govern another phrase ("said the vote
+    on November 8 would be rigged"). It decides only a month without a year, which without it is the one
+    nearest publication: "the convention in July" in May is this July, "rented office space in December"
+    in August is last December."""
+    before = _clause_before(text, start)
+    cues = list(_cues(before))
+    if any(cue["past"] for cue in cues) or _PAST_POINT.search(before):
+        return True
+    first = None if cues else next(_cues(_clause_after(text, end)), None)
+    return bool(first and first["past"])
+
+
 def _nearest_cue(clause: str) -> re.Match[str] | None:
     """The cue that ends last in the clause; of two ending together the longer ("will be announced" over
     "announced")."""
