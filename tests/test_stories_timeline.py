@@ -35,6 +35,7 @@ def _resolved(text: str, published: date | None) -> list[tuple[str, str | None, 
         ("They applied in December.", FRIDAY, "2023-12", "month"),  # latest December on or before
         ("A vow made in 2008.", FRIDAY, "2008", "year"),
         ("Signed on March 3, 2022.", None, "2022-03-03", "day"),
+        ("Friday, December 4, 2015.", date(2015, 11, 26), "2015-12-04", "day"),  # a dated weekday is one date
         ("It happened yesterday.", FRIDAY, "2024-11-07", "day"),
         ("Prices rose last week.", FRIDAY, "2024-10-28", "week"),
         ("Published 2023-06-30 in full.", None, "2023-06-30", "day"),
@@ -138,6 +139,10 @@ def test_ranges(text: str, published: date | None, found: list[tuple[str, str | 
         ("He posted a comment on Twitter in August.", date(2016, 4, 21), "2015-08"),
         ("In an essay in Time in December, he wrote it.", date(2016, 8, 1), "2015-12"),  # a past verb after
         ("Her speeches have grown louder since December.", date(2016, 7, 27), "2015-12"),
+        # A weekday with no tense and nothing past in its clause: the coming one up to two days ahead.
+        ("Tuesday's New Hampshire primary is close.", date(2016, 2, 7), "2016-02-09"),
+        ("He spoke at a rally on Tuesday.", date(2016, 2, 7), "2016-02-02"),
+        ("Monday's debate is still the talk.", date(2016, 9, 30), "2016-09-26"),  # three days ahead
         # "this / next / last" with a month.
         ("Who succeeds Obama next January?", date(2016, 1, 14), "2017-01"),
         ("The vote this November decides it.", date(2016, 1, 19), "2016-11"),
@@ -212,15 +217,16 @@ def test_clip_around_cuts_at_words(text: str, span: tuple[int, int], limit: int,
 
 
 def test_tense_quality_floor_on_polnear_gold(timeline_tense: ModuleType) -> None:
-    """The hand-checked PolNeAR dates (bench/gold/polnear_date_tense.jsonl): 220 of 236 right and 170 of
-    the 183 moves by tense right when pinned (157 of 203 before modals looked ahead); tenseless, 61 of 236.
-    Months read as the nearest when nothing in their clause tells of the past: 33 of 34 moves right."""
+    """The hand-checked PolNeAR dates (bench/gold/polnear_date_tense.jsonl): 247 of 265 right and 193 of
+    the 209 moves by tense right when pinned (157 of 203 before modals looked ahead); tenseless, 68 of 265.
+    Months and weekdays read as the nearest when nothing in their clause tells of the past: 56 of the 60
+    moves right (4 before)."""
     gold = timeline_tense.load_gold()
     named = {article for article, _ in gold}
     counts = timeline_tense.score([a for a in timeline_tense.dated_articles() if a[0] in named], gold)
     assert counts["right shipped"] >= 0.9 * counts["gold"]
     assert counts["moved right"] >= 0.9 * counts["moved in gold"]
-    assert counts["months moved right"] >= 0.9 * counts["months moved in gold"] > 0
+    assert counts["untold moved right"] >= 0.9 * counts["untold moved in gold"] > 0
     assert counts["right tenseless"] < 0.5 * counts["gold"]  # the gold does test the tense
 
 

@@ -133,7 +133,7 @@ def test_a_range_is_one_event_with_its_end(tmp_path: Path) -> None:
         ("dates read with their tense", "time_when", "2008"),  # before tenses: no column, a redo
         ("dates counted from another date", "time_when", "2008"),  # before anaphors: a redo
         ("modals look ahead", "time_when", "2008"),  # before modals read as future: a redo
-        ("months nearest publication", "time_when", "2008"),  # before months were the nearest: a redo
+        ("months and weekdays nearest publication", "time_when", "2008"),  # before nearest months: a redo
     ],
 )
 def test_an_older_store_rebuilds_its_timelines(tmp_path: Path, script: str, column: str, stored: str) -> None:

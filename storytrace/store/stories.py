@@ -105,9 +105,10 @@ register_migrations(
             JOIN story_members m ON m.story_id = ma.story_id AND m.seq >= MAX(ma.seq, mb.seq)
             WHERE r.relation = 'partial' AND r.score < 0.2);
         """,
-        # Timelines stored while a month alone was the latest on or before publication are rebuilt: it is now
-        # the nearest unless its clause tells of the past (stories/tense.py, told_in_past).
-        "-- months nearest publication\nDELETE FROM stage_done WHERE stage = 'timeline';",
+        # Timelines stored while a month or weekday alone was the latest on or before publication are rebuilt:
+        # with nothing past in its clause, a month is now the nearest and a weekday up to two days ahead the
+        # coming one (stories/tense.py, told_in_past).
+        "-- months and weekdays nearest publication\nDELETE FROM stage_done WHERE stage = 'timeline';",
     ],
 )
 

@@ -144,9 +144,9 @@ def told_in_past(text: str, start: int, end: int) -> bool:
 
     Weaker than `date_tense`, which reads only the verb nearest the date: "posted a comment on Twitter in
     August" says nothing of August there, since a far past verb may govern another phrase ("said the vote
-    on November 8 would be rigged"). It decides only a month without a year, which without it is the one
-    nearest publication: "the convention in July" in May is this July, "rented office space in December"
-    in August is last December."""
+    on November 8 would be rigged"). It decides only a month without a year and a weekday, which without it
+    are the nearest (`timeline.resolve`): "the convention in July" in May is this July, "rented office
+    space in December" in August is last December."""
     before = _clause_before(text, start)
     cues = list(_cues(before))
     if any(cue["past"] for cue in cues) or _PAST_POINT.search(before):

@@ -2,8 +2,10 @@
 
 Resolution rules (news is mostly written in the past tense about the days just before publication):
 - "Thursday" / "on Thursday": the latest such weekday on or before the publication day (a Friday
-  article's "Thursday" is the day before; a Thursday article's "Thursday" is that day);
-  "next Thursday" is the first one after it, "last Thursday" the latest strictly before it.
+  article's "Thursday" is the day before; a Thursday article's "Thursday" is that day), but the coming
+  one when it is at most WEEKDAY_AHEAD days ahead and its clause has no tense and tells nothing of the
+  past (`tense.told_in_past`); "next Thursday" is the first one after it, "last Thursday" the latest
+  strictly before it.
 - "November 5" / "5 November" without a year: the candidate year (publication year -1, 0, +1) whose
   date is nearest to the publication day. With a year, as stated.
 - "in April" / "April" without a day or year: the April nearest the publication month (month
@@ -79,6 +81,10 @@ NAMED_DAYS: dict[str, tuple[str, int] | None] = {
 }
 _NAMED_FIRST = "|".join(sorted({name.split()[0].title() for name in NAMED_DAYS}))
 # Seasons as the three calendar months each begins with (northern, meteorological).
+# A weekday named with no tense and nothing past in its clause, one or two days ahead, is the coming one
+# ("Tuesday's New Hampshire primary" on a Sunday). Three days ahead is a coin toss on PolNeAR ("Monday's
+# debate" on a Friday is as often the one before): 9 right, 8 wrong, so the latest stays.
+WEEKDAY_AHEAD = 2
 SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 _SEASON_NAMES = "|".join(SEASONS)
 
@@ -86,6 +92,7 @@ _SEASON_NAMES = "|".join(SEASONS)
 _MONTH = month_group("month")
 _MONTH2 = month_group("month2")
 _DAY = r"(?:[1-9]|[12]\d|3[01])"
+_WEEKDAYS = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _ORDINAL = r"(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 # Between the two ends of a range: a dash, "to", "until", "through", or "and" after "between" (the
@@ -140,7 +147,14 @@ _SOURCES: list[tuple[str, str, str, int]] = [
     # A sports season or fiscal year written with the next year's last two digits: "2014-15", "2014/15".
     ("fiscal_year", "12", rf"\b(?P<year>{_YEAR})\s*[-\u2013/]\s*(?P<yy>\d\d)\b(?![-/]|\s*%)", 0),
     ("iso", "12", rf"\b(?P<year>{_YEAR})-(?P<mnum>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])\b", 0),
-    ("month_day", "JFMASOND", rf"\b{_MONTH}\s+(?P<day>{_DAY}){_ORDINAL}\b(?:,?\s+(?P<year>{_YEAR})\b)?", 0),
+    # A weekday before the date is part of it ("Friday, December 4, 2015", a correction's dateline), not a
+    # weekday of its own to resolve.
+    (
+        "month_day",
+        "JFMASONDTW",
+        rf"\b(?:{_WEEKDAYS},?\s+)?{_MONTH}\s+(?P<day>{_DAY}){_ORDINAL}\b(?:,?\s+(?P<year>{_YEAR})\b)?",
+        0,
+    ),
     ("day_month", "0-9", rf"\b(?P<day>{_DAY}){_ORDINAL}\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>{_YEAR})\b)?", 0),
     ("month_year", "JFMASOND", rf"\b{_MONTH}\s+(?:of\s+)?(?P<year>{_YEAR})\b", 0),
     # The words before a month, weekday or year may open a sentence ("In 2019, ..."): matched in any case.
@@ -154,7 +168,7 @@ _SOURCES: list[tuple[str, str, str, int]] = [
         "weekday",
         "lLnNtTMWFSBCGAEPH",
         rf"\b(?:(?P<rel>(?i:last|next|this))\s+|(?P<named>{_NAMED_FIRST})\s+)?"
-        r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
+        rf"(?P<weekday>{_WEEKDAYS})\b",
         0,
     ),
     (
@@ -461,7 +475,7 @@ def resolve(
         rel = (match["rel"] or "").lower()
         if rel == "next":
             return (published + timedelta(days=ahead or 7)).isoformat(), "day"
-        if tense == "future" and rel != "last":
+        if rel != "last" and (tense == "future" or (tense is None and 0 < ahead <= WEEKDAY_AHEAD)):
             return (published + timedelta(days=ahead)).isoformat(), "day"
         back = (published.weekday() - target) % 7
         if rel == "last" and back == 0:
@@ -492,9 +506,14 @@ def _tense(kind: str, match: re.Match[str], text: str, published: date | None) -
         return None
     start, end = match.span()
     tense = date_tense(text, start, end)
-    if tense is None and kind == "in_month" and (match["prep"].lower() == "since" or told_in_past(text, start, end)):
+    if tense is None and kind in ("in_month", "weekday") and (_since(match) or told_in_past(text, start, end)):
         return "past"
     return tense
+
+
+def _since(match: re.Match[str]) -> bool:
+    """Whether the matched month says "since" itself ("since December")."""
+    return (match.groupdict().get("prep") or "").lower() == "since"
 
 
 def _needs_tense(kind: str, match: re.Match[str]) -> bool:
