@@ -103,24 +103,27 @@ def _tallies(store: SQLiteStore) -> tuple[int, dict[str, int], int, np.ndarray |
     return int(store.get_meta(N_DOCS_KEY, "0") or 0), df, background.count, background.total
 
 
-def test_a_rewrite_replaces_its_counted_version_in_the_corpus_tallies(tmp_path: Path) -> None:
-    """A rewritten article is still one article: after it is clustered again, the document frequencies,
-    the article count and the corpus background are those of a fresh build of the corpus as it now
-    reads, not one article more (its old terms and vector counted beside the new)."""
+def test_an_edit_replaces_its_counted_version_in_the_corpus_tallies(tmp_path: Path) -> None:
+    """An edited article is still one article: after a typo (kept in place) and a rewrite (clustered
+    again), the document frequencies, the article count and the corpus background are those of a fresh
+    build of the corpus as it now reads, not one article more each (the old terms and vector counted beside
+    the new)."""
     reports = [Article(id=f"r{i}", text=body, published_at="2024-01-10") for i, body in enumerate(BODIES)]
     copy = Article(id="c0", text=BODIES[0], published_at="2024-01-10")
+    typo = Article(id="r1", text=BODIES[1].replace(" the ", " teh ", 1), published_at="2024-01-10")
     rewritten = Article(id="c0", text=BODIES[2], published_at="2024-01-10")
     with open_store(tmp_path / "edited.db") as store:
         upsert_articles(store, [*reports, copy])
         StoryBuilder(store).run_batch([*reports, copy])
-        upsert_articles(store, [rewritten])
+        upsert_articles(store, [typo, rewritten])
         builder = StoryBuilder(store)
-        builder.run_batch([rewritten])
-        assert builder.report["edited_in_place"] == 0
+        builder.run_batch([typo, rewritten])
+        assert builder.report["edited_in_place"] == 1
         edited = _tallies(store)
+    final = [typo if a.id == "r1" else a for a in reports]
     with open_store(tmp_path / "fresh.db") as store:
-        upsert_articles(store, [*reports, rewritten])
-        StoryBuilder(store).run_batch([*reports, rewritten])
+        upsert_articles(store, [*final, rewritten])
+        StoryBuilder(store).run_batch([*final, rewritten])
         fresh = _tallies(store)
     assert edited[:3] == fresh[:3] and edited[0] == len(reports) + 1
     assert edited[3] is not None and fresh[3] is not None

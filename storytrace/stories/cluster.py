@@ -258,8 +258,8 @@ class StoryClusterer:
         weigh(features, self.df, self.n_docs)
 
     def uncount(self, features: ArticleFeatures) -> None:
-        """Take an article out of the document frequencies: the version of a rewritten article that was
-        counted, so that a rewrite replaces it (`weigh_terms` counts the new text) rather than counting as
+        """Take an article out of the document frequencies: the version of an edited article that was
+        counted, so that the edit replaces it (`weigh_terms` counts the new text) rather than counting as
         one more article. Its keys must have been loaded into `df`; none falls below zero."""
         self.n_docs = max(self.n_docs - 1, 0)
         for term in df_keys(features):

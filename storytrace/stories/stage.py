@@ -90,7 +90,6 @@ class Leavers:
     left: dict[str, str] = field(default_factory=dict)  # article -> the story it left
     unchanged: set[str] = field(default_factory=set)  # those whose text the document frequencies count
     kept: dict[str, str] = field(default_factory=dict)  # changed article -> its story, kept (a minor edit)
-    replaced: dict[str, Clustered] = field(default_factory=dict)  # rewritten article -> the version counted
     emptied: dict[str, str] = field(default_factory=dict)  # story left empty -> its last member to leave
 
 
@@ -166,16 +165,16 @@ class StoryBuilder:
         before = dict(clusterer.df)
         with self.store.transaction():
             leavers = self._remove_changed(ordered, current, clustered, vectors)
-            for article_id in leavers.replaced:  # a rewrite replaces the version counted, in both tallies
+            # An edited article is still one article: its new text replaces the version counted, in both tallies.
+            for article_id in clustered:
                 clusterer.uncount(counted_as[article_id])
-            background.remove(c.vector for c in leavers.replaced.values())
-            counted = leavers.unchanged | leavers.kept.keys()
-            background.add(f.vector for f in features if f.article_id not in counted)
+            background.remove(c.vector for c in clustered.values())
+            background.add(f.vector for f in features if f.article_id not in leavers.unchanged)
             self.threads.background = background.mean()
             self.regate_threads()
             members = []
             for f in features:
-                if f.article_id in counted:
+                if f.article_id in leavers.unchanged:  # counted as it is when it was clustered
                     weigh(f, clusterer.df, max(clusterer.n_docs, 1))
                 else:
                     clusterer.weigh_terms(f)
@@ -302,7 +301,6 @@ class StoryBuilder:
             and (old := clustered.get(a.id)) is not None
             and minor_edit(old.article, a, old.vector, vectors[a.id], self.clusterer.df, n_docs)
         }
-        leavers.replaced = {a: version for a, version in clustered.items() if a not in leavers.kept}
         repo.set_member_hashes(self.store, [(hashes[a], a) for a in leavers.kept])
         self.report["edited_in_place"] += len(leavers.kept)
         by_story: dict[str, list[str]] = {}  # story -> its members in the batch, by seq
@@ -346,7 +344,7 @@ class StoryBuilder:
     def _counted_features(self, clustered: Mapping[str, Clustered]) -> dict[str, ArticleFeatures]:
         """The features each clustered version was counted with in the document frequencies. Its terms are
         its own; its entity ids are no longer stored (the extract stage keeps the current version's), so
-        those of the article now stand in for them: a rewrite's names stay counted as they were."""
+        those of the article now stand in for them: an edited article's names stay counted as they were."""
         entities = repo.article_entities(self.store, list(clustered), NAMES_PER_ARTICLE)
         return {a: build_features(c.article, c.vector, entities.get(a)) for a, c in clustered.items()}
 
