@@ -23,7 +23,8 @@ campaign:
   tense and nothing past moved, but one naming no date ("neutral on Monday, pro-Israel on Tuesday") (29:
   "Tuesday's New Hampshire primary" on a Sunday; 24 rightly, 3 wrongly: polls "taken Thursday through
   Monday" and "the attacks in Paris on Friday"; and 2 datelines, "Friday, December 4, 2015", wrong both
-  ways while the weekday was read alone, since read as one date).
+  ways while the weekday was read alone; the datelines are since read as one date, and the polls' field
+  days as one range, the latest before publication).
 A day named after a feast or an event ("Super Tuesday") is counted apart: it is no longer the nearest such
 weekday.
 

@@ -107,7 +107,7 @@ register_migrations(
         """,
         # Timelines stored while a month or weekday alone was the latest on or before publication are rebuilt:
         # with nothing past in its clause, a month is now the nearest and a weekday up to two days ahead the
-        # coming one (stories/tense.py, told_in_past).
+        # coming one (stories/tense.py, told_in_past); "Thursday through Monday" is one range.
         "-- months and weekdays nearest publication\nDELETE FROM stage_done WHERE stage = 'timeline';",
     ],
 )

@@ -109,13 +109,14 @@ _RANGE_KINDS = frozenset(
         "fiscal_year",
         "decade",
         "weekend",
+        "weekday_range",
         "relative_season",
         "year_season",
     }
 )
 # Kinds whose resolution may depend on whether the text places them before or after publication.
 _TENSED = frozenset(
-    "month_day_range day_month_range month_day day_month in_month weekday weekend relative_season".split()
+    "month_day_range day_month_range month_day day_month in_month weekday weekday_range weekend relative_season".split()
 )
 # Each kind's pattern and the characters its matches can begin with. The pattern is led by that set, so the
 # regex engine seeks those characters through the text, where a pattern led by an optional group
@@ -141,6 +142,14 @@ _SOURCES: list[tuple[str, str, str, int]] = [
         "year_range",
         "FfBb",
         rf"\b(?i:from|between)\s+(?P<year>{_YEAR})\s+(?:to|until|till|through|and)\s+(?P<year2>{_YEAR})\b(?![-/])",
+        0,
+    ),
+    # "Thursday through Monday" (a poll's field days) is one range, not two weekdays read apart.
+    (
+        "weekday_range",
+        "MTWFSfF",
+        rf"(?:\b(?i:from)\s+)?\b(?P<weekday>{_WEEKDAYS})(?:\s*[-\u2013]\s*|\s+(?:to|through|until|till)\s+)"
+        rf"(?P<weekday2>{_WEEKDAYS})\b",
         0,
     ),
     ("year_span", "12", rf"\b(?P<year>{_YEAR})\s*[-\u2013]\s*(?P<year2>{_YEAR})\b(?![-/])", 0),
@@ -364,6 +373,25 @@ def _weekend(rel: str, published: date | None, tense: Tense) -> tuple[str | None
     return saturday.isoformat(), (saturday + timedelta(days=1)).isoformat(), "day"
 
 
+def _weekday_range(
+    match: re.Match[str], published: date | None, tense: Tense
+) -> tuple[str | None, str | None, str | None] | None:
+    """(first day, last day, "day") of "Thursday through Monday": the latest such run ended on or before
+    publication, or the first one started on or after it when the clause speaks of the future; None when
+    both ends are one weekday (no range)."""
+    first, last = WEEKDAYS[match["weekday"].lower()], WEEKDAYS[match["weekday2"].lower()]
+    length = (last - first) % 7
+    if length == 0:
+        return None
+    if published is None:
+        return None, None, None
+    if tense == "future":
+        start = published + timedelta(days=(first - published.weekday()) % 7)
+        return start.isoformat(), (start + timedelta(days=length)).isoformat(), "day"
+    end = published - timedelta(days=(published.weekday() - last) % 7)
+    return (end - timedelta(days=length)).isoformat(), end.isoformat(), "day"
+
+
 def _range_from(year: int, month: int, day: int, month2: int, day2: int) -> tuple[date, date] | None:
     """The days of a range starting in `year`, its end in the next year when it would fall before the start
     ("December 30 to January 2"); None for a day that does not exist."""
@@ -380,6 +408,8 @@ def resolve_range(
     None when the match is no range: its end cannot follow its start."""
     if kind == "weekend":
         return _weekend(match["rel"].lower(), published, tense)
+    if kind == "weekday_range":
+        return _weekday_range(match, published, tense)
     if kind in ("relative_season", "year_season"):
         return _season(match, published, tense)
     if kind in ("year_range", "year_span", "fiscal_year", "decade"):
