@@ -88,6 +88,8 @@ def test_resolution(text: str, published: date | None, when: str, granularity: s
         ("Over the weekend, he rallied.", date(2024, 11, 4), [("Over the weekend", "2024-11-02", "2024-11-03", "day")]),
         ("He will rally this weekend.", FRIDAY, [("this weekend", "2024-11-09", "2024-11-10", "day")]),  # tense
         ("They met last weekend.", date(2024, 11, 9), [("last weekend", "2024-11-02", "2024-11-03", "day")]),
+        ("They met this past weekend.", date(2024, 11, 4), [("this past weekend", "2024-11-02", "2024-11-03", "day")]),
+        ("He will rally over\nthe weekend.", FRIDAY, [("over\nthe weekend", "2024-11-09", "2024-11-10", "day")]),
         # Two weekdays joined are one range: the latest run before publication, or the coming one (tense).
         (
             "The poll was taken Thursday through Monday.",

@@ -189,7 +189,7 @@ _SOURCES: list[tuple[str, str, str, int]] = [
     ),
     # "The Tonight Show" is a programme, not a day.
     ("relative_day", "tTyYlL", rf"\b(?P<word>{'|'.join(DAY_WORDS)})\b(?! Show)".replace(" ", r"\s+"), re.IGNORECASE),
-    ("weekend", "lLtTnNoO", r"\b(?P<rel>last|this|next|over\s+the)\s+weekend\b", re.IGNORECASE),
+    ("weekend", "lLtTnNoO", r"\b(?P<rel>last|this\s+past|this|next|over\s+the)\s+weekend\b", re.IGNORECASE),
     # "this fall in prices" is no season.
     (
         "relative_season",
@@ -360,13 +360,14 @@ def _months(year: int, month: int) -> tuple[str, str, str]:
 
 def _weekend(rel: str, published: date | None, tense: Tense) -> tuple[str | None, str | None, str | None]:
     """(Saturday, Sunday, "day") of the weekend meant: "next weekend" the one after the publication day's
-    week, "last weekend" the one before the latest, "this weekend" / "over the weekend" the latest one
-    started on or before publication, or the coming one when the clause speaks of the future."""
+    week, "last weekend" the one before the latest, "this past weekend" the latest one started on or before
+    publication, "this weekend" / "over the weekend" that one too, or the coming one when the clause speaks
+    of the future."""
     if published is None:
         return None, None, None
     saturday = published - timedelta(days=(published.weekday() - 5) % 7)  # the latest Saturday, on or before
     in_weekend = published.weekday() >= 5
-    if rel == "next" or (rel != "last" and tense == "future" and not in_weekend):
+    if rel == "next" or (rel in ("this", "over the") and tense == "future" and not in_weekend):
         saturday += timedelta(weeks=1)
     elif rel == "last" and in_weekend:
         saturday -= timedelta(weeks=1)
@@ -407,7 +408,7 @@ def resolve_range(
     """(when, until, granularity) of a matched range, (None, None, None) when it cannot be resolved, or
     None when the match is no range: its end cannot follow its start."""
     if kind == "weekend":
-        return _weekend(match["rel"].lower(), published, tense)
+        return _weekend(" ".join(match["rel"].lower().split()), published, tense)
     if kind == "weekday_range":
         return _weekday_range(match, published, tense)
     if kind in ("relative_season", "year_season"):
