@@ -164,6 +164,8 @@ def test_ranges(text: str, published: date | None, found: list[tuple[str, str | 
         ("Shops opened on Black Friday.", date(2024, 11, 30), "2024-11-29"),
         ("Services on Good Friday drew crowds.", date(2024, 4, 2), "2024-03-29"),
         ("Trump won on Super Tuesday.", date(2016, 3, 2), None),
+        ("He cited the Sept. 11 terrorist attacks.", date(2016, 3, 16), None),
+        ("She left the memorial on Sept. 11 early.", date(2016, 9, 12), "2016-09-11"),
     ],
 )
 def test_tense_places_the_date(text: str, published: date, when: str | None) -> None:
