@@ -6,8 +6,9 @@ it (the 2016 campaign: 818 of PolNeAR's 927 articles in one thread). The thread 
 with this background (`threads.closer_to_corpus`); the mean is kept as a sum and a count in the store's
 meta table, so each batch adds its articles in O(dimensions) and nothing is re-read.
 
-An edited article replaces the vector of the version that was added (`remove`, then `add`), so the
-mean stays that of the articles as they now read. A store clustered before the background was kept starts
+An edited article replaces the vector of the version that was added (`remove`, then `add`; the version
+comes from `article_versions`, and its lead is embedded again if it changed), so the mean stays that of
+the articles as they now read. A store clustered before the background was kept starts
 from the mean of a random sample of its clustered articles (SEED_SAMPLE), weighted by their number, so
 an upgraded corpus has its background at once rather than after its next 50 articles (and then one made
 of those alone).

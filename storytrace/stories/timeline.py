@@ -81,7 +81,6 @@ NAMED_DAYS: dict[str, tuple[str, int] | None] = {
     "bloody sunday": None,
 }
 _NAMED_FIRST = "|".join(sorted({name.split()[0].title() for name in NAMED_DAYS}))
-# Seasons as the three calendar months each begins with (northern, meteorological).
 # "The Sept. 11 attacks" name an event, 2001's or Benghazi's in 2012, not the September 11 nearest publication:
 # kept as text, as "Super Tuesday" is (8 PolNeAR mentions had been read as 2015 or 2016).
 _ATTACKS = re.compile(r"\s+(?:terror(?:ist)?\s+)?attacks?\b", re.IGNORECASE)
@@ -89,6 +88,7 @@ _ATTACKS = re.compile(r"\s+(?:terror(?:ist)?\s+)?attacks?\b", re.IGNORECASE)
 # ("Tuesday's New Hampshire primary" on a Sunday). Three days ahead is a coin toss on PolNeAR ("Monday's
 # debate" on a Friday is as often the one before): 9 right, 8 wrong, so the latest stays.
 WEEKDAY_AHEAD = 2
+# Seasons as the three calendar months each begins with (northern, meteorological).
 SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 _SEASON_NAMES = "|".join(SEASONS)
 
