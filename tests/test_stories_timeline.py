@@ -37,6 +37,8 @@ def _resolved(text: str, published: date | None) -> list[tuple[str, str | None, 
         ("Signed on March 3, 2022.", None, "2022-03-03", "day"),
         ("Friday, December 4, 2015.", date(2015, 11, 26), "2015-12-04", "day"),  # a dated weekday is one date
         ("It happened yesterday.", FRIDAY, "2024-11-07", "day"),
+        ("It happened the day before yesterday.", FRIDAY, "2024-11-06", "day"),
+        ("He saw The Day After Tomorrow.", FRIDAY, None, None),  # a film's title, kept as text
         ("Prices rose last week.", FRIDAY, "2024-10-28", "week"),
         ("Published 2023-06-30 in full.", None, "2023-06-30", "day"),
         ("In 2019, the port closed.", None, "2019", "year"),  # the preposition opens the sentence

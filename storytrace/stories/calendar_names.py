@@ -26,7 +26,9 @@ WEEKDAYS = {
     name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
 }
 # Words for a day counted from the publication day ("last night" is the evening before a morning paper).
-DAY_WORDS = {
+DAY_WORDS = {  # the longer first: "the day before yesterday" is not "yesterday"
+    "the day before yesterday": -2,
+    "the day after tomorrow": 2,
     "today": 0,
     "tonight": 0,
     "this morning": 0,

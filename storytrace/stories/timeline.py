@@ -23,7 +23,8 @@ Resolution rules (news is mostly written in the past tense about the days just b
   nearest publication; an event's name ("Super Tuesday", "the Sept. 11 attacks") is kept as text,
   unresolved.
 - "in 2008": year granularity; so is the second of two years ("in 2010 and 2012").
-  "today", "yesterday", "tomorrow": day; "last/this/next week": week
+  "today", "yesterday", "tomorrow", "the day before yesterday": day (a title, "The Day After Tomorrow",
+  is kept as text); "last/this/next week": week
   (stored as the Monday of that week), "last/this/next month": month, "last/this/next year": year;
   "three days / two weeks / six months / four years / a decade ago" counted back in that unit ("a few
   weeks ago", "several years ago" are kept as text); "tonight", "this morning": that day, "last night"
@@ -519,7 +520,10 @@ def resolve(
     if kind == "ago":
         return _ago(match["count"].lower(), match["unit"].lower(), published)
     if kind == "relative_day":
-        offset = DAY_WORDS[" ".join(match["word"].lower().split())]
+        words = match["word"].split()
+        if len(words) > 2 and all(w[0].isupper() for w in words):  # a title: "The Day After Tomorrow" (a film)
+            return None, None
+        offset = DAY_WORDS[" ".join(w.lower() for w in words)]
         return (published + timedelta(days=offset)).isoformat(), "day"
     if kind == "relative_period":
         step = {"last": -1, "past": -1, "this": 0, "next": 1}[match["rel"].lower()]
