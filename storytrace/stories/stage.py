@@ -291,15 +291,14 @@ class StoryBuilder:
         leavers = Leavers(repo.last_event_id(self.store))
         leavers.unchanged = {a for a, (_, _, digest) in current.items() if digest == hashes[a]}
         # A requeued article (`relink`: a reuse link it joined on weakened) is assigned again, edited or not.
-        edited = {a.id for a in articles if a.id in current} - leavers.unchanged
-        edited -= self.store.requeued("stories", sorted(edited))
+        requeued = self.store.requeued("stories", sorted(clustered))
         n_docs = max(self.clusterer.n_docs, 1)
         leavers.kept = {
             a.id: current[a.id][0]
             for a in articles
-            if a.id in edited
-            and (old := clustered.get(a.id)) is not None
-            and minor_edit(old.article, a, old.vector, vectors[a.id], self.clusterer.df, n_docs)
+            if a.id in clustered
+            and a.id not in requeued
+            and minor_edit(clustered[a.id].article, a, clustered[a.id].vector, vectors[a.id], self.clusterer.df, n_docs)
         }
         repo.set_member_hashes(self.store, [(hashes[a], a) for a in leavers.kept])
         self.report["edited_in_place"] += len(leavers.kept)
