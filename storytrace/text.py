@@ -52,6 +52,8 @@ SPELLING_VARIANTS: dict[str, str] = {
     "nato's": "nato",
     "defense": "defence",
 }
+TITLE_CASE_SHARE = 0.8
+TITLE_CASE_CHARS = 300
 _QUOTE_TRANSLATION = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
 
 
@@ -98,6 +100,21 @@ def is_abbreviation(text: str, dot: int) -> bool:
         return False
     token = word.group().lower()
     return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()) or bool(_INITIALS_RE.fullmatch(token))
+
+
+def in_title_case(text: str, start: int, end: int) -> bool:
+    """Whether the line around text[start:end], that span left out, is written in title case, as headlines
+    are: at least TITLE_CASE_SHARE of its words of four letters or more capitalised, and three such words at
+    least. In running text a run of capitalised words ("ABC's This Week", "Ben Carson Slams Hillary") is a
+    name or a title; in a headline every word is capitalised and the capitals say nothing. Only
+    TITLE_CASE_CHARS either side are read, so a text without line breaks costs no more per call."""
+    first = max(text.rfind("\n", 0, start) + 1, start - TITLE_CASE_CHARS)
+    last = text.find("\n", end)
+    last = min(len(text) if last < 0 else last, end + TITLE_CASE_CHARS)
+    long = [w for part in (text[first:start], text[end:last]) for w in WORD_RE.findall(part)]
+    long = [w for w in long if len(w) >= 4 and w[0].isalpha()]
+    capitalised = sum(w[0].isupper() for w in long)
+    return len(long) >= 3 and capitalised >= TITLE_CASE_SHARE * len(long)
 
 
 def _trimmed(text: str, start: int, end: int, offset: int) -> list[Span]:

@@ -109,6 +109,9 @@ register_migrations(
         # with nothing past in its clause, a month is now the nearest and a weekday up to two days ahead the
         # coming one (stories/tense.py, told_in_past); "Thursday through Monday" is one range.
         "-- months and weekdays nearest publication\nDELETE FROM stage_done WHERE stage = 'timeline';",
+        # Timelines stored while "the past week" was the calendar week before publication (and "the last 30
+        # days" no date), "ABC's This Week" a week, and "will be held in February" a past are rebuilt.
+        "-- the time up to publication\nDELETE FROM stage_done WHERE stage = 'timeline';",
     ],
 )
 

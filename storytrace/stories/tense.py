@@ -61,8 +61,15 @@ _PAST_FORMS = (
     "brought thought knew found led paid sold stood fell rose became broke chose drew flew fought heard meant "
     "sought spent threw withdrew struck wore sat felt kept left"
 ).split()
+# Irregular past participles, which a passive takes as it takes an -ed word ("will be held", "is taken"); as
+# past forms alone, "held" or "won" made "the primary will be held in February" a past.
+_PARTICIPLES = (
+    "held made taken given sworn seen known chosen won paid sold done shown told brought built sent spent "
+    "kept left found led met run begun drawn written driven thrown grown broken spoken stolen heard lost"
+).split()
+_PARTICIPLE = rf"(?:[a-z]+ed|{'|'.join(_PARTICIPLES)})"
 _FUTURE = (  # the longest first: a verb group is one cue ("will be counted" is not "will" and "counted")
-    r"(?:\b(?:will|shall|won['\u2019]t|to)|['\u2019]ll)\s+(?:[a-z]+\s+){0,2}?(?:be\s+[a-z]+ed|have)\b"
+    rf"(?:\b(?:will|shall|won['\u2019]t|to)|['\u2019]ll)\s+(?:[a-z]+\s+){{0,2}}?(?:be\s+{_PARTICIPLE}|have)\b"
     r"|\bwill\b|\bshall\b|\bwon['\u2019]t\b|['\u2019]ll\b|\bupcoming\b"
     rf"|\b(?:{'|'.join(_PLANS)})\s+to\b"
     r"|\b(?:is|are)\s+due\s+to\b|\b(?:scheduled|slated)\s+(?:for|on)\b"
@@ -72,7 +79,7 @@ _FUTURE = (  # the longest first: a verb group is one cue ("will be counted" is 
 )
 # A present passive ("the votes are tallied March 15") is no past: it comes first, so it is one cue.
 _OTHER = (
-    rf"\b(?:{'|'.join(_PASSIVE)})\s+(?!(?:scheduled|slated|expected|poised)\b)[a-z]+ed\b"
+    rf"\b(?:{'|'.join(_PASSIVE)})\s+(?!(?:scheduled|slated|expected|poised)\b){_PARTICIPLE}\b"
     rf"|\b(?:{'|'.join(_MODALS)})\b"
 )
 _PAST = (
@@ -165,8 +172,10 @@ def _cues(clause: str) -> Iterator[re.Match[str]]:
     """The cues of the clause, in order, tried only where one may start (_CUE_START). Trying the cue pattern
     at every character, as a scan does, cost 160 microseconds a date on a 240-character clause; tried only
     there, a date's whole tense takes 20 to 70 (the most for text of nothing but cue words)."""
+    taken = 0
     for at in _CUE_START.finditer(clause):
-        if cue := _CUE.match(clause, at.start()):
+        if at.start() >= taken and (cue := _CUE.match(clause, at.start())):
+            taken = cue.end()  # a verb group is one cue: "held" inside "is held" is no past of its own
             yield cue
 
 

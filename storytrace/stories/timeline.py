@@ -25,7 +25,11 @@ Resolution rules (news is mostly written in the past tense about the days just b
 - "in 2008": year granularity; so is the second of two years ("in 2010 and 2012").
   "today", "yesterday", "tomorrow", "the day before yesterday": day (a title, "The Day After Tomorrow",
   is kept as text); "last/this/next week": week
-  (stored as the Monday of that week), "last/this/next month": month, "last/this/next year": year;
+  (stored as the Monday of that week), "last/this/next month": month, "last/this/next year": year; a
+  title in capitals outside a headline ("ABC's This Week", "CBS This Morning") is kept as text;
+  "the past week", "over the past two years", "the last 30 days": the time up to the publication day, a
+  range (`_past_span`; "the past year" had been read as the last calendar year, "the past week" as the
+  calendar week before), but not "the last two weeks of the campaign" nor a vague "the past few days";
   "three days / two weeks / six months / four years / a decade ago" counted back in that unit ("a few
   weeks ago", "several years ago" are kept as text); "tonight", "this morning": that day, "last night"
   the day before; "early / mid / late 2015": year.
@@ -61,6 +65,7 @@ from dateutil.easter import easter
 from storytrace.stories.anaphora import Anaphor, anaphors, anchored, reaches
 from storytrace.stories.calendar_names import COUNT_WORDS, DAY_WORDS, MONTHS, WEEKDAYS, month_group
 from storytrace.stories.tense import Tense, date_tense, told_in_past
+from storytrace.text import in_title_case
 
 # Days named after a feast or an event are not the nearest such weekday. Those a calendar rule fixes fall on
 # a day counted from Easter Sunday or from US Thanksgiving (the fourth Thursday of November); the others
@@ -104,6 +109,7 @@ _YEAR = r"(?:19|20)\d\d"
 # conditional refers to the optional `between` group that opens each range pattern).
 _RANGE_SEP = r"(?:\s*[-\u2013\u2014]\s*|\s+(?:to|until|till|through)\s+|(?(between)\s+and\s+|(?!)))"
 _BETWEEN = r"(?P<between>\b(?i:between)\s+)?"
+_SPAN_COUNTS = "|".join(word for word in COUNT_WORDS if word not in ("a", "an"))
 _NOT_A_TIME = r"(?!\s*(?:[ap]\.?m\b|:|%|\d))"  # "March 3 to 5 pm" ends at an hour, not a day
 _RANGE_KINDS = frozenset(
     {
@@ -117,6 +123,7 @@ _RANGE_KINDS = frozenset(
         "weekday_range",
         "relative_season",
         "year_season",
+        "past_span",
     }
 )
 # Kinds whose resolution may depend on whether the text places them before or after publication.
@@ -205,10 +212,21 @@ _SOURCES: list[tuple[str, str, str, int]] = [
     ("year_season", "sSfFaAwW", rf"\b(?P<part>{_SEASON_NAMES})\s+(?:of\s+)?(?P<year>{_YEAR})\b", re.IGNORECASE),
     # "the 1990s": a range of ten years ("the early 1990s" too: the text keeps the nuance, the date does not).
     ("decade", "12", r"\b(?P<year>(?:19|20)\d0)['\u2019]?s\b", 0),
+    # "the past week", "over the past two years", "the last 30 days": the time up to publication, not the
+    # calendar week or year before it ("last week", "last year"); "the last two weeks of the campaign" is no
+    # such time, and a vague count ("the past few days") is not read.
+    (
+        "past_span",
+        "pPlL",
+        r"\b(?:past\s+(?P<unit>day|week|month|year|decade)\b"
+        rf"|(?:past|(?<=\bthe\s)last)\s+(?P<count>{_SPAN_COUNTS}|\d{{1,3}})\s+(?P<units>day|week|month|year|decade)s\b)"
+        r"(?!\s+(?:of|before|after|and\s+a\s+half)\b)",
+        re.IGNORECASE,
+    ),
     (
         "relative_period",
-        "lLtTnNpP",
-        r"\b(?P<rel>last|this|next|past)\s+(?P<unit>week|month|year)\b",
+        "lLtTnN",
+        r"\b(?P<rel>last|this|next)\s+(?P<unit>week|month|year)\b",
         re.IGNORECASE,
     ),
     (
@@ -230,6 +248,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "relative_season": tuple(SEASONS),
     "year_season": tuple(SEASONS),
     "decade": ("0s", "0's", "0\u2019s"),
+    "past_span": ("past", "last"),
     "relative_day": tuple(dict.fromkeys(words.split()[-1] for words in DAY_WORDS)),  # "this morning": "morning"
 }
 
@@ -325,6 +344,25 @@ def _ago(count: str, unit: str, published: date) -> tuple[str | None, str | None
     return f"{published.year - number * (10 if unit == 'decade' else 1):04d}", "year"
 
 
+def _past_span(match: re.Match[str], published: date | None) -> tuple[str | None, str | None, str | None]:
+    """(first, last, granularity) of the time up to publication: "the past week" the seven days up to the
+    publication day (day), "the past three months" from the month three back to the publication month
+    (month, as is a year: "the past two years" from that month two years back), "the past decade" the ten
+    years up to the publication year (year)."""
+    if published is None:
+        return None, None, None
+    unit = (match["unit"] or match["units"]).lower()
+    count = match["count"]
+    number = (COUNT_WORDS.get(count.lower()) or int(count)) if count else 1
+    if unit in ("day", "week"):
+        first = published - timedelta(days=number * (7 if unit == "week" else 1))
+        return first.isoformat(), published.isoformat(), "day"
+    if unit == "decade":
+        return str(published.year - 10 * number), str(published.year), "year"
+    year, month = _add_months(published.year, published.month, -number * (12 if unit == "year" else 1))
+    return f"{year:04d}-{month:02d}", f"{published.year:04d}-{published.month:02d}", "month"
+
+
 def _season(match: re.Match[str], published: date | None, tense: Tense) -> tuple[str | None, str | None, str | None]:
     """(first month, last month, "month") of a season, taken as three calendar months (SEASONS: the
     northern meteorological seasons news mostly means): "summer 2015" as stated, "this summer" the
@@ -418,6 +456,8 @@ def resolve_range(
         return _weekday_range(match, published, tense)
     if kind in ("relative_season", "year_season"):
         return _season(match, published, tense)
+    if kind == "past_span":
+        return _past_span(match, published)
     if kind in ("year_range", "year_span", "fiscal_year", "decade"):
         first = int(match["year"])
         if kind == "decade":
@@ -520,13 +560,15 @@ def resolve(
     if kind == "ago":
         return _ago(match["count"].lower(), match["unit"].lower(), published)
     if kind == "relative_day":
-        words = match["word"].split()
-        if len(words) > 2 and all(w[0].isupper() for w in words):  # a title: "The Day After Tomorrow" (a film)
+        if _a_title(match):  # "The Day After Tomorrow" (a film)
             return None, None
+        words = match["word"].split()
         offset = DAY_WORDS[" ".join(w.lower() for w in words)]
         return (published + timedelta(days=offset)).isoformat(), "day"
     if kind == "relative_period":
-        step = {"last": -1, "past": -1, "this": 0, "next": 1}[match["rel"].lower()]
+        if _a_title(match):  # ABC's "This Week"
+            return None, None
+        step = {"last": -1, "this": 0, "next": 1}[match["rel"].lower()]
         unit = match["unit"].lower()
         if unit == "week":
             monday = published - timedelta(days=published.weekday()) + timedelta(weeks=step)
@@ -536,6 +578,17 @@ def resolve(
             return f"{year:04d}-{month:02d}", "month"
         return f"{published.year + step:04d}", "year"
     return None, None
+
+
+def _a_title(match: re.Match[str]) -> bool:
+    """Whether the words matched are a title, not a time: each capitalised, outside a headline ("ABC's This
+    Week", "The Day After Tomorrow"); in running text a time is written in lower case past its first word."""
+    words = match.group().split()
+    return (
+        len(words) > 1
+        and all(w[0].isupper() for w in words)
+        and not in_title_case(match.string, match.start(), match.end())
+    )
 
 
 def _tense(kind: str, match: re.Match[str], text: str, published: date | None) -> Tense:
