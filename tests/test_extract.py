@@ -157,6 +157,33 @@ def test_a_word_the_ner_takes_into_a_person_name_is_left_out(nlp) -> None:  # ty
     ]
 
 
+def test_a_headline_run_taken_for_one_person_is_the_names_in_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The NER reads a title-cased headline's subject and verb as one name ("Ben Carson Slams Hillary"):
+    the name given in full in the article is cut out of it, and the run's last word no longer passes for a
+    surname that takes the article's "Hillary Clinton" for the run. Outside a headline a name stays whole."""
+    text = (
+        "Ben Carson Slams Hillary And The Media In One Debate Answer\n\nRepublican presidential front-runner "
+        "Ben Carson took an opportunity to attack Hillary Clinton on Monday."
+    )
+    mentions = extract_article("t", nlp(text), load_aliases()).mentions
+    assert [(m.text, m.key) for m in mentions if m.type == "person"] == [
+        ("Ben Carson", "ben carson"),
+        ("Hillary", "hillary"),
+        ("Ben Carson", "ben carson"),
+        ("Hillary Clinton", "hillary clinton"),
+    ]
+    text = "Former first lady Nancy Davis Reagan died on Sunday. As an actress, Nancy Davis made eleven films."
+    mentions = extract_article("t", nlp(text), load_aliases()).mentions
+    assert "nancy davis reagan" in {m.key for m in mentions if m.type == "person"}
+
+
+def test_the_first_word_of_a_named_day_is_no_entity(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The NER tags "Super" of "Super Tuesday" as a place; a place before a plain weekday stays one."""
+    text = "The contests are on Super Tuesday. Trump spoke in Paris Tuesday."
+    mentions = extract_article("t", nlp(text), load_aliases()).mentions
+    assert [(m.text, m.type) for m in mentions] == [("Paris", "place")]
+
+
 def test_a_name_with_an_adverb_in_it_is_still_a_name(nlp) -> None:  # type: ignore[no-untyped-def]
     """The NER calls "the Clean Grid Now" a law; the coalition after it says what it is."""
     text = "Police put the crowd at 2,000. Organisers from the Clean Grid Now coalition said 6,000 people took part."

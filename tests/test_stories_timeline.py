@@ -188,6 +188,9 @@ def test_ranges(text: str, published: date | None, found: list[tuple[str, str | 
         ("Shops opened on Black Friday.", date(2024, 11, 30), "2024-11-29"),
         ("Services on Good Friday drew crowds.", date(2024, 4, 2), "2024-03-29"),
         ("Trump won on Super Tuesday.", date(2016, 3, 2), None),
+        # A programme's name is no day, unless the line is a headline.
+        ("Kate McKinnon played her on Saturday Night Live.", date(2016, 4, 9), None),
+        ("Trump Rallies Saturday Night In Ohio\n\nHe spoke.", date(2016, 3, 9), "2016-03-05"),
         ("He cited the Sept. 11 terrorist attacks.", date(2016, 3, 16), None),
         ("She left the memorial on Sept. 11 early.", date(2016, 9, 12), "2016-09-11"),
     ],

@@ -19,7 +19,8 @@ from spacy.tokens import Doc, Span, Token
 
 from storytrace.extract.aliases import AliasTable
 from storytrace.extract.keys import GEOGRAPHIC_PREFIXES, HONORIFICS, name_key, surname
-from storytrace.text import fold, words
+from storytrace.stories.calendar_names import NAMED_DAYS
+from storytrace.text import fold, in_title_case, words
 
 ENTITY_TYPES = {
     "PERSON": "person",
@@ -159,8 +160,14 @@ def article_entities(doc: Doc, aliases: AliasTable) -> ArticleEntities:
     """Mentions of people, organisations and places with article-level keys, plus roles and genders."""
     result = ArticleEntities()
     spans = [
-        part for ent in doc.ents if ent.label_ in ENTITY_TYPES or aliases.lookup(ent.text) for part in _names_in(ent)
+        part
+        for ent in doc.ents
+        if ent.label_ in ENTITY_TYPES or aliases.lookup(ent.text)
+        for part in _names_in(ent)
+        if not _opens_named_day(part)
     ]
+    full_names = _full_names(spans, aliases)
+    spans = [part for span in spans for part in _headline_names(span, full_names, aliases)]
     full_names = _full_names(spans, aliases)
     spans = [_leading_surname(span, full_names) for span in spans]
     full_names = _full_names(spans, aliases)
@@ -255,6 +262,14 @@ def _names_in(span: Span) -> list[Span]:
     return names
 
 
+def _opens_named_day(span: Span) -> bool:
+    """Whether the span is the first word of a named day ("Super" of "Super Tuesday", "Black" of "Black
+    Friday"), which the NER tags as a place or an organisation and the weekday as a date: on PolNeAR,
+    "Super" was a place named 50 times, and a story's key entity."""
+    after = span.end < len(span.doc) and span.doc[span.end]
+    return bool(after) and f"{span.text.lower()} {after.lower_}" in NAMED_DAYS
+
+
 def _full_names(spans: list[Span], aliases: AliasTable) -> dict[str, str]:
     """Surname -> full person key, for the people an article names in full (or the alias file knows): of
     several with one surname, the one named most often, then first. A headline run the NER took for one
@@ -271,6 +286,30 @@ def _full_names(spans: list[Span], aliases: AliasTable) -> dict[str, str]:
     for key, _ in counts.most_common():
         full_names.setdefault(surname(key), key)
     return full_names
+
+
+def _headline_names(span: Span, full_names: dict[str, str], aliases: AliasTable) -> list[Span]:
+    """The names in a headline run the NER took for one person ("Ben Carson Slams Hillary", "Hillary
+    Clinton Slams Donald Trump"): in a title-cased line, a run that starts with a name given in full
+    elsewhere in the article is that name, and a name it ends with is named too (a full name, or the first
+    name or surname of one). Left whole, the run's
+    last word passed for a surname and took the article's "Hillary Clinton" for itself. Outside a
+    headline a longer name stays whole ("Nancy Davis Reagan", "Aung San Suu Kyi")."""
+    own = name_key(span.text)
+    known = set(full_names.values()) - {own}
+    lead = next((k for k in range(len(span) - 1, 1, -1) if name_key(span[:k].text) in known), None)
+    if lead is None or not in_title_case(span.doc.text, span.start_char, span.end_char):
+        return [span]
+    parts = [Span(span.doc, span.start, span.start + lead, label="PERSON")]
+    named_parts = {part for key in known for part in (key.split()[0], surname(key))}  # "Hillary", "Trump"
+    for first in range(span.start + lead + 1, span.end):
+        tail = span.doc[first : span.end]
+        tail_key = name_key(tail.text)
+        found = aliases.lookup(tail.text)
+        if tail_key in known or tail_key in named_parts or (found is not None and found.type == "person"):
+            parts.append(Span(span.doc, first, span.end, label="PERSON"))
+            break
+    return parts
 
 
 def _leading_surname(span: Span, full_names: dict[str, str]) -> Span:

@@ -25,6 +25,25 @@ MONTHS = {
 WEEKDAYS = {
     name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
 }
+# Days named after a feast or an event are not the nearest such weekday. Those a calendar rule fixes fall on
+# a day counted from Easter Sunday or from US Thanksgiving (the fourth Thursday of November); the others
+# ("Super Tuesday", whose date each election year sets, "Bloody Sunday") are kept as text, unresolved.
+NAMED_DAYS: dict[str, tuple[str, int] | None] = {
+    "shrove tuesday": ("easter", -47),
+    "ash wednesday": ("easter", -46),
+    "palm sunday": ("easter", -7),
+    "maundy thursday": ("easter", -3),
+    "holy thursday": ("easter", -3),
+    "good friday": ("easter", -2),
+    "holy saturday": ("easter", -1),
+    "easter sunday": ("easter", 0),
+    "easter monday": ("easter", 1),
+    "black friday": ("thanksgiving", 1),
+    "cyber monday": ("thanksgiving", 4),
+    "giving tuesday": ("thanksgiving", 5),
+    "super tuesday": None,
+    "bloody sunday": None,
+}
 # Words for a day counted from the publication day ("last night" is the evening before a morning paper).
 DAY_WORDS = {  # the longer first: "the day before yesterday" is not "yesterday"
     "the day before yesterday": -2,

@@ -63,29 +63,14 @@ from datetime import date, timedelta
 from dateutil.easter import easter
 
 from storytrace.stories.anaphora import Anaphor, anaphors, anchored, reaches
-from storytrace.stories.calendar_names import COUNT_WORDS, DAY_WORDS, MONTHS, WEEKDAYS, month_group
+from storytrace.stories.calendar_names import COUNT_WORDS, DAY_WORDS, MONTHS, NAMED_DAYS, WEEKDAYS, month_group
 from storytrace.stories.tense import Tense, date_tense, told_in_past
 from storytrace.text import in_title_case
 
-# Days named after a feast or an event are not the nearest such weekday. Those a calendar rule fixes fall on
-# a day counted from Easter Sunday or from US Thanksgiving (the fourth Thursday of November); the others
-# ("Super Tuesday", whose date each election year sets, "Bloody Sunday") are kept as text, unresolved.
-NAMED_DAYS: dict[str, tuple[str, int] | None] = {
-    "shrove tuesday": ("easter", -47),
-    "ash wednesday": ("easter", -46),
-    "palm sunday": ("easter", -7),
-    "maundy thursday": ("easter", -3),
-    "holy thursday": ("easter", -3),
-    "good friday": ("easter", -2),
-    "holy saturday": ("easter", -1),
-    "easter sunday": ("easter", 0),
-    "easter monday": ("easter", 1),
-    "black friday": ("thanksgiving", 1),
-    "cyber monday": ("thanksgiving", 4),
-    "giving tuesday": ("thanksgiving", 5),
-    "super tuesday": None,
-    "bloody sunday": None,
-}
+# A weekday and a part of the day, both capitalised, open a programme's name ("Saturday Night Live", "Monday
+# Night Baseball", "Sunday Morning Futures"); in running text the part of the day is in lower case.
+_TITLE_PART_OF_DAY = re.compile(r" (?:Night|Morning|Evening|Afternoon)\b")
+_NEXT_WORD = re.compile(r"\s+\S+")
 _NAMED_FIRST = "|".join(sorted({name.split()[0].title() for name in NAMED_DAYS}))
 # "The Sept. 11 attacks" name an event, 2001's or Benghazi's in 2012, not the September 11 nearest publication:
 # kept as text, as "Super Tuesday" is (8 PolNeAR mentions had been read as 2015 or 2016).
@@ -546,6 +531,8 @@ def resolve(
         if match["named"]:
             day = _named_day(f"{match['named']} {match['weekday']}".lower(), published, tense)
             return (day.isoformat(), "day") if day else (None, None)
+        if _TITLE_PART_OF_DAY.match(match.string, match.end()) and not match["rel"] and _a_title(match, 2):
+            return None, None  # "Saturday Night Live", "Sunday Morning Futures"
         target = WEEKDAYS[match["weekday"].lower()]
         ahead = (target - published.weekday()) % 7
         rel = (match["rel"] or "").lower()
@@ -580,15 +567,18 @@ def resolve(
     return None, None
 
 
-def _a_title(match: re.Match[str]) -> bool:
-    """Whether the words matched are a title, not a time: each capitalised, outside a headline ("ABC's This
-    Week", "The Day After Tomorrow"); in running text a time is written in lower case past its first word."""
-    words = match.group().split()
-    return (
-        len(words) > 1
-        and all(w[0].isupper() for w in words)
-        and not in_title_case(match.string, match.start(), match.end())
-    )
+def _a_title(match: re.Match[str], extra_words: int = 0) -> bool:
+    """Whether the words matched, and the next `extra_words` of the text, are a title, not a time: each
+    capitalised, outside a headline ("ABC's This Week", "The Day After Tomorrow", "Saturday Night Live");
+    in running text a time is written in lower case past its first word."""
+    end = match.end()
+    for _ in range(extra_words):
+        following = _NEXT_WORD.match(match.string, end)
+        if following is None:
+            return False
+        end = following.end()
+    words = match.string[match.start() : end].split()
+    return len(words) > 1 and all(w[0].isupper() for w in words) and not in_title_case(match.string, match.start(), end)
 
 
 def _tense(kind: str, match: re.Match[str], text: str, published: date | None) -> Tense:
