@@ -110,7 +110,8 @@ register_migrations(
         # coming one (stories/tense.py, told_in_past); "Thursday through Monday" is one range.
         "-- months and weekdays nearest publication\nDELETE FROM stage_done WHERE stage = 'timeline';",
         # Timelines stored while "the past week" was the calendar week before publication (and "the last 30
-        # days" no date), "ABC's This Week" a week, and "will be held in February" a past are rebuilt.
+        # days" no date), "ABC's This Week" and "Saturday Night Live" dates, "will be held in February" a past,
+        # and "the end of June" no date are rebuilt.
         "-- the time up to publication\nDELETE FROM stage_done WHERE stage = 'timeline';",
     ],
 )

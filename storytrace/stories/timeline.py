@@ -12,7 +12,8 @@ Resolution rules (news is mostly written in the past tense about the days just b
   granularity; the earlier of two six months away), or the latest on or before it when its clause tells
   of the past anywhere (`tense.told_in_past`: "posted a comment on Twitter in August", "since December");
   "next April" the first after it, "last April" the latest before it, "this April" the publication
-  year's. "April 2024": as stated. Read as the latest whatever the clause said, "the convention in July"
+  year's; "the end of April", "at the beginning of April" are April, placed so (25 in PolNeAR, all
+  right). "April 2024": as stated. Read as the latest whatever the clause said, "the convention in July"
   in an April article was last July: 33 of the 34 PolNeAR months the clause moves are now right
   (bench/results/timeline_tense.md); the one wrong is a past told without a verb ("after the Charleston
   church massacre in June", in February).
@@ -94,6 +95,10 @@ _YEAR = r"(?:19|20)\d\d"
 # conditional refers to the optional `between` group that opens each range pattern).
 _RANGE_SEP = r"(?:\s*[-\u2013\u2014]\s*|\s+(?:to|until|till|through)\s+|(?(between)\s+and\s+|(?!)))"
 _BETWEEN = r"(?P<between>\b(?i:between)\s+)?"
+# "the end of June", "at the beginning of March": a part of a month, read as the whole month (the text keeps the
+# nuance, as "early 1990s" does) and placed as a month alone is. "The end of the year" is left unread: in a
+# story of an earlier year it is that year's (3 of the 14 in PolNeAR are not the publication year's).
+_PART_OF = r"(?:end|beginning|start|middle)\s+of"
 _SPAN_COUNTS = "|".join(word for word in COUNT_WORDS if word not in ("a", "an"))
 _NOT_A_TIME = r"(?!\s*(?:[ap]\.?m\b|:|%|\d))"  # "March 3 to 5 pm" ends at an hour, not a day
 _RANGE_KINDS = frozenset(
@@ -167,7 +172,8 @@ _SOURCES: list[tuple[str, str, str, int]] = [
     (
         "in_month",
         "iIsSuUbBeElLmMtTnN",
-        rf"\b(?P<prep>(?i:in|since|until|by|early|late|mid|last|this|next))[\s-]+{_MONTH}\b(?!\s+\d)",
+        rf"\b(?P<prep>(?i:in|since|until|by|early|late|mid|last|this|next|{_PART_OF})|(?i:the)\s+(?i:{_PART_OF}))"
+        rf"[\s-]+{_MONTH}\b(?!\s+\d)",
         0,
     ),
     (
@@ -393,7 +399,7 @@ def _weekend(rel: str, published: date | None, tense: Tense) -> tuple[str | None
     of the future."""
     if published is None:
         return None, None, None
-    saturday = published - timedelta(days=(published.weekday() - 5) % 7)  # the latest Saturday, on or before
+    saturday = _on_or_before(published, WEEKDAYS["saturday"])
     in_weekend = published.weekday() >= 5
     if rel == "next" or (rel in ("this", "over the") and tense == "future" and not in_weekend):
         saturday += timedelta(weeks=1)
@@ -415,10 +421,20 @@ def _weekday_range(
     if published is None:
         return None, None, None
     if tense == "future":
-        start = published + timedelta(days=(first - published.weekday()) % 7)
+        start = _on_or_after(published, first)
         return start.isoformat(), (start + timedelta(days=length)).isoformat(), "day"
-    end = published - timedelta(days=(published.weekday() - last) % 7)
+    end = _on_or_before(published, last)
     return (end - timedelta(days=length)).isoformat(), end.isoformat(), "day"
+
+
+def _on_or_before(day: date, weekday: int) -> date:
+    """The latest such weekday (Monday 0) on or before the day."""
+    return day - timedelta(days=(day.weekday() - weekday) % 7)
+
+
+def _on_or_after(day: date, weekday: int) -> date:
+    """The first such weekday (Monday 0) on or after the day."""
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
 
 
 def _range_from(year: int, month: int, day: int, month2: int, day2: int) -> tuple[date, date] | None:
@@ -534,16 +550,16 @@ def resolve(
         if _TITLE_PART_OF_DAY.match(match.string, match.end()) and not match["rel"] and _a_title(match, 2):
             return None, None  # "Saturday Night Live", "Sunday Morning Futures"
         target = WEEKDAYS[match["weekday"].lower()]
-        ahead = (target - published.weekday()) % 7
+        coming, latest = _on_or_after(published, target), _on_or_before(published, target)
         rel = (match["rel"] or "").lower()
-        if rel == "next":
-            return (published + timedelta(days=ahead or 7)).isoformat(), "day"
+        if rel == "next":  # strictly after the publication day
+            return (coming + timedelta(weeks=coming == published)).isoformat(), "day"
+        ahead = (coming - published).days
         if rel != "last" and (tense == "future" or (tense is None and 0 < ahead <= WEEKDAY_AHEAD)):
-            return (published + timedelta(days=ahead)).isoformat(), "day"
-        back = (published.weekday() - target) % 7
-        if rel == "last" and back == 0:
-            back = 7
-        return (published - timedelta(days=back)).isoformat(), "day"
+            return coming.isoformat(), "day"
+        if rel == "last":  # strictly before it
+            return (latest - timedelta(weeks=latest == published)).isoformat(), "day"
+        return latest.isoformat(), "day"
     if kind == "ago":
         return _ago(match["count"].lower(), match["unit"].lower(), published)
     if kind == "relative_day":
