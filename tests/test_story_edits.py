@@ -30,23 +30,27 @@ def test_minor_edit_reads_both_views_and_the_day() -> None:
     report = Article(id="r", text=BODIES[0], published_at="2024-01-10")
     typo = Article(id="r", text=BODIES[0].replace("rescued", "rescude"), published_at="2024-01-10")
     rewrite = Article(id="r", text=BODIES[1], published_at="2024-01-10")
-    redated = Article(id="r", text=BODIES[0], published_at="2024-01-11")
+    updated = Article(id="r", text=BODIES[0], published_at="2024-01-12")  # dated when it was updated
+    reused = Article(id="r", text=BODIES[0], published_at="2024-01-13")  # a page reused days later
+    undated = Article(id="r", text=BODIES[0])
     df, n = _df([Article(id=f"b{i}", text=body) for i, body in enumerate(BODIES)])
     v = random_unit(1)
     assert minor_edit(report, typo, v, v, df, n)
     assert not minor_edit(report, rewrite, v, v, df, n)  # the lead embeds alike, the words do not
     assert not minor_edit(report, typo, v, random_unit(2), df, n)  # the words alike, the lead does not
-    assert not minor_edit(report, redated, v, v, df, n)
+    assert minor_edit(report, updated, v, v, df, n)
+    assert not minor_edit(report, reused, v, v, df, n)
+    assert not minor_edit(report, undated, v, v, df, n)
 
 
 def test_a_corrected_member_keeps_its_story_however_the_story_drifted(tmp_path: Path) -> None:
     """Eight reports and a copy of the first share a store; the copy is in the first's story. It is
-    corrected (a sentence appended) and the stage runs with thresholds no article can reach, the strongest
-    drift there is: the correction stays in its story (rebuilt with its new text) and nothing is logged.
-    Only a rewrite leaves, and opens a story of its own."""
+    corrected (a sentence appended, dated the next day) and the stage runs with thresholds no article can
+    reach, the strongest drift there is: the correction stays in its story (rebuilt with its new text and
+    day) and nothing is logged. Only a rewrite leaves, and opens a story of its own."""
     reports = [Article(id=f"r{i}", text=body, published_at="2024-01-10") for i, body in enumerate(BODIES)]
     copy = Article(id="c0", text=BODIES[0], published_at="2024-01-10")
-    corrected = Article(id="c0", text=BODIES[0] + " This article has been updated.", published_at="2024-01-10")
+    corrected = Article(id="c0", text=BODIES[0] + " This article has been updated.", published_at="2024-01-11")
     rewritten = Article(id="c0", text=BODIES[1], published_at="2024-01-10")
     vectors = [random_unit(i) for i in range(len(reports))]
     with open_store(tmp_path / "e.db") as store:
@@ -63,6 +67,8 @@ def test_a_corrected_member_keeps_its_story_however_the_story_drifted(tmp_path: 
         assert builder.report["edited_in_place"] == 1 and builder.report["new_stories"] == 0
         assert {a: r["story_id"] for r in export_stories(store) for a in r["articles"]} == story_of
         assert story_events(store) == []
+        (story,) = [r for r in export_stories(store) if "c0" in r["articles"]]
+        assert (story["start"], story["end"]) == ("2024-01-10", "2024-01-11")  # the update's day counts
 
         upsert_articles(store, [rewritten])
         store_vectors(store, [rewritten], [random_unit(99)])
@@ -80,7 +86,7 @@ def test_a_corrected_member_sent_back_by_the_reuse_stage_is_assigned_again(tmp_p
     article (a link it joined on weakened), it is assigned again like any member sent back."""
     reports = [Article(id=f"r{i}", text=body, published_at="2024-01-10") for i, body in enumerate(BODIES[:3])]
     copy = Article(id="c0", text=BODIES[0], published_at="2024-01-10")
-    corrected = Article(id="c0", text=BODIES[0] + " This article has been updated.", published_at="2024-01-10")
+    corrected = Article(id="c0", text=BODIES[0] + " This article has been updated.", published_at="2024-01-11")
     vectors = [random_unit(i) for i in range(len(reports))]
     with open_store(tmp_path / "q.db") as store:
         upsert_articles(store, [*reports, copy])

@@ -8,7 +8,8 @@ one appended sentence left their story, their score with it having fallen from 0
 change, so the stories stage keeps it in place (`StoryBuilder._remove_changed`) and only a real rewrite
 is assigned again.
 
-An edit is minor when both views the clusterer reads barely move and the publication day is the same:
+An edit is minor when both views the clusterer reads barely move and the publication day moves by at
+most EDIT_DAYS:
 
     cos(v_old, v_new) >= VECTOR_COS   (document vectors: headline + lead, `nlp.vectors.doc_text`)
     cos(T_old, T_new) >= TERM_COS     (sublinear TF-IDF term vectors under the current frequencies)
@@ -32,6 +33,10 @@ from storytrace.stories.similarity import dense_cos, sparse_cos
 
 VECTOR_COS = 0.95
 TERM_COS = 0.9
+# An update is often dated when it was made, a day or two after the report: its place was decided on the
+# report's evidence all the same. A text kept near word for word much later is more likely a page reused
+# for another day's report (a market close, a weather page), which the clusterer should place afresh.
+EDIT_DAYS = 2
 
 
 def minor_edit(
@@ -44,7 +49,8 @@ def minor_edit(
 ) -> bool:
     """Whether `new` (with document vector `new_vector`) is a minor edit of `old` (`old_vector`), term
     vectors weighed with the document frequencies `df` of `n_docs` articles."""
-    if day_number(old.published_at) != day_number(new.published_at):
+    old_day, new_day = day_number(old.published_at), day_number(new.published_at)
+    if old_day != new_day and (old_day is None or new_day is None or abs(old_day - new_day) > EDIT_DAYS):
         return False
     if dense_cos(old_vector, new_vector) < VECTOR_COS:
         return False
