@@ -101,9 +101,11 @@ def test_a_chained_story_splits_once_later_reports_separate_the_events(
         arrived: dict[str, int] = {}
         update = builder.threads.update
 
-        def seen(stories: list[StoryRow], previous: dict[str, StoryRow], texts: dict[str, list[Counts]]) -> int:
+        def seen(
+            stories: list[StoryRow], previous: dict[str, StoryRow], texts: dict[str, list[Counts]], quiet: set[str]
+        ) -> int:
             arrived.update({story_id: len(counts) for story_id, counts in texts.items()})
-            return update(stories, previous, texts)
+            return update(stories, previous, texts, quiet)
 
         monkeypatch.setattr(builder.threads, "update", seen)
         upsert_articles(store, flood[2:])

@@ -81,6 +81,35 @@ def test_a_corrected_member_keeps_its_story_however_the_story_drifted(tmp_path: 
         ]
 
 
+def test_a_minor_edit_sets_off_no_pending_merge(tmp_path: Path) -> None:
+    """Eight reports and a copy of the first, clustered apart (thresholds no article can reach): the copy's
+    story now matches the first's at the merge level. Correcting the copy rebuilds its story and nothing
+    else: the merge waits for an arrival, which sets it off."""
+    reports = [Article(id=f"r{i}", text=body, published_at="2024-01-10") for i, body in enumerate(BODIES)]
+    copy = Article(id="c0", text=BODIES[0], published_at="2024-01-10")
+    corrected = Article(id="c0", text=BODIES[0] + " This article has been updated.", published_at="2024-01-10")
+    arrival = Article(id="c1", text=BODIES[0], published_at="2024-01-10")
+    vectors = [random_unit(i) for i in range(len(reports))]
+    with open_store(tmp_path / "q.db") as store:
+        upsert_articles(store, [*reports, copy])
+        store_vectors(store, [*reports, copy], [*vectors, vectors[0]])
+        StoryBuilder(store, NEVER_JOIN).run_batch([*reports, copy])
+        assert len(list(export_stories(store))) == len(reports) + 1
+
+        upsert_articles(store, [corrected])
+        store_vectors(store, [corrected], [vectors[0]])  # the lead is unchanged
+        builder = StoryBuilder(store)
+        builder.run_batch([corrected])
+        assert builder.report["edited_in_place"] == 1 and builder.report["merges"] == 0
+        assert len(list(export_stories(store))) == len(reports) + 1 and story_events(store) == []
+
+        upsert_articles(store, [arrival])
+        store_vectors(store, [arrival], [vectors[0]])
+        StoryBuilder(store).run_batch([arrival])
+        assert len(list(export_stories(store))) == len(reports)
+        assert "merge" in [e["kind"] for e in story_events(store)]
+
+
 def test_a_corrected_member_sent_back_by_the_reuse_stage_is_assigned_again(tmp_path: Path) -> None:
     """A minor edit stays in place only while what placed it holds: when the reuse stage requeues the
     article (a link it joined on weakened), it is assigned again like any member sent back."""

@@ -228,6 +228,10 @@ class StoryClusterer:
         self.df: dict[str, int] = {}
         self.n_docs = 0
         self.touched: set[str] = set()
+        # Touched stories rebuilt only because a member's edit was minor (`rebuild(quiet=True)`): saved with the
+        # new text, but no reason to merge. A story that drifted since its last arrival may now match another;
+        # that merge, left for its next arrival, would otherwise be set off, and logged, by a typo's correction.
+        self.quiet: set[str] = set()
         self._norms: dict[str, tuple[float, float]] = {}  # story id -> (|vector_sum|, |terms|)
         self.aliases: dict[str, str] = {}  # merged-away story id -> the story that absorbed it
         # article id -> the stored story it was the only member of, left because its text changed: a story
@@ -400,7 +404,9 @@ class StoryClusterer:
         this costs O(touched x candidates). Returns (absorbed, survivor) pairs.
         """
         merges: list[tuple[str, str]] = []
-        for story_id in sorted(self.touched, key=lambda s: self.stories[s].seq if s in self.stories else -1):
+        for story_id in sorted(
+            self.touched - self.quiet, key=lambda s: self.stories[s].seq if s in self.stories else -1
+        ):
             story = self.stories.get(story_id)
             if story is None:
                 continue
@@ -419,17 +425,19 @@ class StoryClusterer:
                 merges.append((absorbed, survivor.story_id))
         return merges
 
-    def rebuild(self, story: StoryRow, members: list[ArticleFeatures]) -> StoryRow | None:
+    def rebuild(self, story: StoryRow, members: list[ArticleFeatures], quiet: bool = False) -> StoryRow | None:
         """Recompute a story's aggregates from its (remaining) members, keeping its id and seq.
 
-        Used when a member's text changed and it must leave, or when a story splits: sums are not
-        reversible once truncated, so the story is replayed from its members. Returns None when no
-        member is left."""
+        Used when a member's text changed and it must leave or was edited in place (`quiet`: only that, so
+        the story is not a reason to merge, see `quiet`), or when a story splits: sums are not reversible
+        once truncated, so the story is replayed from its members. Returns None when no member is left."""
         if not members:
             self.forget(story.story_id)
             return None
         fresh = self.replay((story.seq, m) for m in members)
         self._take_over(story, fresh)
+        if quiet:
+            self.quiet.add(story.story_id)
         return fresh
 
     def split_due(self, size_before: int, size_after: int) -> bool:
@@ -601,12 +609,12 @@ class StoryClusterer:
     def _register(self, story: StoryRow) -> None:
         """Make a story live: held, indexed and touched (so the caller saves it)."""
         self.stories[story.story_id] = story
-        self.touched.add(story.story_id)
+        self._touch(story.story_id)
         self._reindex(story)
 
     def _add(self, story: StoryRow, features: ArticleFeatures, seq: int) -> None:
         self._accumulate(story, features, seq)
-        self.touched.add(story.story_id)
+        self._touch(story.story_id)
         self._reindex(story)
 
     def _accumulate(self, story: StoryRow, features: ArticleFeatures, seq: int) -> None:
@@ -661,9 +669,14 @@ class StoryClusterer:
         self.forget(other.story_id)
         self.touched.discard(other.story_id)
         self.aliases[other.story_id] = keep.story_id
-        self.touched.add(keep.story_id)
+        self._touch(keep.story_id)
         self._reindex(keep)
         return keep
+
+    def _touch(self, story_id: str) -> None:
+        """Mark a story changed by an arrival, a merge or a split: saved, and checked for a merge."""
+        self.touched.add(story_id)
+        self.quiet.discard(story_id)
 
     def _reindex(self, story: StoryRow) -> None:
         self._norms[story.story_id] = (

@@ -199,7 +199,7 @@ class StoryBuilder:
             arrived: dict[str, list[dict[str, float]]] = {}
             for f in features:
                 arrived.setdefault(clusterer.resolve(known[f.article_id]), []).append(f.term_counts)
-            self.report["threads_changed"] += self.threads.update(touched, previous, arrived)
+            self.report["threads_changed"] += self.threads.update(touched, previous, arrived, clusterer.quiet)
             repo.save_stories(self.store, touched)
             self.threads.retitle()
             repo.add_df(self.store, {t: n - before.get(t, 0) for t, n in clusterer.df.items() if n != before.get(t, 0)})
@@ -207,6 +207,7 @@ class StoryBuilder:
             background.save()
             self.store.mark_done("stories", [(a.id, a.content_hash) for a in ordered])
         clusterer.touched.clear()
+        clusterer.quiet.clear()
         clusterer.df.clear()
         self.report["articles"] += len(ordered)
 
@@ -314,7 +315,7 @@ class StoryBuilder:
             if story is None:
                 continue
             rest = get_articles(self.store, repo.story_member_ids(self.store, story_id))
-            rebuilt = self.clusterer.rebuild(story, self._weighed(rest))
+            rebuilt = self.clusterer.rebuild(story, self._weighed(rest), quiet=not leaving)
             for article_id in leaving:
                 reason = "reuse link weakened" if article_id in leavers.unchanged else "article text changed"
                 repo.log_event(self.store, "remove", story_id, None, article_id, reason)

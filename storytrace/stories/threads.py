@@ -322,9 +322,12 @@ class ThreadLinker:
         stories: list[StoryRow],
         previous: dict[str, StoryRow],
         arrived: Mapping[str, Sequence[Mapping[str, float]]] | None = None,
+        quiet: Collection[str] = (),
     ) -> int:
         """Place touched `stories` in threads; `previous` holds their stored state before this batch,
-        `arrived` the term counts of each story's members that arrived in it (see `holds`)."""
+        `arrived` the term counts of each story's members that arrived in it (see `holds`). A `quiet` story
+        (rebuilt only for a member's minor edit, `StoryClusterer.quiet`) updates its thread's sums but sets
+        off no fold: a fold its thread now matches waits for a real arrival."""
         self._arrived = arrived or {}
         changed = 0
         for story in sorted(stories, key=lambda s: s.seq):
@@ -344,7 +347,11 @@ class ThreadLinker:
                 changed += 1
                 continue
             self._replace_contribution(thread, old, story)
-            if thread.size == 1 and (better := self._best_thread(story, exclude=thread.thread_id)) is not None:
+            if (
+                thread.size == 1
+                and story.story_id not in quiet
+                and (better := self._best_thread(story, exclude=thread.thread_id)) is not None
+            ):
                 self._delete(thread.thread_id)
                 log_event(self.store, "thread_merge", thread.thread_id, better.thread_id, None, story.story_id)
                 story.thread_id = None
@@ -353,7 +360,9 @@ class ThreadLinker:
             else:
                 self._save(thread)
         changed += self._evict(stories)
-        merged = self._consolidate({s.thread_id for s in stories if s.thread_id is not None})
+        merged = self._consolidate(
+            {s.thread_id for s in stories if s.thread_id is not None and s.story_id not in quiet}
+        )
         for story in stories:
             if story.thread_id is not None:
                 story.thread_id = self.resolve(story.thread_id)
