@@ -18,7 +18,7 @@ Measured on 200 PolNeAR articles (bench/stories_corrections.py): a typo, a chang
 appended, a clause added to the lead are minor in every case; another article's paragraph appended, or
 the last paragraph dropped, in 85%; the first sentence dropped in 16%; the text replaced by another
 article's, never. On a clustered PolNeAR store, 100 of 100 articles given an added sentence keep their
-story id with nothing logged (90 when every edit was clustered again). The story rebuilt for a minor edit
+story id with nothing logged (89 when every edit was clustered again). The story rebuilt for a minor edit
 sets off no merge of stories or threads that it now matches (`StoryClusterer.quiet`): such a merge waits
 for an arrival, where before a thread fold was logged for 1 or 2 of every 100 corrections.
 """
