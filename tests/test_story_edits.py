@@ -14,7 +14,7 @@ from storytrace.store import SQLiteStore, open_store
 from storytrace.store.articles import upsert_articles
 from storytrace.store.stories import story_events
 from storytrace.stories.background import Background
-from storytrace.stories.cluster import Params
+from storytrace.stories.cluster import DEFAULT_PARAMS, Params
 from storytrace.stories.edits import minor_edit
 from storytrace.stories.features import term_counts
 from storytrace.stories.stage import N_DOCS_KEY, StoryBuilder, export_stories
@@ -43,39 +43,53 @@ def test_minor_edit_reads_both_views_and_the_day() -> None:
     assert not minor_edit(report, undated, v, v, df, n)
 
 
+REPORTS = [Article(id=f"r{i}", text=body, published_at="2024-01-10") for i, body in enumerate(BODIES)]
+VECTORS = [random_unit(i) for i in range(len(BODIES))]
+
+
+def _with_copy(store: SQLiteStore, params: Params = DEFAULT_PARAMS) -> None:
+    """The eight reports and a copy of the first ("c0", with the first's vector), clustered in one batch."""
+    copy = Article(id="c0", text=BODIES[0], published_at="2024-01-10")
+    upsert_articles(store, [*REPORTS, copy])
+    store_vectors(store, [*REPORTS, copy], [*VECTORS, VECTORS[0]])
+    StoryBuilder(store, params).run_batch([*REPORTS, copy])
+
+
+def _run(store: SQLiteStore, article: Article, vector: np.ndarray, params: Params = DEFAULT_PARAMS) -> StoryBuilder:
+    """One batch of the stage over a new version of an article (or a new article) with its vector."""
+    upsert_articles(store, [article])
+    store_vectors(store, [article], [vector])
+    builder = StoryBuilder(store, params)
+    builder.run_batch([article])
+    return builder
+
+
+def _story_of(store: SQLiteStore) -> dict[str, str]:
+    return {a: r["story_id"] for r in export_stories(store) for a in r["articles"]}
+
+
 def test_a_corrected_member_keeps_its_story_however_the_story_drifted(tmp_path: Path) -> None:
     """Eight reports and a copy of the first share a store; the copy is in the first's story. It is
     corrected (a sentence appended, dated the next day) and the stage runs with thresholds no article can
     reach, the strongest drift there is: the correction stays in its story (rebuilt with its new text and
     day) and nothing is logged. Only a rewrite leaves, and opens a story of its own."""
-    reports = [Article(id=f"r{i}", text=body, published_at="2024-01-10") for i, body in enumerate(BODIES)]
-    copy = Article(id="c0", text=BODIES[0], published_at="2024-01-10")
     corrected = Article(id="c0", text=BODIES[0] + " This article has been updated.", published_at="2024-01-11")
     rewritten = Article(id="c0", text=BODIES[1], published_at="2024-01-10")
-    vectors = [random_unit(i) for i in range(len(reports))]
     with open_store(tmp_path / "e.db") as store:
-        upsert_articles(store, [*reports, copy])
-        store_vectors(store, [*reports, copy], [*vectors, vectors[0]])
-        StoryBuilder(store).run_batch([*reports, copy])
-        story_of = {a: r["story_id"] for r in export_stories(store) for a in r["articles"]}
-        assert story_of["c0"] == story_of["r0"] and len(set(story_of.values())) == len(reports)
+        _with_copy(store)
+        story_of = _story_of(store)
+        assert story_of["c0"] == story_of["r0"] and len(set(story_of.values())) == len(REPORTS)
 
-        upsert_articles(store, [corrected])
-        store_vectors(store, [corrected], [vectors[0]])  # the lead is unchanged
-        builder = StoryBuilder(store, NEVER_JOIN)
-        builder.run_batch([corrected])
+        builder = _run(store, corrected, VECTORS[0], NEVER_JOIN)  # the lead is unchanged
         assert builder.report["edited_in_place"] == 1 and builder.report["new_stories"] == 0
-        assert {a: r["story_id"] for r in export_stories(store) for a in r["articles"]} == story_of
+        assert _story_of(store) == story_of
         assert story_events(store) == []
         (story,) = [r for r in export_stories(store) if "c0" in r["articles"]]
         assert (story["start"], story["end"]) == ("2024-01-10", "2024-01-11")  # the update's day counts
 
-        upsert_articles(store, [rewritten])
-        store_vectors(store, [rewritten], [random_unit(99)])
-        builder = StoryBuilder(store, NEVER_JOIN)
-        builder.run_batch([rewritten])
+        builder = _run(store, rewritten, random_unit(99), NEVER_JOIN)
         assert builder.report["edited_in_place"] == 0 and builder.report["new_stories"] == 1
-        assert {a: r["story_id"] for r in export_stories(store) for a in r["articles"]}["r0"] == story_of["r0"]
+        assert _story_of(store)["r0"] == story_of["r0"]
         assert [(e["kind"], e["story_id"], e["article_id"]) for e in story_events(store)] == [
             ("remove", story_of["r0"], "c0")
         ]
@@ -85,28 +99,18 @@ def test_a_minor_edit_sets_off_no_pending_merge(tmp_path: Path) -> None:
     """Eight reports and a copy of the first, clustered apart (thresholds no article can reach): the copy's
     story now matches the first's at the merge level. Correcting the copy rebuilds its story and nothing
     else: the merge waits for an arrival, which sets it off."""
-    reports = [Article(id=f"r{i}", text=body, published_at="2024-01-10") for i, body in enumerate(BODIES)]
-    copy = Article(id="c0", text=BODIES[0], published_at="2024-01-10")
     corrected = Article(id="c0", text=BODIES[0] + " This article has been updated.", published_at="2024-01-10")
     arrival = Article(id="c1", text=BODIES[0], published_at="2024-01-10")
-    vectors = [random_unit(i) for i in range(len(reports))]
     with open_store(tmp_path / "q.db") as store:
-        upsert_articles(store, [*reports, copy])
-        store_vectors(store, [*reports, copy], [*vectors, vectors[0]])
-        StoryBuilder(store, NEVER_JOIN).run_batch([*reports, copy])
-        assert len(list(export_stories(store))) == len(reports) + 1
+        _with_copy(store, NEVER_JOIN)
+        assert len(set(_story_of(store).values())) == len(REPORTS) + 1
 
-        upsert_articles(store, [corrected])
-        store_vectors(store, [corrected], [vectors[0]])  # the lead is unchanged
-        builder = StoryBuilder(store)
-        builder.run_batch([corrected])
+        builder = _run(store, corrected, VECTORS[0])
         assert builder.report["edited_in_place"] == 1 and builder.report["merges"] == 0
-        assert len(list(export_stories(store))) == len(reports) + 1 and story_events(store) == []
+        assert len(set(_story_of(store).values())) == len(REPORTS) + 1 and story_events(store) == []
 
-        upsert_articles(store, [arrival])
-        store_vectors(store, [arrival], [vectors[0]])
-        StoryBuilder(store).run_batch([arrival])
-        assert len(list(export_stories(store))) == len(reports)
+        _run(store, arrival, VECTORS[0])
+        assert len(set(_story_of(store).values())) == len(REPORTS)
         assert "merge" in [e["kind"] for e in story_events(store)]
 
 
