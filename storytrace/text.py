@@ -108,9 +108,10 @@ def in_title_case(text: str, start: int, end: int) -> bool:
     least. In running text a run of capitalised words ("ABC's This Week", "Ben Carson Slams Hillary") is a
     name or a title; in a headline every word is capitalised and the capitals say nothing. Only
     TITLE_CASE_CHARS either side are read, so a text without line breaks costs no more per call."""
-    first = max(text.rfind("\n", 0, start) + 1, start - TITLE_CASE_CHARS)
-    last = text.find("\n", end)
-    last = min(len(text) if last < 0 else last, end + TITLE_CASE_CHARS)
+    window = max(0, start - TITLE_CASE_CHARS)
+    first = text.rfind("\n", window, start) + 1 or window
+    last = text.find("\n", end, end + TITLE_CASE_CHARS)
+    last = min(len(text), end + TITLE_CASE_CHARS) if last < 0 else last
     long = [w for part in (text[first:start], text[end:last]) for w in WORD_RE.findall(part)]
     long = [w for w in long if len(w) >= 4 and w[0].isalpha()]
     capitalised = sum(w[0].isupper() for w in long)
