@@ -112,8 +112,12 @@ def in_title_case(text: str, start: int, end: int) -> bool:
     first = text.rfind("\n", window, start) + 1 or window
     last = text.find("\n", end, end + TITLE_CASE_CHARS)
     last = min(len(text), end + TITLE_CASE_CHARS) if last < 0 else last
-    long = [w for part in (text[first:start], text[end:last]) for w in WORD_RE.findall(part)]
-    long = [w for w in long if len(w) >= 4 and w[0].isalpha()]
+    long = [
+        w
+        for part in (text[first:start], text[end:last])
+        for w in WORD_RE.findall(part)
+        if len(w) >= 4 and w[0].isalpha()
+    ]
     capitalised = sum(w[0].isupper() for w in long)
     return len(long) >= 3 and capitalised >= TITLE_CASE_SHARE * len(long)
 

@@ -166,8 +166,8 @@ def article_entities(doc: Doc, aliases: AliasTable) -> ArticleEntities:
         for part in _names_in(ent)
         if not _opens_named_day(part)
     ]
-    full_names = _full_names(spans, aliases)
-    spans = [part for span in spans for part in _headline_names(span, full_names, aliases)]
+    named = frozenset(_full_names(spans, aliases).values())
+    spans = [part for span in spans for part in _headline_names(span, named, aliases)]
     full_names = _full_names(spans, aliases)
     spans = [_leading_surname(span, full_names) for span in spans]
     full_names = _full_names(spans, aliases)
@@ -266,8 +266,7 @@ def _opens_named_day(span: Span) -> bool:
     """Whether the span is the first word of a named day ("Super" of "Super Tuesday", "Black" of "Black
     Friday"), which the NER tags as a place or an organisation and the weekday as a date: on PolNeAR,
     "Super" was a place named 50 times, and a story's key entity."""
-    after = span.end < len(span.doc) and span.doc[span.end]
-    return bool(after) and f"{span.text.lower()} {after.lower_}" in NAMED_DAYS
+    return span.end < len(span.doc) and f"{span.text.lower()} {span.doc[span.end].lower_}" in NAMED_DAYS
 
 
 def _full_names(spans: list[Span], aliases: AliasTable) -> dict[str, str]:
@@ -288,18 +287,20 @@ def _full_names(spans: list[Span], aliases: AliasTable) -> dict[str, str]:
     return full_names
 
 
-def _headline_names(span: Span, full_names: dict[str, str], aliases: AliasTable) -> list[Span]:
+def _headline_names(span: Span, named: frozenset[str], aliases: AliasTable) -> list[Span]:
     """The names in a headline run the NER took for one person ("Ben Carson Slams Hillary", "Hillary
     Clinton Slams Donald Trump"): in a title-cased line, a run that starts with a name given in full
-    elsewhere in the article is that name, and a name it ends with is named too (a full name, or the first
-    name or surname of one). Left whole, the run's
-    last word passed for a surname and took the article's "Hillary Clinton" for itself. Outside a
-    headline a longer name stays whole ("Nancy Davis Reagan", "Aung San Suu Kyi")."""
-    own = name_key(span.text)
-    known = set(full_names.values()) - {own}
-    lead = next((k for k in range(len(span) - 1, 1, -1) if name_key(span[:k].text) in known), None)
+    elsewhere in the article (`named`: the article's full person keys) is that name, and a name it ends with
+    is named too (a full name, or the first name or surname of one). Left whole, the run's last word passed
+    for a surname and took the article's "Hillary Clinton" for itself. Outside a headline a longer name
+    stays whole ("Nancy Davis Reagan", "Aung San Suu Kyi")."""
+    own = name_key(span.text)  # the run itself was counted as a full name
+    lead = next(
+        (k for k in range(len(span) - 1, 1, -1) if (key := name_key(span[:k].text)) in named and key != own), None
+    )
     if lead is None or not in_title_case(span.doc.text, span.start_char, span.end_char):
         return [span]
+    known = named - {own}
     parts = [Span(span.doc, span.start, span.start + lead, label="PERSON")]
     named_parts = {part for key in known for part in (key.split()[0], surname(key))}  # "Hillary", "Trump"
     for first in range(span.start + lead + 1, span.end):

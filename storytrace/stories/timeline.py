@@ -327,8 +327,7 @@ def _ago(count: str, unit: str, published: date) -> tuple[str | None, str | None
     if unit == "day":
         return (published - timedelta(days=number)).isoformat(), "day"
     if unit == "week":
-        day = published - timedelta(weeks=number)
-        return (day - timedelta(days=day.weekday())).isoformat(), "week"
+        return _on_or_before(published - timedelta(weeks=number), WEEKDAYS["monday"]).isoformat(), "week"
     if unit == "month":
         year, month = _add_months(published.year, published.month, -number)
         return f"{year:04d}-{month:02d}", "month"
@@ -565,8 +564,7 @@ def resolve(
     if kind == "relative_day":
         if _a_title(match):  # "The Day After Tomorrow" (a film)
             return None, None
-        words = match["word"].split()
-        offset = DAY_WORDS[" ".join(w.lower() for w in words)]
+        offset = DAY_WORDS[" ".join(match["word"].lower().split())]
         return (published + timedelta(days=offset)).isoformat(), "day"
     if kind == "relative_period":
         if _a_title(match):  # ABC's "This Week"
@@ -574,8 +572,7 @@ def resolve(
         step = {"last": -1, "this": 0, "next": 1}[match["rel"].lower()]
         unit = match["unit"].lower()
         if unit == "week":
-            monday = published - timedelta(days=published.weekday()) + timedelta(weeks=step)
-            return monday.isoformat(), "week"
+            return (_on_or_before(published, WEEKDAYS["monday"]) + timedelta(weeks=step)).isoformat(), "week"
         if unit == "month":
             year, month = _add_months(published.year, published.month, step)
             return f"{year:04d}-{month:02d}", "month"
