@@ -31,8 +31,16 @@ campaign:
   wake of her Sunday morning health crisis", a plan told in the past, wrongly).
 - every part of a month the timeline reads since it was added ("through the end of September", "at the
   beginning of March": 25, read as the month, each checked against its sentence: all right).
+- the 18 times from publication on ("the next two months") that the tense moves: read when their clause
+  has no past (11, all rightly), kept as text when it tells of the past (7: 4 rightly, "he spent the next
+  two years", told of another time; 3 wrongly, past cues that are not the time's: "the planned advertising
+  over the next two months").
 A second gold, bench/gold/polnear_past_spans.jsonl, holds every "the past week", "the past two years", "the
-last 30 days" of the corpus (103), each read by hand as the time up to publication.
+last 30 days" of the corpus (103), each read by hand as the time up to publication. A third,
+bench/gold/polnear_counted_times.jsonl, every time from publication on ("the next two months"), counted forward
+("six weeks from now") or counted as a range ("six to eight weeks ago", "two or three months from now") (38),
+each read by hand: its range, its date, or null where it must stay text ("a few years from now", a memoir's
+"for the next eight months").
 A day named after a feast or an event ("Super Tuesday") is counted apart: it is no longer the nearest such
 weekday.
 
@@ -59,6 +67,7 @@ from storytrace.stories.timeline import DateMention, date_mentions
 DATA = Path(os.environ.get("STORYTRACE_SHARED", "/work/shared")) / "data" / "polnear"
 GOLD = Path(__file__).parent / "gold" / "polnear_date_tense.jsonl"
 SPANS = Path(__file__).parent / "gold" / "polnear_past_spans.jsonl"
+COUNTED = Path(__file__).parent / "gold" / "polnear_counted_times.jsonl"
 RESULTS = Path(__file__).parent / "results" / "timeline_tense.md"
 
 
@@ -114,14 +123,16 @@ def load_gold() -> dict[tuple[str, int], str]:
     return {(entry["article"], entry["start"]): entry["expected"] for entry in entries}
 
 
-def load_spans() -> dict[tuple[str, int], tuple[str, str]]:
-    """(article, mention start) -> the expected (`when`, `until`) of the time up to publication."""
-    entries = map(json.loads, SPANS.read_text(encoding="utf-8").splitlines())
+def load_spans(path: Path = SPANS) -> dict[tuple[str, int], tuple[str | None, str | None]]:
+    """(article, mention start) -> the expected (`when`, `until`) of each mention of a range gold."""
+    entries = map(json.loads, path.read_text(encoding="utf-8").splitlines())
     return {(entry["article"], entry["start"]): (entry["expected"], entry["until"]) for entry in entries}
 
 
-def spans_right(found: dict[tuple[str, int], DateMention], spans: dict[tuple[str, int], tuple[str, str]]) -> int:
-    """How many of the gold spans up to publication are read as that range among the mentions `found`."""
+def spans_right(
+    found: dict[tuple[str, int], DateMention], spans: dict[tuple[str, int], tuple[str | None, str | None]]
+) -> int:
+    """How many of the gold mentions are found and read as their expected (`when`, `until`)."""
     return sum(key in found and (found[key].when, found[key].until) == expected for key, expected in spans.items())
 
 
@@ -155,6 +166,7 @@ def main() -> None:
     articles = list(dated_articles())
     counts = score(articles, load_gold())
     spans = load_spans()
+    counted = load_spans(COUNTED)
     shipped = mentions(articles)
     titles = sum(
         m.when is None and (m.text.split()[0] in ("This", "Last", "Next") or m.text.lower() in WEEKDAYS)
@@ -169,9 +181,10 @@ def main() -> None:
         "|---|---|",
         f"| mentions the tense moves | {counts['moved']} ({counts['moved in gold']} of them in the gold) |",
         f"| moves to the right date (gold) | {counts['moved right']} of {counts['moved in gold']} |",
-        "| months and weekdays whose clause has no tense and tells nothing of the past (`told_in_past`), read "
-        f"as the nearest month or a weekday up to {timeline.WEEKDAY_AHEAD} days ahead rather than the latest on or "
-        f"before: moved | {counts['untold moved']} ({counts['untold moved in gold']} of them in the gold) |",
+        "| months, weekdays and times from publication on whose clause has no tense and tells nothing of the past "
+        f"(`told_in_past`), read as the nearest month, a weekday up to {timeline.WEEKDAY_AHEAD} days ahead or the "
+        "time from publication on, rather than the latest on or before or text: moved | "
+        f"{counts['untold moved']} ({counts['untold moved in gold']} of them in the gold) |",
         f"| of those in the gold, right now / right before | {counts['untold moved right']} / "
         f"{counts['untold right before']} |",
         f"| gold mentions right, tenseless | {counts['right tenseless']} of {counts['gold']} |",
@@ -180,6 +193,9 @@ def main() -> None:
         f"| {counts['named resolved']} / {counts['named kept as text']} |",
         f'| the time up to publication ("the past week", "the last 30 days"), read as the range ending on the '
         f"publication day (bench/gold/polnear_past_spans.jsonl) | {spans_right(shipped, spans)} of {len(spans)} |",
+        '| times from publication on and counted ones ("the next two months", "six weeks from now", "six to eight '
+        'weeks ago"), read as their range or date, or kept as text where the clause tells of another time '
+        f"(bench/gold/polnear_counted_times.jsonl) | {spans_right(shipped, counted)} of {len(counted)} |",
         '| titles in capitals kept as text (ABC\'s "This Week", "CBS This Morning", "Saturday Night Live") '
         f"| {titles} |",
         "",

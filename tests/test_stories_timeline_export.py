@@ -135,6 +135,7 @@ def test_a_range_is_one_event_with_its_end(tmp_path: Path) -> None:
         ("modals look ahead", "time_when", "2008"),  # before modals read as future: a redo
         ("months and weekdays nearest publication", "time_when", "2008"),  # before nearest months: a redo
         ("the time up to publication", "time_when", "2008"),  # before "the past week" was a range: a redo
+        ("the time from publication on", "time_when", "2008"),  # before "the next two months" was read: a redo
     ],
 )
 def test_an_older_store_rebuilds_its_timelines(tmp_path: Path, script: str, column: str, stored: str) -> None:

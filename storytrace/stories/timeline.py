@@ -29,11 +29,15 @@ Resolution rules (news is mostly written in the past tense about the days just b
   (stored as the Monday of that week), "last/this/next month": month, "last/this/next year": year; a
   title in capitals outside a headline ("ABC's This Week", "CBS This Morning") is kept as text;
   "the past week", "over the past two years", "the last 30 days": the time up to the publication day, a
-  range (`_past_span`; "the past year" had been read as the last calendar year, "the past week" as the
+  range (`_span`; "the past year" had been read as the last calendar year, "the past week" as the
   calendar week before), but not "the last two weeks of the campaign" nor a vague "the past few days";
-  "three days / two weeks / six months / four years / a decade ago" counted back in that unit ("a few
-  weeks ago", "several years ago" are kept as text); "tonight", "this morning": that day, "last night"
-  the day before; "early / mid / late 2015": year.
+  "the next two months", "over the coming four years", "the coming week": the time from the publication
+  day on, a range, kept as text when its clause tells of the past ("he spent the next two years in
+  prison" counts from another time, which the text may not give);
+  "three days / two weeks / six months / four years / a decade ago" counted back in that unit, "six weeks
+  / a year from now" forward ("a few weeks ago", "several years ago" are kept as text); a count given as
+  a range, "six to eight weeks ago", "40 or 50 years ago", is the range it spans; "tonight", "this
+  morning": that day, "last night" the day before; "early / mid / late 2015": year.
 - "the 1990s" is the range 1990 to 1999; "last / this / next weekend" and "over the weekend" the range
   Saturday to Sunday: the latest weekend started on or before publication (the coming one when the
   clause speaks of the future), "last" the one before that when published on a weekend, "next" the first
@@ -100,6 +104,9 @@ _BETWEEN = r"(?P<between>\b(?i:between)\s+)?"
 # story of an earlier year it is that year's (3 of the 14 in PolNeAR are not the publication year's).
 _PART_OF = r"(?:end|beginning|start|middle)\s+of"
 _SPAN_COUNTS = "|".join(word for word in COUNT_WORDS if word not in ("a", "an"))
+# The counts of "three days ago" and "six weeks from now"; a vague one ("a few", "several") is matched and kept
+# as text.
+_AGO_COUNTS = rf"{'|'.join(COUNT_WORDS)}|\d{{1,3}}|a\s+few|several|a\s+couple\s+of"
 _NOT_A_TIME = r"(?!\s*(?:[ap]\.?m\b|:|%|\d))"  # "March 3 to 5 pm" ends at an hour, not a day
 _RANGE_KINDS = frozenset(
     {
@@ -114,11 +121,14 @@ _RANGE_KINDS = frozenset(
         "relative_season",
         "year_season",
         "past_span",
+        "coming_span",
+        "count_range",
     }
 )
 # Kinds whose resolution may depend on whether the text places them before or after publication.
 _TENSED = frozenset(
-    "month_day_range day_month_range month_day day_month in_month weekday weekday_range weekend relative_season".split()
+    "month_day_range day_month_range month_day day_month in_month weekday weekday_range weekend relative_season "
+    "coming_span".split()
 )
 # Each kind's pattern and the characters its matches can begin with. The pattern is led by that set, so the
 # regex engine seeks those characters through the text, where a pattern led by an optional group
@@ -183,11 +193,27 @@ _SOURCES: list[tuple[str, str, str, int]] = [
         rf"(?P<weekday>{_WEEKDAYS})\b",
         0,
     ),
+    # A count given as a range ("six to eight weeks ago", "two or three months from now") spans it; read
+    # alone, its second count was taken as the time ("eight weeks ago").
+    (
+        "count_range",
+        "aAoOtTfFsSeEnNbB0-9",
+        rf"(?<![\d,.])\b(?P<between>between\s+)?(?P<count>{_AGO_COUNTS})"
+        rf"(?:\s+(?:or|to)\s+|\s*[-\u2013]\s*|(?(between)\s+and\s+|(?!)))(?P<count2>{_AGO_COUNTS})\s+"
+        r"(?P<unit>day|week|month|year|decade)s?\s+(?P<ago>ago\b)?(?(ago)|from\s+(?:now|today)\b)",
+        re.IGNORECASE,
+    ),
+    # "six weeks from now", "a year from today": counted forward as "ago" counts back.
+    (
+        "from_now",
+        "aAoOtTfFsSeEnN0-9",
+        rf"(?<![\d,.])\b(?P<count>{_AGO_COUNTS})\s+(?P<unit>day|week|month|year|decade)s?\s+from\s+(?:now|today)\b",
+        re.IGNORECASE,
+    ),
     (
         "ago",
         "aAoOtTfFsSeEnN0-9",
-        rf"(?<![\d,.])\b(?P<count>{'|'.join(COUNT_WORDS)}|\d{{1,3}}|a\s+few|several|a\s+couple\s+of)\s+"
-        r"(?P<unit>day|week|month|year|decade)s?\s+ago\b",
+        rf"(?<![\d,.])\b(?P<count>{_AGO_COUNTS})\s+(?P<unit>day|week|month|year|decade)s?\s+ago\b",
         re.IGNORECASE,
     ),
     # "The Tonight Show" is a programme, not a day.
@@ -214,6 +240,18 @@ _SOURCES: list[tuple[str, str, str, int]] = [
         r"(?!\s+(?:of|before|after|and\s+a\s+half)\b)",
         re.IGNORECASE,
     ),
+    # The mirror of the past span: "the next two months", "over the coming four years", "the coming week".
+    # "The next week" is left to `anaphora` ("the next week, he resigned") and "next week" to the calendar.
+    (
+        "coming_span",
+        "nNcC",
+        r"(?<=\bthe\s)(?:(?:next|coming)\s+(?P<count>"
+        + _SPAN_COUNTS
+        + r"|\d{1,3})\s+(?P<units>day|week|month|year|decade)s\b"
+        r"|coming\s+(?P<unit>day|week|month|year|decade)\b)"
+        r"(?!\s+(?:of|before|after|and\s+a\s+half)\b)",
+        re.IGNORECASE,
+    ),
     (
         "relative_period",
         "lLtTnN",
@@ -235,6 +273,9 @@ _PATTERNS = [(kind, re.compile(f"(?=[{first}])" + source, flags)) for kind, firs
 # kinds (a fifth of the patterns, most articles have none of them) cost next to nothing where absent.
 _KEYWORDS: dict[str, tuple[str, ...]] = {
     "ago": (" ago",),
+    "count_range": (" ago", " from now", " from today"),
+    "from_now": (" from now", " from today"),
+    "coming_span": ("next ", "coming "),
     "weekend": ("weekend",),
     "relative_season": tuple(SEASONS),
     "year_season": tuple(SEASONS),
@@ -317,40 +358,76 @@ def _named_day(name: str, published: date, tense: Tense) -> date | None:
     return _closest(days, published, tense)
 
 
-def _ago(count: str, unit: str, published: date) -> tuple[str | None, str | None]:
-    """Counted back from the publication day: "three days ago" (day), "two weeks ago" (week, stored as its
-    Monday), "six months ago" (month), "four years ago", "a decade ago" (year); a vague count ("a few",
-    "several") is kept as text, unresolved."""
-    number = COUNT_WORDS.get(count) or (int(count) if count.isdigit() else None)
+def _number(count: str) -> int | None:
+    """A count as a number; None for a vague one ("a few", "several")."""
+    count = count.lower()
+    return COUNT_WORDS.get(count) or (int(count) if count.isdigit() else None)
+
+
+def _shifted(published: date, unit: str, count: int, granularity: str) -> str:
+    """The publication day moved by `count` (signed) of `unit`, written in `granularity`."""
+    if granularity == "day":
+        return (published + timedelta(days=count * (7 if unit == "week" else 1))).isoformat()
+    if granularity == "month":
+        year, month = _add_months(published.year, published.month, count * (12 if unit == "year" else 1))
+        return f"{year:04d}-{month:02d}"
+    return f"{published.year + count * (10 if unit == 'decade' else 1):04d}"
+
+
+# The granularity of a time counted in each unit: a point ("two weeks ago", stored as its week's Monday) or the
+# ends of a counted range ("six to eight weeks ago"), and the ends of a span from or to the publication day,
+# whose months are those of the publication day ("the past two years" starts two years before this month).
+_POINT = {"day": "day", "week": "week", "month": "month", "year": "year", "decade": "year"}
+_RANGE_ENDS = {**_POINT, "week": "day"}
+_SPAN_ENDS = {**_RANGE_ENDS, "year": "month"}
+
+
+def _counted(match: re.Match[str], published: date, sign: int) -> tuple[str | None, str | None]:
+    """Counted back (sign -1: "three days ago") or forward (+1: "six weeks from now") from the publication
+    day, in the unit counted (a week as its Monday); a vague count ("a few", "several") is kept as text."""
+    number = _number(match["count"])
     if not number:
         return None, None
-    if unit == "day":
-        return (published - timedelta(days=number)).isoformat(), "day"
+    unit = match["unit"].lower()
+    granularity = _POINT[unit]
     if unit == "week":
-        return _on_or_before(published - timedelta(weeks=number), WEEKDAYS["monday"]).isoformat(), "week"
-    if unit == "month":
-        year, month = _add_months(published.year, published.month, -number)
-        return f"{year:04d}-{month:02d}", "month"
-    return f"{published.year - number * (10 if unit == 'decade' else 1):04d}", "year"
+        moved = published + timedelta(weeks=sign * number)
+        return _on_or_before(moved, WEEKDAYS["monday"]).isoformat(), granularity
+    return _shifted(published, unit, sign * number, granularity), granularity
 
 
-def _past_span(match: re.Match[str], published: date | None) -> tuple[str | None, str | None, str | None]:
-    """(first, last, granularity) of the time up to publication: "the past week" the seven days up to the
-    publication day (day), "the past three months" from the month three back to the publication month
-    (month, as is a year: "the past two years" from that month two years back), "the past decade" the ten
-    years up to the publication year (year)."""
+def _count_range(match: re.Match[str], published: date | None) -> tuple[str | None, str | None, str | None] | None:
+    """(first, last, granularity) of a range of counts back from publication ("six to eight weeks ago": eight
+    weeks back to six) or forward ("two or three months from now"); None, no range, when the counts do not
+    rise ("50 or 40 years ago")."""
+    low, high = _number(match["count"]), _number(match["count2"])
+    if not low or not high or high <= low:
+        return None
     if published is None:
         return None, None, None
+    unit = match["unit"].lower()
+    ends = _RANGE_ENDS[unit]
+    first, last = (-high, -low) if match["ago"] else (low, high)
+    return _shifted(published, unit, first, ends), _shifted(published, unit, last, ends), ends
+
+
+def _span(
+    match: re.Match[str], published: date | None, sign: int, tense: Tense = None
+) -> tuple[str | None, str | None, str | None]:
+    """(first, last, granularity) of the time up to publication (sign -1: "the past week" the seven days up
+    to the publication day, "the past three months" from the month three back to the publication month,
+    "the past decade" the ten years up to the publication year) or from it on (+1: "the next two months").
+    A time from publication on told in the past ("he spent the next two years in prison") counts from
+    another time: kept as text."""
+    if published is None or (sign > 0 and tense == "past"):
+        return None, None, None
     unit = (match["unit"] or match["units"]).lower()
-    count = match["count"]
-    number = (COUNT_WORDS.get(count.lower()) or int(count)) if count else 1
-    if unit in ("day", "week"):
-        first = published - timedelta(days=number * (7 if unit == "week" else 1))
-        return first.isoformat(), published.isoformat(), "day"
-    if unit == "decade":
-        return str(published.year - 10 * number), str(published.year), "year"
-    year, month = _add_months(published.year, published.month, -number * (12 if unit == "year" else 1))
-    return f"{year:04d}-{month:02d}", f"{published.year:04d}-{published.month:02d}", "month"
+    number = _number(match["count"]) if match["count"] else 1
+    if not number:
+        return None, None, None
+    ends = _SPAN_ENDS[unit]
+    first, last = sorted((0, sign * number))
+    return _shifted(published, unit, first, ends), _shifted(published, unit, last, ends), ends
 
 
 def _season(match: re.Match[str], published: date | None, tense: Tense) -> tuple[str | None, str | None, str | None]:
@@ -456,8 +533,10 @@ def resolve_range(
         return _weekday_range(match, published, tense)
     if kind in ("relative_season", "year_season"):
         return _season(match, published, tense)
-    if kind == "past_span":
-        return _past_span(match, published)
+    if kind in ("past_span", "coming_span"):
+        return _span(match, published, -1 if kind == "past_span" else 1, tense)
+    if kind == "count_range":
+        return _count_range(match, published)
     if kind in ("year_range", "year_span", "fiscal_year", "decade"):
         first = int(match["year"])
         if kind == "decade":
@@ -559,8 +638,8 @@ def resolve(
         if rel == "last":  # strictly before it
             return (latest - timedelta(weeks=latest == published)).isoformat(), "day"
         return latest.isoformat(), "day"
-    if kind == "ago":
-        return _ago(match["count"].lower(), match["unit"].lower(), published)
+    if kind in ("ago", "from_now"):
+        return _counted(match, published, -1 if kind == "ago" else 1)
     if kind == "relative_day":
         if _a_title(match):  # "The Day After Tomorrow" (a film)
             return None, None
@@ -601,7 +680,11 @@ def _tense(kind: str, match: re.Match[str], text: str, published: date | None) -
         return None
     start, end = match.span()
     tense = date_tense(text, start, end)
-    if tense is None and kind in ("in_month", "weekday") and (_since(match) or told_in_past(text, start, end)):
+    if (
+        tense is None
+        and kind in ("in_month", "weekday", "coming_span")
+        and (_since(match) or told_in_past(text, start, end))
+    ):
         return "past"
     return tense
 
