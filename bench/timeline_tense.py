@@ -31,14 +31,15 @@ campaign:
   wake of her Sunday morning health crisis", a plan told in the past, wrongly).
 - every part of a month the timeline reads since it was added ("through the end of September", "at the
   beginning of March": 25, read as the month, each checked against its sentence: all right).
-- the 18 times from publication on ("the next two months") that the tense moves: read when their clause
-  has no past (11, all rightly), kept as text when it tells of the past (7: 4 rightly, "he spent the next
-  two years", told of another time; 3 wrongly, past cues that are not the time's: "the planned advertising
-  over the next two months").
+- every time from publication on ("the next two months", "over the next week") that the tense moves: read
+  when its clause has no past or its sentence looks ahead ("that would double the deficit projected over
+  the next decade"), kept as text when its clause tells of the past and nothing in its sentence looks ahead
+  (7: 4 rightly, "he spent the next two years", told of another time; 3 wrongly, past cues that are not the
+  time's: "the planned advertising over the next two months", "has scheduled stops in the next week").
 A second gold, bench/gold/polnear_past_spans.jsonl, holds every "the past week", "the past two years", "the
 last 30 days" of the corpus (103), each read by hand as the time up to publication. A third,
 bench/gold/polnear_counted_times.jsonl, every time from publication on ("the next two months"), counted forward
-("six weeks from now") or counted as a range ("six to eight weeks ago", "two or three months from now") (38),
+("six weeks from now") or counted as a range ("six to eight weeks ago", "two or three months from now") (53),
 each read by hand: its range, its date, or null where it must stay text ("a few years from now", a memoir's
 "for the next eight months").
 A day named after a feast or an event ("Super Tuesday") is counted apart: it is no longer the nearest such

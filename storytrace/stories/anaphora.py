@@ -24,7 +24,7 @@ where a morning, an afternoon, an evening or a night is a day, and a week is sto
 from an event the text does not date, so a before or after followed by anything but punctuation or a
 preposition stays unresolved, and so does any expression without an anchor: both are kept as text,
 never guessed. "In the next year" and "over the following week" are periods from the publication day,
-not anaphors: they are left to the publication-relative reading ("next year").
+not anaphors: the timeline reads "over the next week" as the seven days from publication on.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ DAY_PARTS = frozenset({"day", "morning", "afternoon", "evening", "night"})
 FINENESS = {"day": 0, "week": 1, "month": 2, "year": 3}
 _UNIT = r"(?P<unit>day|morning|afternoon|evening|night|week|month|year)"
 # "in the next year", "over the following week": a period from the publication day, not an anaphor.
-_NOT_A_PERIOD = r"(?<!\bin\s)(?<!\bover\s)(?<!\bfor\s)(?<!\bwithin\s)(?<!\bduring\s)(?<!\bthroughout\s)"
+PERIOD_PREPOSITIONS = ("in", "over", "for", "within", "during", "throughout")
+_NOT_A_PERIOD = "".join(rf"(?<!\b{word}\s)" for word in PERIOD_PREPOSITIONS)
 _RELS = ("later", "earlier", "before", "after")
 WINDOW = 40  # longer than any match reaches beyond its keyword on either side
 # Each form: its pattern, and a plain pattern of the words every match holds (single-spaced, lower case),

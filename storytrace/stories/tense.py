@@ -120,6 +120,7 @@ _OPENS_CLAUSE = re.compile(
 # sure the writer is more than when the thing happens; "Tuesday's primary will decide" still looks ahead.
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
 _CLAUSE_END = re.compile(r"[.!?]\s|[\n;\"\u201c\u201d\u00ab\u00bb]")
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
 
 
 def date_tense(text: str, start: int, end: int) -> Tense:
@@ -160,6 +161,27 @@ def told_in_past(text: str, start: int, end: int) -> bool:
         return True
     first = None if cues else next(_cues(_clause_after(text, end)), None)
     return bool(first and first["past"])
+
+
+def looks_ahead(text: str, start: int, end: int) -> bool:
+    """Whether the sentence of the date at text[start:end] holds a future cue anywhere, across its clauses and
+    quotations ("she isn't going to straighten it out" over the next four years; "that would double the
+    deficit projected over the next decade"). A time from publication on ("the next two years") whose own
+    clause reads as past is told of another time ("he spent the next two years in prison") only when nothing
+    in its sentence looks ahead: the past cues near it are often not its verb ("projected", "if elected")."""
+    return any(cue["future"] for cue in _cues(_sentence_around(text, start, end)))
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence holding text[start:end], at most CLAUSE_CHARS either side."""
+    window = max(0, start - CLAUSE_CHARS)
+    ends = [m for m in _SENTENCE_END.finditer(text, window, start) if not is_abbreviation(text, m.start())]
+    first = ends[-1].end() if ends else window
+    stop = min(len(text), end + CLAUSE_CHARS)
+    last = next(
+        (m.start() for m in _SENTENCE_END.finditer(text, end, stop) if not is_abbreviation(text, m.start())), stop
+    )
+    return text[first:last]
 
 
 def _nearest_cue(clause: str) -> re.Match[str] | None:

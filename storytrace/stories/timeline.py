@@ -31,9 +31,11 @@ Resolution rules (news is mostly written in the past tense about the days just b
   "the past week", "over the past two years", "the last 30 days": the time up to the publication day, a
   range (`_span`; "the past year" had been read as the last calendar year, "the past week" as the
   calendar week before), but not "the last two weeks of the campaign" nor a vague "the past few days";
-  "the next two months", "over the coming four years", "the coming week": the time from the publication
-  day on, a range, kept as text when its clause tells of the past ("he spent the next two years in
-  prison" counts from another time, which the text may not give);
+  "the next two months", "over the coming four years", "the coming week", "over the next week" (after a
+  preposition of time; "next week" alone is the calendar week after): the time from the publication day
+  on, a range, kept as text when its clause tells of the past and nothing in its sentence looks ahead
+  (`tense.looks_ahead`: "he spent the next two years in prison" counts from another time, which the text
+  may not give; "that would double the deficit projected over the next decade" does not);
   "three days / two weeks / six months / four years / a decade ago" counted back in that unit, "six weeks
   / a year from now" forward ("a few weeks ago", "several years ago" are kept as text); a count given as
   a range, "six to eight weeks ago", "40 or 50 years ago", is the range it spans; "tonight", "this
@@ -67,9 +69,9 @@ from datetime import date, timedelta
 
 from dateutil.easter import easter
 
-from storytrace.stories.anaphora import Anaphor, anaphors, anchored, reaches
+from storytrace.stories.anaphora import PERIOD_PREPOSITIONS, Anaphor, anaphors, anchored, reaches
 from storytrace.stories.calendar_names import COUNT_WORDS, DAY_WORDS, MONTHS, NAMED_DAYS, WEEKDAYS, month_group
-from storytrace.stories.tense import Tense, date_tense, told_in_past
+from storytrace.stories.tense import Tense, date_tense, looks_ahead, told_in_past
 from storytrace.text import in_title_case
 
 # A weekday and a part of the day, both capitalised, open a programme's name ("Saturday Night Live", "Monday
@@ -240,15 +242,19 @@ _SOURCES: list[tuple[str, str, str, int]] = [
         r"(?!\s+(?:of|before|after|and\s+a\s+half)\b)",
         re.IGNORECASE,
     ),
-    # The mirror of the past span: "the next two months", "over the coming four years", "the coming week".
-    # "The next week" is left to `anaphora` ("the next week, he resigned") and "next week" to the calendar.
+    # The mirror of the past span: "the next two months", "over the coming four years", "the coming week", and
+    # after a preposition of time "over the next week" (the seven days from publication: "next week" alone is
+    # the calendar week after it) and "the next decade". "The next week" alone is left to `anaphora` ("the
+    # next week, he resigned").
     (
         "coming_span",
         "nNcC",
         r"(?<=\bthe\s)(?:(?:next|coming)\s+(?P<count>"
         + _SPAN_COUNTS
         + r"|\d{1,3})\s+(?P<units>day|week|month|year|decade)s\b"
-        r"|coming\s+(?P<unit>day|week|month|year|decade)\b)"
+        + r"|(?:coming|(?:"
+        + "|".join(rf"(?<=\b{word}\sthe\s)" for word in PERIOD_PREPOSITIONS)
+        + r")next|next(?=\s+decade))\s+(?P<unit>day|week|month|year|decade)\b)"
         r"(?!\s+(?:of|before|after|and\s+a\s+half)\b)",
         re.IGNORECASE,
     ),
@@ -685,7 +691,9 @@ def _tense(kind: str, match: re.Match[str], text: str, published: date | None) -
         and kind in ("in_month", "weekday", "coming_span")
         and (_since(match) or told_in_past(text, start, end))
     ):
-        return "past"
+        tense = "past"
+    if kind == "coming_span" and tense == "past" and looks_ahead(text, start, end):
+        return None  # "that would double the deficit projected over the next decade": from publication on
     return tense
 
 
