@@ -113,8 +113,9 @@ register_migrations(
         # days" no date), "ABC's This Week" and "Saturday Night Live" dates, "will be held in February" a past,
         # and "the end of June" no date are rebuilt.
         "-- the time up to publication\nDELETE FROM stage_done WHERE stage = 'timeline';",
-        # Timelines stored while "the next two months" and "six weeks from now" were no date, and "six to eight
-        # weeks ago" the eighth week alone, are rebuilt.
+        # Timelines stored while "the next two months" and "six weeks from now" were no date, "six to eight weeks
+        # ago" the eighth week alone, "over the last year" the calendar year before and "Twenty-two years ago"
+        # two years ago are rebuilt.
         "-- the time from publication on\nDELETE FROM stage_done WHERE stage = 'timeline';",
     ],
 )

@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from storytrace.stories.calendar_names import COUNT_WORDS, DAY_WORDS, MONTHS, month_group
+from storytrace.stories.calendar_names import DAY_WORDS, MONTHS, count_value, count_words, month_group
 from storytrace.text import is_abbreviation
 
 ANCHOR_SENTENCES = 2  # the expression's own sentence and the one before it
@@ -63,7 +63,7 @@ _FORMS = [
             rf"the (?:day|night|week|month|year) (?:{'|'.join(_RELS)})",
         ),
         (
-            rf"(?<![\d,.])\b(?P<count>{'|'.join(COUNT_WORDS)}|\d{{1,2}})\s+"
+            rf"(?<![\d,.-])\b(?P<count>{count_words()}|\d{{1,2}})\s+"
             rf"(?P<unit>day|week|month|year)s?\s+(?P<rel>{'|'.join(_RELS)})\b",
             rf"(?:day|week|month|year)s? (?:{'|'.join(_RELS)})",
         ),
@@ -122,7 +122,7 @@ def anaphors(text: str, lowered: str | None = None) -> Iterator[Anaphor]:
             groups = match.groupdict()
             rel = (groups.get("rel") or "").lower()
             count = groups.get("count")
-            size = (COUNT_WORDS.get(count.lower()) or int(count)) if count else (1 if rel else 0)
+            size = (count_value(count) or 0) if count else (1 if rel else 0)
             step = size if rel in _FORWARD else -size
             event = rel in ("before", "after") and not _ENDS_HERE.match(text, match.end())
             month = MONTHS[groups["month"].lower().rstrip(".")] if groups.get("month") else None

@@ -57,14 +57,32 @@ DAY_WORDS = {  # the longer first: "the day before yesterday" is not "yesterday"
     "last night": -1,
     "tomorrow": 1,
 }
-# "three years ago", "two days later": counts written as words; "a few", "several" are no count.
+_ONES = "one two three four five six seven eight nine".split()
+_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+# "three years ago", "two days later", "Twenty-two years ago" (a count that opens a sentence is spelled out):
+# counts written as words, one to ninety-nine; "a few", "several" are no count.
 COUNT_WORDS = {
-    word: i
-    for i, names in enumerate(
-        ["a an one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"], 1
-    )
-    for word in names.split()
+    "a": 1,
+    "an": 1,
+    **{word: i for i, word in enumerate(_ONES + _TEENS, 1)},
+    **{word: 10 * i for i, word in enumerate(_TENS, 2)},
+    **{f"{tens}-{ones}": 10 * i + j for i, tens in enumerate(_TENS, 2) for j, ones in enumerate(_ONES, 1)},
 }
+
+
+def count_words(articles: bool = True) -> str:
+    """A regex alternation of the counts written as words, longest first ("twenty-two" before "twenty"), a
+    compound's parts joined by a hyphen or a space; without "a" and "an" unless `articles`."""
+    words = sorted((w for w in COUNT_WORDS if articles or w not in ("a", "an")), key=len, reverse=True)
+    return "|".join(word.replace("-", r"[-\s]") for word in words)
+
+
+def count_value(count: str) -> int | None:
+    """The number a count stands for, written as words ("Twenty two", "a") or digits; None for any other."""
+    return COUNT_WORDS.get("-".join(count.lower().replace("-", " ").split())) or (
+        int(count) if count.isdigit() else None
+    )
 
 
 def month_group(name: str) -> str:

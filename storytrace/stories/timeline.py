@@ -70,7 +70,15 @@ from datetime import date, timedelta
 from dateutil.easter import easter
 
 from storytrace.stories.anaphora import PERIOD_PREPOSITIONS, Anaphor, anaphors, anchored, reaches
-from storytrace.stories.calendar_names import COUNT_WORDS, DAY_WORDS, MONTHS, NAMED_DAYS, WEEKDAYS, month_group
+from storytrace.stories.calendar_names import (
+    DAY_WORDS,
+    MONTHS,
+    NAMED_DAYS,
+    WEEKDAYS,
+    count_value,
+    count_words,
+    month_group,
+)
 from storytrace.stories.tense import Tense, date_tense, looks_ahead, told_in_past
 from storytrace.text import in_title_case
 
@@ -105,10 +113,12 @@ _BETWEEN = r"(?P<between>\b(?i:between)\s+)?"
 # nuance, as "early 1990s" does) and placed as a month alone is. "The end of the year" is left unread: in a
 # story of an earlier year it is that year's (3 of the 14 in PolNeAR are not the publication year's).
 _PART_OF = r"(?:end|beginning|start|middle)\s+of"
-_SPAN_COUNTS = "|".join(word for word in COUNT_WORDS if word not in ("a", "an"))
+_SPAN_COUNTS = count_words(articles=False)
+# "over the ", "in the ", ...: what makes "the next week" and "the last year" periods from or to publication.
+_AFTER_PERIOD_WORD = "|".join(rf"(?<=\b{word}\sthe\s)" for word in PERIOD_PREPOSITIONS)
 # The counts of "three days ago" and "six weeks from now"; a vague one ("a few", "several") is matched and kept
 # as text.
-_AGO_COUNTS = rf"{'|'.join(COUNT_WORDS)}|\d{{1,3}}|a\s+few|several|a\s+couple\s+of"
+_AGO_COUNTS = rf"{count_words()}|\d{{1,3}}|a\s+few|several|a\s+couple\s+of"
 _NOT_A_TIME = r"(?!\s*(?:[ap]\.?m\b|:|%|\d))"  # "March 3 to 5 pm" ends at an hour, not a day
 _RANGE_KINDS = frozenset(
     {
@@ -200,7 +210,7 @@ _SOURCES: list[tuple[str, str, str, int]] = [
     (
         "count_range",
         "aAoOtTfFsSeEnNbB0-9",
-        rf"(?<![\d,.])\b(?P<between>between\s+)?(?P<count>{_AGO_COUNTS})"
+        rf"(?<![\d,.-])\b(?P<between>between\s+)?(?P<count>{_AGO_COUNTS})"
         rf"(?:\s+(?:or|to)\s+|\s*[-\u2013]\s*|(?(between)\s+and\s+|(?!)))(?P<count2>{_AGO_COUNTS})\s+"
         r"(?P<unit>day|week|month|year|decade)s?\s+(?P<ago>ago\b)?(?(ago)|from\s+(?:now|today)\b)",
         re.IGNORECASE,
@@ -209,13 +219,13 @@ _SOURCES: list[tuple[str, str, str, int]] = [
     (
         "from_now",
         "aAoOtTfFsSeEnN0-9",
-        rf"(?<![\d,.])\b(?P<count>{_AGO_COUNTS})\s+(?P<unit>day|week|month|year|decade)s?\s+from\s+(?:now|today)\b",
+        rf"(?<![\d,.-])\b(?P<count>{_AGO_COUNTS})\s+(?P<unit>day|week|month|year|decade)s?\s+from\s+(?:now|today)\b",
         re.IGNORECASE,
     ),
     (
         "ago",
         "aAoOtTfFsSeEnN0-9",
-        rf"(?<![\d,.])\b(?P<count>{_AGO_COUNTS})\s+(?P<unit>day|week|month|year|decade)s?\s+ago\b",
+        rf"(?<![\d,.-])\b(?P<count>{_AGO_COUNTS})\s+(?P<unit>day|week|month|year|decade)s?\s+ago\b",
         re.IGNORECASE,
     ),
     # "The Tonight Show" is a programme, not a day.
@@ -231,13 +241,14 @@ _SOURCES: list[tuple[str, str, str, int]] = [
     ("year_season", "sSfFaAwW", rf"\b(?P<part>{_SEASON_NAMES})\s+(?:of\s+)?(?P<year>{_YEAR})\b", re.IGNORECASE),
     # "the 1990s": a range of ten years ("the early 1990s" too: the text keeps the nuance, the date does not).
     ("decade", "12", r"\b(?P<year>(?:19|20)\d0)['\u2019]?s\b", 0),
-    # "the past week", "over the past two years", "the last 30 days": the time up to publication, not the
-    # calendar week or year before it ("last week", "last year"); "the last two weeks of the campaign" is no
-    # such time, and a vague count ("the past few days") is not read.
+    # "the past week", "over the past two years", "the last 30 days", "over the last week": the time up to
+    # publication, not the calendar week or year before it ("last week", "last year"); "the last two weeks of
+    # the campaign" is no such time, nor "the last year he ran" (the final one), and a vague count ("the past
+    # few days") is not read.
     (
         "past_span",
         "pPlL",
-        r"\b(?:past\s+(?P<unit>day|week|month|year|decade)\b"
+        rf"\b(?:(?:past|(?:{_AFTER_PERIOD_WORD})last)\s+(?P<unit>day|week|month|year|decade)\b"
         rf"|(?:past|(?<=\bthe\s)last)\s+(?P<count>{_SPAN_COUNTS}|\d{{1,3}})\s+(?P<units>day|week|month|year|decade)s\b)"
         r"(?!\s+(?:of|before|after|and\s+a\s+half)\b)",
         re.IGNORECASE,
@@ -252,16 +263,16 @@ _SOURCES: list[tuple[str, str, str, int]] = [
         r"(?<=\bthe\s)(?:(?:next|coming)\s+(?P<count>"
         + _SPAN_COUNTS
         + r"|\d{1,3})\s+(?P<units>day|week|month|year|decade)s\b"
-        + r"|(?:coming|(?:"
-        + "|".join(rf"(?<=\b{word}\sthe\s)" for word in PERIOD_PREPOSITIONS)
-        + r")next|next(?=\s+decade))\s+(?P<unit>day|week|month|year|decade)\b)"
+        + rf"|(?:coming|(?:{_AFTER_PERIOD_WORD})next|next(?=\s+decade))\s+(?P<unit>day|week|month|year|decade)\b)"
         r"(?!\s+(?:of|before|after|and\s+a\s+half)\b)",
         re.IGNORECASE,
     ),
+    # "The last year" is no calendar year: the final one ("the last year he ran"), or, after a preposition of
+    # time, the time up to publication (`past_span`).
     (
         "relative_period",
         "lLtTnN",
-        r"\b(?P<rel>last|this|next)\s+(?P<unit>week|month|year)\b",
+        r"\b(?P<rel>(?<!\bthe\s)last|this|next)\s+(?P<unit>week|month|year)\b",
         re.IGNORECASE,
     ),
     (
@@ -364,12 +375,6 @@ def _named_day(name: str, published: date, tense: Tense) -> date | None:
     return _closest(days, published, tense)
 
 
-def _number(count: str) -> int | None:
-    """A count as a number; None for a vague one ("a few", "several")."""
-    count = count.lower()
-    return COUNT_WORDS.get(count) or (int(count) if count.isdigit() else None)
-
-
 def _shifted(published: date, unit: str, count: int, granularity: str) -> str:
     """The publication day moved by `count` (signed) of `unit`, written in `granularity`."""
     if granularity == "day":
@@ -391,7 +396,7 @@ _SPAN_ENDS = {**_RANGE_ENDS, "year": "month"}
 def _counted(match: re.Match[str], published: date, sign: int) -> tuple[str | None, str | None]:
     """Counted back (sign -1: "three days ago") or forward (+1: "six weeks from now") from the publication
     day, in the unit counted (a week as its Monday); a vague count ("a few", "several") is kept as text."""
-    number = _number(match["count"])
+    number = count_value(match["count"])
     if not number:
         return None, None
     unit = match["unit"].lower()
@@ -406,7 +411,7 @@ def _count_range(match: re.Match[str], published: date | None) -> tuple[str | No
     """(first, last, granularity) of a range of counts back from publication ("six to eight weeks ago": eight
     weeks back to six) or forward ("two or three months from now"); None, no range, when the counts do not
     rise ("50 or 40 years ago")."""
-    low, high = _number(match["count"]), _number(match["count2"])
+    low, high = count_value(match["count"]), count_value(match["count2"])
     if not low or not high or high <= low:
         return None
     if published is None:
@@ -428,7 +433,7 @@ def _span(
     if published is None or (sign > 0 and tense == "past"):
         return None, None, None
     unit = (match["unit"] or match["units"]).lower()
-    number = _number(match["count"]) if match["count"] else 1
+    number = count_value(match["count"]) if match["count"] else 1
     if not number:
         return None, None, None
     ends = _SPAN_ENDS[unit]
