@@ -5,7 +5,8 @@ counted from an undated event ("the day after the election") or with no date in 
 the timeline's date resolution over PolNeAR's dated political news (train and dev) and scores it against
 bench/gold/polnear_date_anaphora.jsonl, checked by hand against the sentence and the calendar of the 2016
 campaign:
-- every anaphor the timeline resolved when the rule was written (55), with the right date where it
+- every anaphor the timeline resolved when the rule was written (55), and those it resolved when "earlier
+  in the day", "later in the week" and "the same month" were added (14), with the right date where it
   resolved wrongly;
 - a random sample of 25 it kept as text, with the date where the text does give one (`expected` null:
   the text dates it by nothing, so keeping it as text is right).

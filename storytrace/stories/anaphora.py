@@ -13,6 +13,8 @@ anchored date is
 
     that day / week / month / year    the anchor's own day, week, month or year (never today's:
                                       "that" points away from the present)
+    earlier | later in the <unit>,    the anchor's own day, week, month or year, today's too
+    the same <unit>
     <month> of that year              that month of the anchor's year
     the next | following <unit>       the anchor's end + 1 unit
     the previous | preceding <unit>   the anchor's start - 1 unit
@@ -20,9 +22,10 @@ anchored date is
     N <unit>s earlier | before        the anchor's start - N units
 
 where a morning, an afternoon, an evening or a night is a day, and a week is stored as its Monday (as
-"last week" is). "The day after the election" and "a day before supporters assaulted a protester" count
-from an event the text does not date, so a before or after followed by anything but punctuation or a
-preposition stays unresolved, and so does any expression without an anchor: both are kept as text,
+"last week" is). "The day after the election", "a day before supporters assaulted a protester" and "the
+same day (that) he won the caucus" count from an event the text does not date, so a before, an after or a
+"the same" followed by anything but punctuation or a preposition (for "the same", not "as", "of", "when"
+or "that") stays unresolved, and so does any expression without an anchor: both are kept as text,
 never guessed. "In the next year" and "over the following week" are periods from the publication day,
 not anaphors: the timeline reads "over the next week" as the seven days from publication on.
 """
@@ -71,6 +74,14 @@ _FORMS = [
             rf"\b(?:(?:later|earlier)\s+)?(?P<that>that)\s+(?:same\s+)?{_UNIT}\b(?![-\u2010])",
             rf"that (?:same|{'|'.join(sorted(DAY_PARTS))}|week|month|year)",
         ),
+        # "earlier in the day", "later in the week", "the same night": the anchor's own day or week, as "that
+        # day" is, but said as readily of the present ("today ... earlier in the day"). "The same month last
+        # year" is a year before it, not read.
+        (
+            rf"\b(?:(?:later|earlier)\s+in\s+the|(?P<same>the\s+same))\s+{_UNIT}\b(?![-\u2010])"
+            r"(?!\s+(?:last|(?:a|one)\s+year)\b)",
+            rf"(?:(?:later|earlier) in the|the same) (?:{'|'.join(sorted(DAY_PARTS))}|week|month|year)",
+        ),
         # "in October of that year": the month of the anchor's year (the month alone would be read as the
         # latest October before publication).
         (
@@ -86,6 +97,8 @@ _ENDS_HERE = re.compile(
     r"\s*(?:$|[.,;:!?)\]\"'\u201d\u2019\u2014\u2013]|(?:by|in|at|on|with|from|to|for|amid|and|but|or|when|while|as)\b)",
     re.IGNORECASE,
 )
+# "The same day as the rally", "the same night that he won": "the same" names its event after these too.
+_SAME_AS = re.compile(r"\s*(?:as|of|when|that)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?]['\"\u201d\u2019)]*\s+|\n\s*")  # a paragraph break is one end
 _FORWARD = frozenset({"next", "following", "later", "after"})
 # The present, which "that day" or "that year" points away from: "Trump's support today is below McCain's
@@ -124,10 +137,17 @@ def anaphors(text: str, lowered: str | None = None) -> Iterator[Anaphor]:
             count = groups.get("count")
             size = (count_value(count) or 0) if count else (1 if rel else 0)
             step = size if rel in _FORWARD else -size
-            event = rel in ("before", "after") and not _ENDS_HERE.match(text, match.end())
+            same = bool(groups.get("same"))
+            event = (rel in ("before", "after") or same) and _names_event(text, match.end(), same)
             month = MONTHS[groups["month"].lower().rstrip(".")] if groups.get("month") else None
             unit = "day" if unit in DAY_PARTS else unit
             yield Anaphor(match.start(), match.end(), match.group(), unit, step, event, bool(groups.get("that")), month)
+
+
+def _names_event(text: str, end: int, same: bool) -> bool:
+    """Whether the words after a "before", an "after" or (`same`) a "the same" ending at `end` name the
+    event it is counted from ("the day after the election", "the same day as the rally")."""
+    return not _ENDS_HERE.match(text, end) or (same and _SAME_AS.match(text, end) is not None)
 
 
 def _around(text: str, lowered: str, pattern: re.Pattern[str], keys: re.Pattern[str]) -> Iterator[re.Match[str]]:
