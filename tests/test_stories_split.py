@@ -3,6 +3,7 @@ reports separate them; the split is logged, the older part keeps the id, and a r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -93,9 +94,11 @@ def test_a_chained_story_splits_once_later_reports_separate_the_events(
         built: list[str] = []
         features_of = stage._features
 
-        def counted(db: SQLiteStore, articles: list[Article]) -> list[ArticleFeatures]:
+        def counted(
+            db: SQLiteStore, articles: list[Article], entities: Mapping[str, frozenset[str]] | None = None
+        ) -> list[ArticleFeatures]:
             built.extend(a.id for a in articles)
-            return features_of(db, articles)
+            return features_of(db, articles, entities)
 
         monkeypatch.setattr(stage, "_features", counted)
         arrived: dict[str, int] = {}

@@ -69,9 +69,13 @@ def _linked(
     return linked
 
 
-def _features(store: SQLiteStore, articles: list[Article]) -> list[ArticleFeatures]:
+def _features(
+    store: SQLiteStore, articles: list[Article], entities: Mapping[str, frozenset[str]] | None = None
+) -> list[ArticleFeatures]:
+    """The articles' features, with their entity ids (`entities`, read here unless the caller has them)."""
     vectors = doc_vectors(store, articles)
-    entities = repo.article_entities(store, [a.id for a in articles], NAMES_PER_ARTICLE)
+    if entities is None:
+        entities = repo.article_entities(store, [a.id for a in articles], NAMES_PER_ARTICLE)
     return [build_features(a, v, entities.get(a.id)) for a, v in zip(articles, vectors, strict=True)]
 
 
@@ -151,14 +155,17 @@ class StoryBuilder:
         ordered = _publication_order(articles)
         days = [d for a in ordered if (d := day_number(a.published_at)) is not None]
         self.load_live(min(days) if days else None)
-        features = _features(self.store, ordered)
+        ids = [a.id for a in ordered]
+        entities = repo.article_entities(self.store, ids, NAMES_PER_ARTICLE)
+        features = _features(self.store, ordered, entities)
         vectors = {f.article_id: f.vector for f in features}
-        links = repo.reuse_neighbours(self.store, [a.id for a in ordered])
-        neighbours = sorted({b for bs in links.values() for b in bs})
-        known = {a: story for a, (story, _, _) in repo.member_places(self.store, neighbours).items()}
-        current = repo.member_places(self.store, [a.id for a in ordered])
+        links = repo.reuse_neighbours(self.store, ids)
+        neighbours = {b for bs in links.values() for b in bs}
+        places = repo.member_places(self.store, sorted(neighbours.union(ids)))  # the batch's and its neighbours'
+        known = {a: story for a, (story, _, _) in places.items() if a in neighbours}
+        current = {a: places[a] for a in ids if a in places}
         clustered = self._clustered_versions(ordered, current, vectors)
-        counted_as = self._counted_features(clustered)
+        counted_as = self._counted_features(clustered, entities)
         clusterer = self.clusterer
         keys = {t for f in [*features, *counted_as.values()] for t in df_keys(f)}
         clusterer.df.update(repo.load_df(self.store, keys))
@@ -341,11 +348,14 @@ class StoryBuilder:
             found.update((a, Clustered(old[a], vector)) for a, vector in zip(relead, encoded, strict=True))
         return found
 
-    def _counted_features(self, clustered: Mapping[str, Clustered]) -> dict[str, ArticleFeatures]:
+    @staticmethod
+    def _counted_features(
+        clustered: Mapping[str, Clustered], entities: Mapping[str, frozenset[str]]
+    ) -> dict[str, ArticleFeatures]:
         """The features each clustered version was counted with in the document frequencies. Its terms are
         its own; its entity ids are no longer stored (the extract stage keeps the current version's), so
-        those of the article now stand in for them: an edited article's names stay counted as they were."""
-        entities = repo.article_entities(self.store, list(clustered), NAMES_PER_ARTICLE)
+        those of the article now (`entities`) stand in for them: an edited article's names stay counted as
+        they were."""
         return {a: build_features(c.article, c.vector, entities.get(a)) for a, c in clustered.items()}
 
     def _settle(self, leavers: Leavers, known: dict[str, str]) -> None:
