@@ -72,10 +72,16 @@ COUNT_WORDS = {
 
 
 def count_words(articles: bool = True) -> str:
-    """A regex alternation of the counts written as words, longest first ("twenty-two" before "twenty"), a
-    compound's parts joined by a hyphen or a space; without "a" and "an" unless `articles`."""
-    words = sorted((w for w in COUNT_WORDS if articles or w not in ("a", "an")), key=len, reverse=True)
-    return "|".join(word.replace("-", r"[-\s]") for word in words)
+    """A regex for the counts written as words: the tens with an optional unit ("twenty", "twenty-two",
+    "twenty two"), then the teens before the units they begin with ("seventeen" before "seven"), and "an",
+    "a" unless not `articles`."""
+    words = [
+        rf"(?:{'|'.join(_TENS)})(?:[-\s](?:{'|'.join(_ONES)}))?",
+        *reversed(_TEENS),
+        *_ONES,
+        *(("an", "a") if articles else ()),
+    ]
+    return "|".join(words)
 
 
 def count_value(count: str) -> int | None:
