@@ -115,7 +115,7 @@ register_migrations(
         "-- the time up to publication\nDELETE FROM stage_done WHERE stage = 'timeline';",
         # Timelines stored while "the next two months" and "six weeks from now" were no date, "six to eight weeks
         # ago" the eighth week alone, "over the last year" the calendar year before, "Twenty-two years ago"
-        # two years ago and "earlier in the day" no date are rebuilt.
+        # two years ago and "earlier in the day" and "the end of the year" no date are rebuilt.
         "-- the time from publication on\nDELETE FROM stage_done WHERE stage = 'timeline';",
     ],
 )

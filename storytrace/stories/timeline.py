@@ -13,8 +13,10 @@ Resolution rules (news is mostly written in the past tense about the days just b
   of the past anywhere (`tense.told_in_past`: "posted a comment on Twitter in August", "since December");
   "next April" the first after it, "last April" the latest before it, "this April" the publication
   year's; "the end of April", "at the beginning of April" are April, placed so (25 in PolNeAR, all
-  right). "April 2024": as stated. Read as the latest whatever the clause said, "the convention in July"
-  in an April article was last July: 33 of the 34 PolNeAR months the clause moves are now right
+  right); "the end of the year", "the rest of this month" the publication's year or month (week), kept as
+  text when told of the past ("By the end of the year, he had climbed", of an earlier year). "April
+  2024": as stated. Read as the latest whatever the clause said, "the convention in July" in an April
+  article was last July: 33 of the 34 PolNeAR months the clause moves are now right
   (bench/results/timeline_tense.md); the one wrong is a past told without a verb ("after the Charleston
   church massacre in June", in February).
 - The tense of the clause (`tense.date_tense`) moves a date without a stated year to the side of the
@@ -140,8 +142,12 @@ _RANGE_KINDS = frozenset(
 # Kinds whose resolution may depend on whether the text places them before or after publication.
 _TENSED = frozenset(
     "month_day_range day_month_range month_day day_month in_month weekday weekday_range weekend relative_season "
-    "coming_span".split()
+    "coming_span part_of_period".split()
 )
+# Kinds counted from the publication day that a clause told of the past counts from another time, which the text
+# may not give ("he spent the next two years in prison", "by the end of the year he had climbed to 35 percent"):
+# kept as text then, unless the sentence looks ahead (`tense.looks_ahead`).
+_TOLD_FROM_NOW = ("coming_span", "part_of_period")
 # Each kind's pattern and the characters its matches can begin with. The pattern is led by that set, so the
 # regex engine seeks those characters through the text, where a pattern led by an optional group
 # ("between") or a word boundary is tried at every position: on PolNeAR, month_day_range 0.39 s -> 0.10 s for
@@ -267,6 +273,15 @@ _SOURCES: list[tuple[str, str, str, int]] = [
         r"(?!\s+(?:of|before|after|and\s+a\s+half)\b)",
         re.IGNORECASE,
     ),
+    # "the end of the year", "the rest of this month": the publication's year, month or week (the text keeps the
+    # part), unless told of the past ("By the end of the year, he had climbed to 35 percent", of an earlier year).
+    (
+        "part_of_period",
+        "tTeEbBsSmMrR",
+        r"\b(?:the\s+)?(?:end|beginning|start|middle|rest|remainder)\s+of\s+(?P<rel>the|this)\s+"
+        r"(?P<unit>week|month|year)\b",
+        re.IGNORECASE,
+    ),
     # "The last year" is no calendar year: the final one ("the last year he ran"), or, after a preposition of
     # time, the time up to publication (`past_span`).
     (
@@ -293,6 +308,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "count_range": (" ago", " from now", " from today"),
     "from_now": (" from now", " from today"),
     "coming_span": ("next ", "coming "),
+    "part_of_period": (" of the ", " of this "),
     "weekend": ("weekend",),
     "relative_season": tuple(SEASONS),
     "year_season": tuple(SEASONS),
@@ -659,15 +675,22 @@ def resolve(
     if kind == "relative_period":
         if _a_title(match):  # ABC's "This Week"
             return None, None
-        step = {"last": -1, "this": 0, "next": 1}[match["rel"].lower()]
-        unit = match["unit"].lower()
-        if unit == "week":
-            return (_on_or_before(published, WEEKDAYS["monday"]) + timedelta(weeks=step)).isoformat(), "week"
-        if unit == "month":
-            year, month = _add_months(published.year, published.month, step)
-            return f"{year:04d}-{month:02d}", "month"
-        return f"{published.year + step:04d}", "year"
+        return _calendar_period(
+            match["unit"].lower(), published, {"last": -1, "this": 0, "next": 1}[match["rel"].lower()]
+        )
+    if kind == "part_of_period":
+        return (None, None) if tense == "past" else _calendar_period(match["unit"].lower(), published, 0)
     return None, None
+
+
+def _calendar_period(unit: str, published: date, step: int) -> tuple[str, str]:
+    """(when, granularity) of the calendar week (its Monday), month or year `step` of them from publication's."""
+    if unit == "week":
+        return (_on_or_before(published, WEEKDAYS["monday"]) + timedelta(weeks=step)).isoformat(), "week"
+    if unit == "month":
+        year, month = _add_months(published.year, published.month, step)
+        return f"{year:04d}-{month:02d}", "month"
+    return f"{published.year + step:04d}", "year"
 
 
 def _a_title(match: re.Match[str], extra_words: int = 0) -> bool:
@@ -693,11 +716,11 @@ def _tense(kind: str, match: re.Match[str], text: str, published: date | None) -
     tense = date_tense(text, start, end)
     if (
         tense is None
-        and kind in ("in_month", "weekday", "coming_span")
+        and kind in ("in_month", "weekday", *_TOLD_FROM_NOW)
         and (_since(match) or told_in_past(text, start, end))
     ):
         tense = "past"
-    if kind == "coming_span" and tense == "past" and looks_ahead(text, start, end):
+    if kind in _TOLD_FROM_NOW and tense == "past" and looks_ahead(text, start, end):
         return None  # "that would double the deficit projected over the next decade": from publication on
     return tense
 
@@ -716,7 +739,8 @@ def _needs_tense(kind: str, match: re.Match[str]) -> bool:
     if groups.get("year") or groups.get("year2"):
         return False
     word = (groups.get("rel") or groups.get("prep") or "").lower()
-    settled = ("next", "last", "this") if kind == "in_month" else ("next", "last")  # "this Thursday" may be past
+    settled = ("next", "last", "this") if kind in ("in_month", "part_of_period") else ("next", "last")
+    # ("this Thursday" may be past)
     return word not in settled
 
 
