@@ -112,8 +112,7 @@ _YEAR = r"(?:19|20)\d\d"
 _RANGE_SEP = r"(?:\s*[-\u2013\u2014]\s*|\s+(?:to|until|till|through)\s+|(?(between)\s+and\s+|(?!)))"
 _BETWEEN = r"(?P<between>\b(?i:between)\s+)?"
 # "the end of June", "at the beginning of March": a part of a month, read as the whole month (the text keeps the
-# nuance, as "early 1990s" does) and placed as a month alone is. "The end of the year" is left unread: in a
-# story of an earlier year it is that year's (3 of the 14 in PolNeAR are not the publication year's).
+# nuance, as "early 1990s" does) and placed as a month alone is. "The end of the year" is `part_of_period`.
 _PART_OF = r"(?:end|beginning|start|middle)\s+of"
 _SPAN_COUNTS = count_words(articles=False)
 # "over the ", "in the ", ...: what makes "the next week" and "the last year" periods from or to publication.
@@ -709,7 +708,8 @@ def _a_title(match: re.Match[str], extra_words: int = 0) -> bool:
 
 def _tense(kind: str, match: re.Match[str], text: str, published: date | None) -> Tense:
     """The tense that places the matched date (`date_tense`); a month without a year whose clause tells
-    of the past anywhere (`told_in_past`) is past even where the verb nearest it says nothing."""
+    of the past anywhere (`told_in_past`) is past even where the verb nearest it says nothing, and so is a
+    time counted from publication (`_TOLD_FROM_NOW`), unless its sentence looks ahead."""
     if published is None or not _needs_tense(kind, match):
         return None
     start, end = match.span()
@@ -739,8 +739,8 @@ def _needs_tense(kind: str, match: re.Match[str]) -> bool:
     if groups.get("year") or groups.get("year2"):
         return False
     word = (groups.get("rel") or groups.get("prep") or "").lower()
+    # "this June" and "the end of this year" say which; "this Thursday" may be past.
     settled = ("next", "last", "this") if kind in ("in_month", "part_of_period") else ("next", "last")
-    # ("this Thursday" may be past)
     return word not in settled
 
 
