@@ -323,8 +323,8 @@ def test_clip_around_cuts_at_words(text: str, span: tuple[int, int], limit: int,
 
 
 def test_tense_quality_floor_on_polnear_gold(timeline_tense: ModuleType) -> None:
-    """The hand-checked PolNeAR dates (bench/gold/polnear_date_tense.jsonl): 323 of 347 right and 215 of
-    the 231 moves by tense right when pinned (157 of 203 before modals looked ahead); tenseless, 121 of 347.
+    """The hand-checked PolNeAR dates (bench/gold/polnear_date_tense.jsonl): 323 of 346 right and 215 of
+    the 231 moves by tense right when pinned (157 of 203 before modals looked ahead); tenseless, 121 of 346.
     Months, weekdays and times from publication on read as the nearest, or read, when nothing in their
     clause tells of the past: 71 of the 74 moves right (2 before). The time up to publication ("the past
     week", "over the last year"): 120 of 121 (none before). Times from publication on and counted ones ("the
