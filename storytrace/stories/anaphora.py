@@ -14,7 +14,8 @@ anchored date is
     that day / week / month / year    the anchor's own day, week, month or year (never today's:
                                       "that" points away from the present)
     earlier | later in the <unit>,    the anchor's own day, week, month or year, today's too
-    the same <unit>
+    the same <unit>,
+    the end | rest of the <unit>
     <month> of that year              that month of the anchor's year
     the next | following <unit>       the anchor's end + 1 unit
     the previous | preceding <unit>   the anchor's start - 1 unit
@@ -81,6 +82,13 @@ _FORMS = [
             rf"\b(?:(?:later|earlier)\s+in\s+the|(?P<same>the\s+same))\s+{_UNIT}\b(?![-\u2010])"
             r"(?!\s+(?:last|(?:a|one)\s+year)\b)",
             rf"(?:(?:later|earlier) in the|the same) (?:{'|'.join(sorted(DAY_PARTS))}|week|month|year)",
+        ),
+        # "the end of the month", "the rest of the week": a part of the anchor's month or week ("adding the data
+        # in January 2016 and expect to be done by the end of the month"); with no date in reach, the
+        # publication's (timeline `part_of_period`). "The end of this month" says which.
+        (
+            r"\b(?:the\s+)?(?:end|beginning|start|middle|rest|remainder)\s+of\s+the\s+(?P<unit>week|month|year)\b",
+            r"(?:end|beginning|start|middle|rest|remainder) of the (?:week|month|year)",
         ),
         # "in October of that year": the month of the anchor's year (the month alone would be read as the
         # latest October before publication).

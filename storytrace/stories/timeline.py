@@ -14,7 +14,8 @@ Resolution rules (news is mostly written in the past tense about the days just b
   "next April" the first after it, "last April" the latest before it, "this April" the publication
   year's; "the end of April", "at the beginning of April" are April, placed so (25 in PolNeAR, all
   right); "the end of the year", "the rest of this month" the publication's year or month (week), kept as
-  text when told of the past ("By the end of the year, he had climbed", of an earlier year). "April
+  text when told of the past ("By the end of the year, he had climbed"), but "the end of the year" after
+  a date in reach is that date's year (`anaphora`: "in May 2015 ... By the end of the year"). "April
   2024": as stated. Read as the latest whatever the clause said, "the convention in July" in an April
   article was last July: 33 of the 34 PolNeAR months the clause moves are now right
   (bench/results/timeline_tense.md); the one wrong is a past told without a verb ("after the Charleston
