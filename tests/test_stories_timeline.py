@@ -381,6 +381,16 @@ SUNDAY = date(2016, 1, 31)
             [("January 2016", "2016-01", "month"), ("the end of the month", "2016-01", "month")],
         ),
         (
+            "The race in May 2015 put him at 5 percent. By the end of the year, he had climbed to 35.",
+            date(2016, 6, 5),
+            [("May 2015", "2015-05", "month"), ("the end of the year", "2015", "year")],
+        ),
+        (  # an anchor years away: the present's end of the year, here kept as text ("passed" is a past)
+            "The act, passed in 1996, expires at the end of the year.",
+            date(2016, 7, 16),
+            [("in 1996", "1996", "year"), ("the end of the year", None, None)],
+        ),
+        (
             "Sales rose in October 2015. They fell the same month last year.",
             None,
             [("October 2015", "2015-10", "month"), ("last year", None, None)],  # "the same month" is not read

@@ -84,10 +84,12 @@ _FORMS = [
             rf"(?:(?:later|earlier) in the|the same) (?:{'|'.join(sorted(DAY_PARTS))}|week|month|year)",
         ),
         # "the end of the month", "the rest of the week": a part of the anchor's month or week ("adding the data
-        # in January 2016 and expect to be done by the end of the month"); with no date in reach, the
-        # publication's (timeline `part_of_period`). "The end of this month" says which.
+        # in January 2016 and expect to be done by the end of the month"); with no date in reach, or an anchor
+        # far from the present in a clause that does not tell of the past ("the act, passed in 1996, expires at
+        # the end of the year"), the publication's (timeline `part_of_period`). "The end of this month" says
+        # which.
         (
-            r"\b(?:the\s+)?(?:end|beginning|start|middle|rest|remainder)\s+of\s+the\s+(?P<unit>week|month|year)\b",
+            r"\b(?:the\s+)?(?P<part>end|beginning|start|middle|rest|remainder)\s+of\s+the\s+(?P<unit>week|month|year)\b",
             r"(?:end|beginning|start|middle|rest|remainder) of the (?:week|month|year)",
         ),
         # "in October of that year": the month of the anchor's year (the month alone would be read as the
@@ -129,6 +131,9 @@ class Anaphor:
     counted_from_event: bool  # "the day after the election": no date of the text is its anchor
     distal: bool = False  # "that day": a date away from the present, never "today" or "this week"
     month: int | None = None  # "October of that year": this month of the anchor's year
+    # "the end of the year": said of the present as readily as of the anchor's time, so counted from an anchor
+    # only when its clause tells of the past or the anchor is near the present (`timeline._with_anaphors`)
+    deictic: bool = False
 
 
 def anaphors(text: str, lowered: str | None = None) -> Iterator[Anaphor]:
@@ -149,7 +154,17 @@ def anaphors(text: str, lowered: str | None = None) -> Iterator[Anaphor]:
             event = (rel in ("before", "after") or same) and _names_event(text, match.end(), same)
             month = MONTHS[groups["month"].lower().rstrip(".")] if groups.get("month") else None
             unit = "day" if unit in DAY_PARTS else unit
-            yield Anaphor(match.start(), match.end(), match.group(), unit, step, event, bool(groups.get("that")), month)
+            yield Anaphor(
+                match.start(),
+                match.end(),
+                match.group(),
+                unit,
+                step,
+                event,
+                bool(groups.get("that")),
+                month,
+                bool(groups.get("part")),
+            )
 
 
 def _names_event(text: str, end: int, same: bool) -> bool:

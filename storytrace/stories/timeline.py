@@ -774,15 +774,16 @@ def date_mentions(text: str, published: date | None) -> list[DateMention]:
             starts.insert(at, start)
             ends.insert(at, end)
             found.append(DateMention(start, end, match.group(), when, granularity, until))
-    return _with_anaphors(text, lowered, sorted(found, key=lambda m: m.start))
+    return _with_anaphors(text, lowered, sorted(found, key=lambda m: m.start), published)
 
 
-def _with_anaphors(text: str, lowered: str, found: list[DateMention]) -> list[DateMention]:
+def _with_anaphors(text: str, lowered: str, found: list[DateMention], published: date | None) -> list[DateMention]:
     """`found` (in text order) with the dates counted from another date of the text (anaphora.py), each
     resolved against the nearest date before it, which may itself be one ("On Monday ... The next day ...
     Two days later ..."). An anaphor containing a date already read ("the next week" holds "next week")
     takes its place only when it has an anchor; "the next week" of an undated story stays the week after
-    publication."""
+    publication, and "the end of the year" stays the publication's after an anchor years from it
+    (`_far_from_now`)."""
     chosen: list[Anaphor] = []
     for anaphor in sorted(anaphors(text, lowered), key=lambda a: (a.start, -a.end)):
         if not chosen or chosen[-1].end <= anaphor.start:
@@ -804,7 +805,7 @@ def _with_anaphors(text: str, lowered: str, found: list[DateMention]) -> list[Da
             result.extend(inside)  # a date overlapping the anaphor past its ends is read instead of it
             continue
         when, granularity = _anchor_of(text, anaphor, result[-1] if result else None)
-        if inside and when is None:
+        if inside and (when is None or (anaphor.deictic and _far_from_now(published, when, granularity))):
             result.extend(inside)
         else:
             result.append(DateMention(anaphor.start, anaphor.end, anaphor.text, when, granularity))
@@ -812,6 +813,22 @@ def _with_anaphors(text: str, lowered: str, found: list[DateMention]) -> list[Da
         result.append(upcoming)
     result.extend(pending)
     return result
+
+
+def _far_from_now(published: date | None, when: str, granularity: str | None) -> bool:
+    """Whether an anchored period (`when`, in `granularity`) lies more than one of its units from the
+    publication's: "the end of the year" after "passed in 1996" is this year's end, told in any tense ("the
+    act, passed in 1996, expires at the end of the year"), and after "in May 2015" in a 2016 article the end
+    of 2015."""
+    if published is None or granularity is None:
+        return False
+    present, _ = _calendar_period(granularity, published, 0)
+    if granularity == "year":
+        return abs(int(when[:4]) - int(present)) > 1
+    if granularity == "month":
+        (y1, m1), (y2, m2) = (map(int, w[:7].split("-")) for w in (when, present))
+        return abs((y1 - y2) * 12 + m1 - m2) > 1
+    return abs((date.fromisoformat(when) - date.fromisoformat(present)).days) > 7
 
 
 def _anchor_of(text: str, anaphor: Anaphor, anchor: DateMention | None) -> tuple[str | None, str | None]:
