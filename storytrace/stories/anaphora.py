@@ -81,7 +81,7 @@ _FORMS = [
         (
             rf"\b(?:(?:later|earlier)\s+in\s+the|(?P<same>the\s+same))\s+{_UNIT}\b(?![-\u2010])"
             r"(?!\s+(?:last|(?:a|one)\s+year)\b)",
-            rf"(?:(?:later|earlier) in the|the same) (?:{'|'.join(sorted(DAY_PARTS))}|week|month|year)",
+            rf"the (?:same )?(?:{'|'.join(sorted(DAY_PARTS))}|week|month|year)",
         ),
         # "the end of the month", "the rest of the week": a part of the anchor's month or week ("adding the data
         # in January 2016 and expect to be done by the end of the month"); with no date in reach, or an anchor
@@ -90,7 +90,7 @@ _FORMS = [
         # which.
         (
             r"\b(?:the\s+)?(?P<part>end|beginning|start|middle|rest|remainder)\s+of\s+the\s+(?P<unit>week|month|year)\b",
-            r"(?:end|beginning|start|middle|rest|remainder) of the (?:week|month|year)",
+            r" of the (?:week|month|year)",
         ),
         # "in October of that year": the month of the anchor's year (the month alone would be read as the
         # latest October before publication).
