@@ -27,9 +27,12 @@ in a noun phrase ("a boost from the win Tuesday"), and an article dated the day 
 past frame for modals would undo two of them and break "predicted that neither would arrive at the
 convention in July" (bench/results/timeline_tense.md).
 
-The cues are words, not a parse (the timeline stage reads raw text, not the extract stage's parse): an -ed
-adjective between a future verb and its date ("will meet the embattled governor on Friday") stops the
-search and keeps the reading every date had before the tense was read. bench/results/timeline_tense.md
+The cues are words, not a parse (the timeline stage reads raw text, not the extract stage's parse). An -ed
+word after a determiner is an adjective, no past: "will meet the embattled governor on Friday" looks ahead,
+and "set the stage for a contested convention in July" names the coming July (4 PolNeAR dates moved, all
+rightly, when this was added). Without a determiner ("will meet embattled governors on Friday", "a super
+PAC aligned with Bush") the -ed word stops the search and keeps the reading every date had before the
+tense was read. bench/results/timeline_tense.md
 counts how often the cues move a date on PolNeAR and how often the move is right.
 """
 
@@ -82,11 +85,14 @@ _OTHER = (
     rf"\b(?:{'|'.join(_PASSIVE)})\s+(?!(?:scheduled|slated|expected|poised)\b){_PARTICIPLE}\b"
     rf"|\b(?:{'|'.join(_MODALS)})\b"
 )
+# A word after these is not a verb: "the planned advertising", "its scheduled vote" ("that passed" may be one).
+_DETERMINERS = "the a an its their his her our your my".split()
+_NOT_AFTER_DETERMINER = "".join(rf"(?<!\b{word}\s)" for word in _DETERMINERS)
 _PAST = (
     rf"\b(?:{'|'.join(_PAST_FORMS)})\b"
-    # -ed words, lower case (so not "Ahmed"), not the end of a compound ("delegate-packed"); "-eed" is mostly
-    # not a past (need, speed)
-    r"|(?<!-)\b[a-z]{2,}(?<!ee)ed\b"
+    # -ed words, lower case (so not "Ahmed"), not the end of a compound ("delegate-packed") nor an adjective
+    # after a determiner; "-eed" is mostly not a past (need, speed)
+    rf"|(?<!-){_NOT_AFTER_DETERMINER}\b[a-z]{{2,}}(?<!ee)ed\b"
 )
 _CUE = re.compile(rf"(?P<future>{_FUTURE})|(?P<past>{_PAST})|(?P<other>{_OTHER})")
 # Where a cue may start: a word some cue begins with, a lower-case -ed word, the "'ll" of "he'll". Matching
