@@ -47,7 +47,8 @@ A second gold, bench/gold/polnear_past_spans.jsonl, holds every "the past week",
 last 30 days", "over the last week" of the corpus (121), each read by hand as the time up to publication. A third,
 bench/gold/polnear_counted_times.jsonl, every time from publication on ("the next two months"), counted forward
 ("six weeks from now"), counted as a range ("six to eight weeks ago", "two or three months from now") or in
-words that open a sentence ("Twenty-two years ago", once read as "two years ago") (57),
+words that open a sentence ("Twenty-two years ago", once read as "two years ago"), and the first of two
+counts ("20 and 50 years ago") (58),
 each read by hand: its range, its date, or null where it must stay text ("a few years from now", a memoir's
 "for the next eight months").
 A day named after a feast or an event ("Super Tuesday") is counted apart: it is no longer the nearest such

@@ -41,7 +41,8 @@ Resolution rules (news is mostly written in the past tense about the days just b
   may not give; "that would double the deficit projected over the next decade" does not);
   "three days / two weeks / six months / four years / a decade ago" counted back in that unit, "six weeks
   / a year from now" forward ("a few weeks ago", "several years ago" are kept as text); a count given as
-  a range, "six to eight weeks ago", "40 or 50 years ago", is the range it spans; "tonight", "this
+  a range, "six to eight weeks ago", "40 or 50 years ago", is the range it spans, and two joined by
+  "and", "20 and 50 years ago", two times; "tonight", "this
   morning": that day, "last night" the day before; "early / mid / late 2015": year.
 - "the 1990s" is the range 1990 to 1999; "last / this / next weekend" and "over the weekend" the range
   Saturday to Sunday: the latest weekend started on or before publication (the coming one when the
@@ -221,6 +222,15 @@ _SOURCES: list[tuple[str, str, str, int]] = [
         r"(?P<unit>day|week|month|year|decade)s?\s+(?P<ago>ago\b)?(?(ago)|from\s+(?:now|today)\b)",
         re.IGNORECASE,
     ),
+    # The first of two counts joined by "and" ("incidents that happened 20 and 50 years ago"): its own time, in
+    # the unit after the second, which "ago" reads.
+    (
+        "count_first",
+        "aAoOtTfFsSeEnN0-9",
+        rf"(?<![\d,.-])\b(?P<count>{count_words()}|\d{{1,3}})(?=\s+and\s+(?:{count_words()}|\d{{1,3}})\s+"
+        r"(?P<unit>day|week|month|year|decade)s?\s+(?P<ago>ago\b)?(?(ago)|from\s+(?:now|today)\b))",
+        re.IGNORECASE,
+    ),
     # "six weeks from now", "a year from today": counted forward as "ago" counts back.
     (
         "from_now",
@@ -306,6 +316,7 @@ _PATTERNS = [(kind, re.compile(f"(?=[{first}])" + source, flags)) for kind, firs
 _KEYWORDS: dict[str, tuple[str, ...]] = {
     "ago": (" ago",),
     "count_range": (" ago", " from now", " from today"),
+    "count_first": (" ago", " from now", " from today"),
     "from_now": (" from now", " from today"),
     "coming_span": ("next ", "coming "),
     "part_of_period": (" of the ", " of this "),
@@ -665,8 +676,9 @@ def resolve(
         if rel == "last":  # strictly before it
             return (latest - timedelta(weeks=latest == published)).isoformat(), "day"
         return latest.isoformat(), "day"
-    if kind in ("ago", "from_now"):
-        return _counted(match, published, -1 if kind == "ago" else 1)
+    if kind in ("ago", "from_now", "count_first"):
+        forward = kind == "from_now" or (kind == "count_first" and not match["ago"])
+        return _counted(match, published, 1 if forward else -1)
     if kind == "relative_day":
         if _a_title(match):  # "The Day After Tomorrow" (a film)
             return None, None
