@@ -27,8 +27,10 @@ where a morning, an afternoon, an evening or a night is a day, and a week is sto
 same day (that) he won the caucus" count from an event the text does not date, so a before, an after or a
 "the same" followed by anything but punctuation or a preposition (for "the same", not "as", "of", "when"
 or "that") stays unresolved, and so does any expression without an anchor: both are kept as text,
-never guessed. "In the next year" and "over the following week" are periods from the publication day,
-not anaphors: the timeline reads "over the next week" as the seven days from publication on.
+never guessed; so is one counted to a date after publication in a clause told of the past (the anchor is
+another event's: "polls open Feb. 9 ... debated earlier in the evening"; `timeline._past_told_future`).
+"In the next year" and "over the following week" are periods from the publication day, not anaphors: the
+timeline reads "over the next week" as the seven days from publication on.
 """
 
 from __future__ import annotations

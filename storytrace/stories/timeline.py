@@ -817,6 +817,8 @@ def _with_anaphors(text: str, lowered: str, found: list[DateMention], published:
             result.extend(inside)  # a date overlapping the anaphor past its ends is read instead of it
             continue
         when, granularity = _anchor_of(text, anaphor, result[-1] if result else None)
+        if _past_told_future(text, anaphor, published, when, granularity):
+            when, granularity = None, None
         if inside and (when is None or (anaphor.deictic and _far_from_now(published, when, granularity))):
             result.extend(inside)
         else:
@@ -825,6 +827,17 @@ def _with_anaphors(text: str, lowered: str, found: list[DateMention], published:
         result.append(upcoming)
     result.extend(pending)
     return result
+
+
+def _past_told_future(
+    text: str, anaphor: Anaphor, published: date | None, when: str | None, granularity: str | None
+) -> bool:
+    """Whether an anaphor counted to a date after publication is told of the past: "Feb. 9. Four more ...
+    debated earlier in the evening" took the coming primary as its anchor, but what a clause tells of the past
+    happened before the article appeared, so the anchor is another event's and the date stays text."""
+    if when is None or published is None or period_start(when, granularity) <= published.isoformat():
+        return False
+    return date_tense(text, anaphor.start, anaphor.end) == "past" or told_in_past(text, anaphor.start, anaphor.end)
 
 
 def _far_from_now(published: date | None, when: str, granularity: str | None) -> bool:
