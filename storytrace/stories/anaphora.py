@@ -40,7 +40,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from storytrace.stories.calendar_names import DAY_WORDS, MONTHS, count_value, count_words, month_group
+from storytrace.stories.calendar_names import DAY_WORDS, MONTHS, PERIOD_PARTS, count_value, count_words, month_group
 from storytrace.text import is_abbreviation
 
 ANCHOR_SENTENCES = 2  # the expression's own sentence and the one before it
@@ -87,11 +87,10 @@ _FORMS = [
         ),
         # "the end of the month", "the rest of the week": a part of the anchor's month or week ("adding the data
         # in January 2016 and expect to be done by the end of the month"); with no date in reach, or an anchor
-        # far from the present in a clause that does not tell of the past ("the act, passed in 1996, expires at
-        # the end of the year"), the publication's (timeline `part_of_period`). "The end of this month" says
-        # which.
+        # more than one year (month, week) from the publication's ("the act, passed in 1996, expires at the
+        # end of the year"), the publication's (timeline `part_of_period`). "The end of this month" says which.
         (
-            r"\b(?:the\s+)?(?P<part>end|beginning|start|middle|rest|remainder)\s+of\s+the\s+(?P<unit>week|month|year)\b",
+            rf"\b(?:the\s+)?(?P<part>{PERIOD_PARTS})\s+of\s+the\s+(?P<unit>week|month|year)\b",
             r" of the (?:week|month|year)",
         ),
         # "in October of that year": the month of the anchor's year (the month alone would be read as the
@@ -134,7 +133,7 @@ class Anaphor:
     distal: bool = False  # "that day": a date away from the present, never "today" or "this week"
     month: int | None = None  # "October of that year": this month of the anchor's year
     # "the end of the year": said of the present as readily as of the anchor's time, so counted from an anchor
-    # only when its clause tells of the past or the anchor is near the present (`timeline._with_anaphors`)
+    # only when the anchor is near the present (`timeline._far_from_now`)
     deictic: bool = False
 
 

@@ -57,6 +57,9 @@ DAY_WORDS = {  # the longer first: "the day before yesterday" is not "yesterday"
     "last night": -1,
     "tomorrow": 1,
 }
+# The parts of a period that "the end of the year", "the rest of the week" name: the text keeps the part, the date
+# is the whole period (timeline `part_of_period`, anaphora).
+PERIOD_PARTS = "end|beginning|start|middle|rest|remainder"
 _ONES = "one two three four five six seven eight nine".split()
 _TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()

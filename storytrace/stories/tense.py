@@ -180,14 +180,7 @@ def looks_ahead(text: str, start: int, end: int) -> bool:
 
 def _sentence_around(text: str, start: int, end: int) -> str:
     """The sentence holding text[start:end], at most CLAUSE_CHARS either side."""
-    window = max(0, start - CLAUSE_CHARS)
-    ends = [m for m in _SENTENCE_END.finditer(text, window, start) if not is_abbreviation(text, m.start())]
-    first = ends[-1].end() if ends else window
-    stop = min(len(text), end + CLAUSE_CHARS)
-    last = next(
-        (m.start() for m in _SENTENCE_END.finditer(text, end, stop) if not is_abbreviation(text, m.start())), stop
-    )
-    return text[first:last]
+    return _clause_before(text, start, _SENTENCE_END) + text[start:end] + _clause_after(text, end, _SENTENCE_END)
 
 
 def _nearest_cue(clause: str) -> re.Match[str] | None:
@@ -207,16 +200,18 @@ def _cues(clause: str) -> Iterator[re.Match[str]]:
             yield cue
 
 
-def _clause_before(text: str, start: int) -> str:
+def _clause_before(text: str, start: int, ends: re.Pattern[str] = _CLAUSE_END) -> str:
+    """The text from the last end (`ends`: of a clause, or of a sentence) before `start`, at most CLAUSE_CHARS."""
     window = max(0, start - CLAUSE_CHARS)
-    ends = list(_CLAUSE_END.finditer(text, window, start))
-    last = next((end.end() for end in reversed(ends) if _ends_clause(text, end)), window)
+    found = list(ends.finditer(text, window, start))
+    last = next((end.end() for end in reversed(found) if _ends_clause(text, end)), window)
     return text[last:start]
 
 
-def _clause_after(text: str, end: int) -> str:
+def _clause_after(text: str, end: int, ends: re.Pattern[str] = _CLAUSE_END) -> str:
+    """The text from `end` to the next end (`ends`), at most CLAUSE_CHARS."""
     stop = min(len(text), end + CLAUSE_CHARS)
-    return text[end : next((m.start() for m in _CLAUSE_END.finditer(text, end, stop) if _ends_clause(text, m)), stop)]
+    return text[end : next((m.start() for m in ends.finditer(text, end, stop) if _ends_clause(text, m)), stop)]
 
 
 def _ends_clause(text: str, match: re.Match[str]) -> bool:

@@ -15,7 +15,8 @@ Resolution rules (news is mostly written in the past tense about the days just b
   year's; "the end of April", "at the beginning of April" are April, placed so (25 in PolNeAR, all
   right); "the end of the year", "the rest of this month" the publication's year or month (week), kept as
   text when told of the past ("By the end of the year, he had climbed"), but "the end of the year" after
-  a date in reach is that date's year (`anaphora`: "in May 2015 ... By the end of the year"). "April
+  a date in reach, within a year of publication, is that date's year (`anaphora`: "in May 2015 ... By the
+  end of the year"). "April
   2024": as stated. Read as the latest whatever the clause said, "the convention in July" in an April
   article was last July: 33 of the 34 PolNeAR months the clause moves are now right
   (bench/results/timeline_tense.md); the one wrong is a past told without a verb ("after the Charleston
@@ -78,6 +79,7 @@ from storytrace.stories.calendar_names import (
     DAY_WORDS,
     MONTHS,
     NAMED_DAYS,
+    PERIOD_PARTS,
     WEEKDAYS,
     count_value,
     count_words,
@@ -121,7 +123,10 @@ _SPAN_COUNTS = count_words(articles=False)
 _AFTER_PERIOD_WORD = "|".join(rf"(?<=\b{word}\sthe\s)" for word in PERIOD_PREPOSITIONS)
 # The counts of "three days ago" and "six weeks from now"; a vague one ("a few", "several") is matched and kept
 # as text.
-_AGO_COUNTS = rf"{count_words()}|\d{{1,3}}|a\s+few|several|a\s+couple\s+of"
+_COUNT = rf"{count_words()}|\d{{1,3}}"
+_AGO_COUNTS = rf"{_COUNT}|a\s+few|several|a\s+couple\s+of"
+# The unit counted and the direction: "years ago" back from publication, "weeks from now" forward.
+_UNIT_AGO_OR_FROM_NOW = r"(?P<unit>day|week|month|year|decade)s?\s+(?P<ago>ago\b)?(?(ago)|from\s+(?:now|today)\b)"
 _NOT_A_TIME = r"(?!\s*(?:[ap]\.?m\b|:|%|\d))"  # "March 3 to 5 pm" ends at an hour, not a day
 _RANGE_KINDS = frozenset(
     {
@@ -219,7 +224,7 @@ _SOURCES: list[tuple[str, str, str, int]] = [
         "aAoOtTfFsSeEnNbB0-9",
         rf"(?<![\d,.-])\b(?P<between>between\s+)?(?P<count>{_AGO_COUNTS})"
         rf"(?:\s+(?:or|to)\s+|\s*[-\u2013]\s*|(?(between)\s+and\s+|(?!)))(?P<count2>{_AGO_COUNTS})\s+"
-        r"(?P<unit>day|week|month|year|decade)s?\s+(?P<ago>ago\b)?(?(ago)|from\s+(?:now|today)\b)",
+        + _UNIT_AGO_OR_FROM_NOW,
         re.IGNORECASE,
     ),
     # The first of two counts joined by "and" ("incidents that happened 20 and 50 years ago"): its own time, in
@@ -227,8 +232,7 @@ _SOURCES: list[tuple[str, str, str, int]] = [
     (
         "count_first",
         "aAoOtTfFsSeEnN0-9",
-        rf"(?<![\d,.-])\b(?P<count>{count_words()}|\d{{1,3}})(?=\s+and\s+(?:{count_words()}|\d{{1,3}})\s+"
-        r"(?P<unit>day|week|month|year|decade)s?\s+(?P<ago>ago\b)?(?(ago)|from\s+(?:now|today)\b))",
+        rf"(?<![\d,.-])\b(?P<count>{_COUNT})(?=\s+and\s+(?:{_COUNT})\s+{_UNIT_AGO_OR_FROM_NOW})",
         re.IGNORECASE,
     ),
     # "six weeks from now", "a year from today": counted forward as "ago" counts back.
@@ -288,7 +292,7 @@ _SOURCES: list[tuple[str, str, str, int]] = [
     (
         "part_of_period",
         "tTeEbBsSmMrR",
-        r"\b(?:the\s+)?(?:end|beginning|start|middle|rest|remainder)\s+of\s+(?P<rel>the|this)\s+"
+        rf"\b(?:the\s+)?(?:{PERIOD_PARTS})\s+of\s+(?P<rel>the|this)\s+"
         r"(?P<unit>week|month|year)\b",
         re.IGNORECASE,
     ),
@@ -313,10 +317,11 @@ _SOURCES: list[tuple[str, str, str, int]] = [
 _PATTERNS = [(kind, re.compile(f"(?=[{first}])" + source, flags)) for kind, first, source, flags in _SOURCES]
 # Words without which a pattern cannot match: a substring test skips the pattern's scan, and the rare
 # kinds (a fifth of the patterns, most articles have none of them) cost next to nothing where absent.
+_AGO_OR_FROM_NOW_WORDS = (" ago", " from now", " from today")
 _KEYWORDS: dict[str, tuple[str, ...]] = {
     "ago": (" ago",),
-    "count_range": (" ago", " from now", " from today"),
-    "count_first": (" ago", " from now", " from today"),
+    "count_range": _AGO_OR_FROM_NOW_WORDS,
+    "count_first": _AGO_OR_FROM_NOW_WORDS,
     "from_now": (" from now", " from today"),
     "coming_span": ("next ", "coming "),
     "part_of_period": (" of the ", " of this "),
@@ -403,7 +408,10 @@ def _named_day(name: str, published: date, tense: Tense) -> date | None:
 
 
 def _shifted(published: date, unit: str, count: int, granularity: str) -> str:
-    """The publication day moved by `count` (signed) of `unit`, written in `granularity`."""
+    """The publication day moved by `count` (signed) of `unit`, written in `granularity` (a week as its
+    Monday)."""
+    if granularity == "week":
+        return _on_or_before(published + timedelta(weeks=count), WEEKDAYS["monday"]).isoformat()
     if granularity == "day":
         return (published + timedelta(days=count * (7 if unit == "week" else 1))).isoformat()
     if granularity == "month":
@@ -426,12 +434,7 @@ def _counted(match: re.Match[str], published: date, sign: int) -> tuple[str | No
     number = count_value(match["count"])
     if not number:
         return None, None
-    unit = match["unit"].lower()
-    granularity = _POINT[unit]
-    if unit == "week":
-        moved = published + timedelta(weeks=sign * number)
-        return _on_or_before(moved, WEEKDAYS["monday"]).isoformat(), granularity
-    return _shifted(published, unit, sign * number, granularity), granularity
+    return _calendar_period(match["unit"].lower(), published, sign * number)
 
 
 def _count_range(match: re.Match[str], published: date | None) -> tuple[str | None, str | None, str | None] | None:
@@ -449,15 +452,11 @@ def _count_range(match: re.Match[str], published: date | None) -> tuple[str | No
     return _shifted(published, unit, first, ends), _shifted(published, unit, last, ends), ends
 
 
-def _span(
-    match: re.Match[str], published: date | None, sign: int, tense: Tense = None
-) -> tuple[str | None, str | None, str | None]:
+def _span(match: re.Match[str], published: date | None, sign: int) -> tuple[str | None, str | None, str | None]:
     """(first, last, granularity) of the time up to publication (sign -1: "the past week" the seven days up
     to the publication day, "the past three months" from the month three back to the publication month,
-    "the past decade" the ten years up to the publication year) or from it on (+1: "the next two months").
-    A time from publication on told in the past ("he spent the next two years in prison") counts from
-    another time: kept as text."""
-    if published is None or (sign > 0 and tense == "past"):
+    "the past decade" the ten years up to the publication year) or from it on (+1: "the next two months")."""
+    if published is None:
         return None, None, None
     unit = (match["unit"] or match["units"]).lower()
     number = count_value(match["count"]) if match["count"] else 1
@@ -572,7 +571,7 @@ def resolve_range(
     if kind in ("relative_season", "year_season"):
         return _season(match, published, tense)
     if kind in ("past_span", "coming_span"):
-        return _span(match, published, -1 if kind == "past_span" else 1, tense)
+        return _span(match, published, -1 if kind == "past_span" else 1)
     if kind == "count_range":
         return _count_range(match, published)
     if kind in ("year_range", "year_span", "fiscal_year", "decade"):
@@ -691,18 +690,15 @@ def resolve(
             match["unit"].lower(), published, {"last": -1, "this": 0, "next": 1}[match["rel"].lower()]
         )
     if kind == "part_of_period":
-        return (None, None) if tense == "past" else _calendar_period(match["unit"].lower(), published, 0)
+        return _calendar_period(match["unit"].lower(), published, 0)
     return None, None
 
 
 def _calendar_period(unit: str, published: date, step: int) -> tuple[str, str]:
-    """(when, granularity) of the calendar week (its Monday), month or year `step` of them from publication's."""
-    if unit == "week":
-        return (_on_or_before(published, WEEKDAYS["monday"]) + timedelta(weeks=step)).isoformat(), "week"
-    if unit == "month":
-        year, month = _add_months(published.year, published.month, step)
-        return f"{year:04d}-{month:02d}", "month"
-    return f"{published.year + step:04d}", "year"
+    """(when, granularity) of the calendar day, week (its Monday), month or year (a decade in years) `step` of
+    them from publication's."""
+    granularity = _POINT[unit]
+    return _shifted(published, unit, step, granularity), granularity
 
 
 def _a_title(match: re.Match[str], extra_words: int = 0) -> bool:
@@ -777,7 +773,9 @@ def date_mentions(text: str, published: date | None) -> list[DateMention]:
                 continue
             until = None
             tense = _tense(kind, match, text, published)
-            if kind in _RANGE_KINDS:
+            if kind in _TOLD_FROM_NOW and tense == "past":  # counted from another time: kept as text
+                when = granularity = None
+            elif kind in _RANGE_KINDS:
                 if (period := resolve_range(kind, match, published, tense)) is None:
                     continue
                 when, until, granularity = period
@@ -837,7 +835,7 @@ def _past_told_future(
     happened before the article appeared, so the anchor is another event's and the date stays text."""
     if when is None or published is None or period_start(when, granularity) <= published.isoformat():
         return False
-    return date_tense(text, anaphor.start, anaphor.end) == "past" or told_in_past(text, anaphor.start, anaphor.end)
+    return told_in_past(text, anaphor.start, anaphor.end)  # what `date_tense` reads as past, it does too
 
 
 def _far_from_now(published: date | None, when: str, granularity: str | None) -> bool:
@@ -847,7 +845,7 @@ def _far_from_now(published: date | None, when: str, granularity: str | None) ->
     of 2015."""
     if published is None or granularity is None:
         return False
-    present, _ = _calendar_period(granularity, published, 0)
+    present = _shifted(published, granularity, 0, granularity)
     if granularity == "year":
         return abs(int(when[:4]) - int(present)) > 1
     if granularity == "month":
