@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -230,6 +231,11 @@ def test_forced_format_overrides_extension(tmp_path):
         ("2099123123", None),  # neither reading is a past date
         ("12345678", None),
         ("October 2024", None),  # no day: never guessed
+        ("0001-01-01", None),  # placeholders for "no date" in exports, no publication's
+        ("9999-12-31T23:59:59Z", None),
+        ("2999-01-01", None),  # after tomorrow
+        ("1900-01-01", "1900-01-01"),  # an archive's: news was printed then
+        (datetime(1, 1, 1), None),
         ("soon", None),
         (None, None),
     ],

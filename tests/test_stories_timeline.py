@@ -292,6 +292,29 @@ def test_a_vague_or_false_count_ago_is_kept_as_text_or_skipped() -> None:
     assert found == [("A few weeks ago", None, None), ("several years ago", None, None)]
 
 
+@pytest.mark.parametrize(
+    ("text", "published", "found"),
+    [
+        # Counted past year 1: the year -7974 would neither sort nor anchor "two years later" (which crashed).
+        ("It began 999 decades ago. Two years later it ended.", FRIDAY, [None, None]),
+        ("over the past 999 decades, and 999 decades from now", FRIDAY, [None, None]),
+        # A publication day at a calendar end (a store written before ingest dropped such placeholders).
+        (
+            "Last week, yesterday, tomorrow and next year, on Easter Sunday.",
+            date(9999, 12, 31),
+            ["9999-12-20", "9999-12-30", None, None, None],
+        ),
+        (
+            "Last week, yesterday, 20 years ago and Nov. 3. Three days later.",
+            date(1, 1, 1),
+            [None, None, None, "0001-11-03", "0001-11-06"],
+        ),
+    ],
+)
+def test_dates_counted_past_a_calendar_end_stay_text(text: str, published: date, found: list[str | None]) -> None:
+    assert [w for _, w, _ in _resolved(text, published)] == found
+
+
 def test_may_as_a_verb_is_not_a_date() -> None:
     assert date_mentions("Officials may meet again, they said.", FRIDAY) == []
 

@@ -11,6 +11,9 @@ Data exports also write dates as bare digits, in two families that share a lengt
 yyyymmddhh, yyyymmddhhmm, yyyymmddhhmmss, as GDELT writes them). Ten digits are read as seconds first,
 but a publication date is never in the future, and every yyyymmddhh stamp from 1990 on would be a
 second after 2033: such a value falls through to the calendar reading.
+
+Any date, written or digits, that no publication can carry (after tomorrow, or a placeholder such as
+"0001-01-01") is no date: the article is kept, undated, rather than placed in year 1.
 """
 
 from __future__ import annotations
@@ -78,13 +81,16 @@ _MAX_DATE_CHARS = 80
 _EPOCH_DIGITS = (10, 13)
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})(?:(\d{2})(?:(\d{2})(\d{2})?)?)?")
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # older "dates" in exports are ids or counts, not publication
+# A written date is a date, but not always a publication's: exports write "0001-01-01" or "9999-12-31" for
+# none. Nothing was printed as news before the first weekly (Strasbourg, 1605), or after tomorrow.
+EARLIEST_WRITTEN = datetime(1605, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)  # clocks and time zones: a stamp up to a day ahead is still a date
 
 
 def normalise_date(value: object) -> str | None:
     """ISO 8601 form of a date or date-time value, or None when it is unknown or incomplete."""
     if isinstance(value, datetime):
-        return _iso(value, has_time=True)
+        return _iso(value, has_time=True) if _plausible(value, EARLIEST_WRITTEN) else None
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
@@ -102,6 +108,8 @@ def normalise_date(value: object) -> str | None:
         except (ValueError, OverflowError, TypeError):
             return None
     if (first.year, first.month, first.day) != (second.year, second.month, second.day):
+        return None
+    if not _plausible(first, EARLIEST_WRITTEN):
         return None
     return _iso(first, has_time=(first.hour, first.minute) == (second.hour, second.minute))
 
@@ -131,12 +139,14 @@ def _from_compact(value: str) -> str | None:
         moment = datetime(*parts)  # type: ignore[arg-type]
     except ValueError:
         return None
-    return _iso(moment, has_time=len(parts) > 3) if _plausible(moment.replace(tzinfo=UTC)) else None
+    return _iso(moment, has_time=len(parts) > 3) if _plausible(moment) else None
 
 
-def _plausible(moment: datetime) -> bool:
-    """A publication time lies between EARLIEST and now (give or take FUTURE_SLACK)."""
-    return EARLIEST <= moment <= datetime.now(tz=UTC) + FUTURE_SLACK
+def _plausible(moment: datetime, earliest: datetime = EARLIEST) -> bool:
+    """A publication time lies between `earliest` and now (give or take FUTURE_SLACK); one without a zone
+    is taken as UTC."""
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return earliest <= moment <= datetime.now(tz=UTC) + FUTURE_SLACK
 
 
 def _iso(moment: datetime, *, has_time: bool) -> str:

@@ -771,20 +771,40 @@ def date_mentions(text: str, published: date | None) -> list[DateMention]:
             at = bisect_left(starts, end)
             if at and ends[at - 1] > start:
                 continue
-            until = None
-            tense = _tense(kind, match, text, published)
-            if kind in _TOLD_FROM_NOW and tense == "past":  # counted from another time: kept as text
-                when = granularity = None
-            elif kind in _RANGE_KINDS:
-                if (period := resolve_range(kind, match, published, tense)) is None:
-                    continue
-                when, until, granularity = period
-            else:
-                when, granularity = resolve(kind, match, published, tense)
+            if (period := _read(kind, match, text, published)) is None:
+                continue
+            when, until, granularity = period
             starts.insert(at, start)
             ends.insert(at, end)
             found.append(DateMention(start, end, match.group(), when, granularity, until))
     return _with_anaphors(text, lowered, sorted(found, key=lambda m: m.start), published)
+
+
+def _read(kind: str, match: re.Match[str], text: str, published: date | None) -> tuple[str | None, ...] | None:
+    """(when, until, granularity) of one match, all None when it stays text; None when it is no range after
+    all ("March 5-3")."""
+    tense = _tense(kind, match, text, published)
+    if kind in _TOLD_FROM_NOW and tense == "past":  # counted from another time: kept as text
+        return None, None, None
+    try:
+        if kind in _RANGE_KINDS:
+            period = resolve_range(kind, match, published, tense)
+        else:
+            when, granularity = resolve(kind, match, published, tense)
+            period = when, None, granularity
+    except (OverflowError, ValueError):  # counted past a calendar end from a publication day near it
+        return None, None, None
+    return period if period is None or _in_calendar(*period[:2]) else (None, None, None)
+
+
+_ISO_PERIOD = re.compile(r"\d{4}(?:-\d{2}){0,2}")
+
+
+def _in_calendar(*periods: str | None) -> bool:
+    """Whether resolved periods lie within the years 1 to 9999, the ones a date can be written and counted
+    in (ISO 8601 without a sign): "999 decades ago" would be the year -7974, which neither sorts with
+    the others nor anchors "two years later"."""
+    return all(p is None or (_ISO_PERIOD.fullmatch(p) is not None and not p.startswith("0000")) for p in periods)
 
 
 def _with_anaphors(text: str, lowered: str, found: list[DateMention], published: date | None) -> list[DateMention]:
@@ -861,4 +881,8 @@ def _anchor_of(text: str, anaphor: Anaphor, anchor: DateMention | None) -> tuple
         return None, None
     if not reaches(text, anchor.end, anaphor.start):
         return None, None
-    return anchored(anaphor, anchor.text, anchor.when, anchor.until, anchor.granularity) or (None, None)
+    try:
+        period = anchored(anaphor, anchor.text, anchor.when, anchor.until, anchor.granularity)
+    except (OverflowError, ValueError):  # counted past a calendar end from an anchor near it
+        return None, None
+    return period if period and _in_calendar(period[0]) else (None, None)
