@@ -211,6 +211,13 @@ def test_a_currency_symbol_left_out_of_the_entity_still_gives_the_unit(nlp) -> N
     assert (claim.text, claim.value, claim.unit) == ("$1,299.50", 1299.5, "USD")
 
 
+def test_a_number_past_what_a_float_holds_is_no_claim(nlp) -> None:  # type: ignore[no-untyped-def]
+    # 400 nines read as infinity, which the JSON Lines export wrote as the non-JSON `Infinity`.
+    text = f"Prices rose {'9' * 400} percent and 12 percent; the deficit is ${'9' * 300} trillion."
+    claims = extract_article("t", nlp(text), load_aliases()).claims
+    assert [(c.value, c.unit) for c in claims] == [(12, "percent")]
+
+
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory, nlp) -> Iterator[SQLiteStore]:  # type: ignore[no-untyped-def]
     if not SEEDS.is_dir():

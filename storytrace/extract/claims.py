@@ -11,6 +11,7 @@ not a claim (a bare "one" or a list index), so it is dropped.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -134,7 +135,8 @@ def _is_duration(ent: Span) -> bool:
 
 
 def parse_value(ent: Span) -> float | None:
-    """The number an entity states: digits or number words, times any scale word (million, bn...)."""
+    """The number an entity states: digits or number words, times any scale word (million, bn...); None for
+    one past what a float holds (400 nines), which no comparison can use and JSON cannot write."""
     value: float | None = None
     scale = 1.0
     for token in ent:
@@ -147,7 +149,9 @@ def parse_value(ent: Span) -> float | None:
             value = WORD_NUMBERS[lower] if value is None else value + WORD_NUMBERS[lower]
         elif lower in SCALES:
             scale *= SCALES[lower]
-    return value * scale if value is not None else None
+    if value is None or not math.isfinite(value * scale):
+        return None
+    return value * scale
 
 
 def _counted_noun(ent: Span) -> Token | None:
