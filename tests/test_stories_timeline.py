@@ -61,6 +61,10 @@ def _resolved(text: str, published: date | None) -> list[tuple[str, str | None, 
         ("He spoke last night.", FRIDAY, "2024-11-07", "day"),  # the evening before a morning paper
         ("Tonight he speaks.", FRIDAY, "2024-11-08", "day"),
         ("Prices rose in early 2015.", FRIDAY, "2015", "year"),
+        # Years before 1900 and after 2099 (only 1900 to 2099 were read): PolNeAR had 14 such, all years.
+        ("It has voted for the winner since 1888.", FRIDAY, "1888", "year"),
+        ("The storming of the Bastille on July 14, 1789.", FRIDAY, "1789-07-14", "day"),  # was this July 14
+        ("Seas may rise a metre by 2100.", FRIDAY, "2100", "year"),
     ],
 )
 def test_resolution(text: str, published: date | None, when: str, granularity: str) -> None:
@@ -74,6 +78,12 @@ def test_resolution(text: str, published: date | None, when: str, granularity: s
         ("He ran the division from 2014 to 2021.", None, [("from 2014 to 2021", "2014", "2021", "year")]),
         ("Between 2010 and 2012 the port grew.", None, [("Between 2010 and 2012", "2010", "2012", "year")]),
         ("Her 2010-2013 term ended.", None, [("2010-2013", "2010", "2013", "year")]),
+        (
+            "A colony from 1890 until 1941, in the 1890s.",
+            None,
+            [("from 1890 until 1941", "1890", "1941", "year"), ("1890s", "1890", "1899", "year")],
+        ),
+        ("1000s of protesters, a survey of 1,500 people.", FRIDAY, []),  # thousands, and a count
         ("The 2014-15 season ended.", None, [("2014-15", "2014", "2015", "year")]),  # a season
         ("The 1999/00 budget passed.", None, [("1999/00", "1999", "2000", "year")]),  # a fiscal year
         ("The talks: March 19-26.", FRIDAY, [("March 19-26", "2025-03-19", "2025-03-26", "day")]),  # nearest

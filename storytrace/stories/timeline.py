@@ -110,7 +110,9 @@ _MONTH2 = month_group("month2")
 _DAY = r"(?:[1-9]|[12]\d|3[01])"
 _WEEKDAYS = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _ORDINAL = r"(?:st|nd|rd|th)?"
-_YEAR = r"(?:19|20)\d\d"
+# Years 1000 to 2199: news writes a count of a thousand or more with a comma ("1,500 homes") and a year
+# without, so "since 1888" and "by 2100" are years; only "poll of 2047 registered voters" in PolNeAR is not.
+_YEAR = r"(?:1\d|2[01])\d\d"
 # Between the two ends of a range: a dash, "to", "until", "through", or "and" after "between" (the
 # conditional refers to the optional `between` group that opens each range pattern).
 _RANGE_SEP = r"(?:\s*[-\u2013\u2014]\s*|\s+(?:to|until|till|through)\s+|(?(between)\s+and\s+|(?!)))"
@@ -260,7 +262,8 @@ _SOURCES: list[tuple[str, str, str, int]] = [
     ),
     ("year_season", "sSfFaAwW", rf"\b(?P<part>{_SEASON_NAMES})\s+(?:of\s+)?(?P<year>{_YEAR})\b", re.IGNORECASE),
     # "the 1990s": a range of ten years ("the early 1990s" too: the text keeps the nuance, the date does not).
-    ("decade", "12", r"\b(?P<year>(?:19|20)\d0)['\u2019]?s\b", 0),
+    # "the 1840s"; not "1000s of protesters", which are thousands.
+    ("decade", "12", r"\b(?P<year>(?:1[1-9]|2[01])\d0)['\u2019]?s\b", 0),
     # "the past week", "over the past two years", "the last 30 days", "over the last week": the time up to
     # publication, not the calendar week or year before it ("last week", "last year"); "the last two weeks of
     # the campaign" is no such time, nor "the last year he ran" (the final one), and a vague count ("the past
