@@ -117,6 +117,9 @@ register_migrations(
         # ago" the eighth week alone, "over the last year" the calendar year before, "Twenty-two years ago"
         # two years ago and "earlier in the day" and "the end of the year" no date are rebuilt.
         "-- the time from publication on\nDELETE FROM stage_done WHERE stage = 'timeline';",
+        # Timelines stored while only the years 1900 to 2099 were read ("since 1888" no date, "July 14, 1789"
+        # this July 14) and a year that dates what follows it ("the 2012 election") no date are rebuilt.
+        "-- years of any century, and the 2012 election\nDELETE FROM stage_done WHERE stage = 'timeline';",
     ],
 )
 
