@@ -13,7 +13,7 @@ from storytrace.cli import app
 from storytrace.model import Article
 from storytrace.pipeline import REGISTRY, load_stages
 from storytrace.report import render_report
-from storytrace.report.render import disagreeing_claims, quotes_by_speaker
+from storytrace.report.render import disagreeing_claims, quotes_by_speaker, shown_events
 from storytrace.store import SQLiteStore, open_store
 from storytrace.store.articles import upsert_articles
 
@@ -200,3 +200,23 @@ def test_report_command(store: SQLiteStore, tmp_path: Path) -> None:
     done = runner.invoke(app, ["report", "--db", str(store.path), "--out", str(out)])
     assert done.exit_code == 0, done.output
     _assert_safe(out.read_text(encoding="utf-8"))
+
+
+def _event(when: str | None, granularity: str | None, *articles: str, kind: str = "mentioned") -> dict[str, Any]:
+    return {"when": when, "granularity": granularity, "kind": kind, "text": f"{when}", "articles": list(articles)}
+
+
+def test_a_long_timeline_shows_the_days_its_articles_state() -> None:
+    """Past the cap, a thread's timeline keeps the days most articles state, a few events per date, in time
+    order; by time alone it kept the oldest asides (1908 ahead of the whole 2016 campaign)."""
+    asides = [_event(str(1900 + i), "year", f"old{i}") for i in range(40)]
+    caucus = [_event("2016-02-01", "day", f"c{i}", f"c{i + 1}") for i in range(8)]
+    debate = [_event("2016-01-28", "day", "d1"), _event("2016-01-28", "day", "d2", kind="published")]
+    undated = [_event(None, None, "u1")]
+    shown = shown_events(asides + caucus + debate + undated, cap=12)
+    whens = [e["when"] for e in shown]
+    assert None not in whens and whens == sorted(whens)  # in time order; the undated event waits for room
+    assert whens.count("2016-02-01") == 5 and whens.count("2016-01-28") == 2  # five of a date, then others
+    assert whens[:5] == ["1935", "1936", "1937", "1938", "1939"]  # of equal asides, the latest
+    short = asides[:3]
+    assert shown_events(short, cap=12) == short  # under the cap: every event

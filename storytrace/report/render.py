@@ -69,6 +69,8 @@ _RANK_BY: dict[str, Callable[[Row], float]] = {
 _KEPT = {"changes": "Latest"}
 _DIRECTIONS = {"a->b": "b copied a", "b->a": "a copied b"}
 _TIMELINE_CAP = 50
+_EVENTS_PER_DATE = 5  # a capped timeline shows this many events of one date before others wait
+_FINENESS = {"day": 3, "week": 2, "month": 1, "year": 0}  # of a timeline event: a day is what a timeline is about
 _EXCERPT_CONTEXT = 90
 _EXCERPT_MARK = 480
 _PASSAGES_SHOWN = 4
@@ -312,17 +314,51 @@ def _timeline(rows: list[Row], index: Index) -> str:
     out = []
     for row in rows:
         events = [e for e in row["events"] or [] if isinstance(e, dict)]
-        events.sort(key=lambda e: str(e.get("when") or "~"))
+        shown = shown_events(events)
         items = "".join(
             f"<li>{escape(_span(e.get('when'), e.get('until') or e.get('when')) or 'undated')} · "
             f"{escape(str(e.get('kind') or ''))} · "
             f"{escape(_clip(str(e.get('context') or e.get('text') or ''), 200))} — {_event_articles(index, e)}</li>"
-            for e in events[:_TIMELINE_CAP]
+            for e in shown
         )
-        more = f"<li>… and {len(events) - _TIMELINE_CAP:,} more</li>" if len(events) > _TIMELINE_CAP else ""
+        more = (
+            f"<li>… and {len(events) - len(shown):,} more (shown: the dates the most articles state; the export "
+            "has every event)</li>"
+            if len(events) > len(shown)
+            else ""
+        )
         title = row.get("title") or row.get("story_id") or row.get("thread_id") or "(untitled)"
         out.append(f'<h3>{escape(str(title))}</h3><ol class="timeline">{items}{more}</ol>')
     return "".join(out)
+
+
+def shown_events(events: list[Row], cap: int = _TIMELINE_CAP) -> list[Row]:
+    """The events a timeline shows, in time order (undated last): all of them, or past `cap` those on the
+    days, then weeks, months and years, that the most articles state (as their publication day, or in their
+    text), at most _EVENTS_PER_DATE of each date while others wait (published ones first, then the latest).
+    In time order alone, a thread of 2016 primaries showed 1908, 1949 and 1952 (asides in its oldest
+    history) and cut every event of the campaign itself; by the articles alone, it showed forty readings of
+    "this year"; without the share per date, four days of it."""
+    ordered = sorted(events, key=lambda e: str(e.get("when") or "~"))
+    if len(ordered) <= cap:
+        return ordered
+    stating: dict[str, set[str]] = defaultdict(set)
+    for event in ordered:
+        stating[str(event.get("when"))].update(str(a) for a in event.get("articles") or [])
+    within: dict[int, int] = {}  # each event's place among those of its date, published ones first
+    seen: dict[str, int] = defaultdict(int)
+    for i in sorted(range(len(ordered)), key=lambda i: (ordered[i].get("kind") != "published", -i)):
+        when = str(ordered[i].get("when"))
+        within[i], seen[when] = seen[when], seen[when] + 1
+
+    def salience(i: int) -> tuple[bool, int, int, int, int]:
+        event = ordered[i]
+        support = len(stating[str(event["when"])]) if event.get("when") else 0
+        fineness = _FINENESS.get(str(event.get("granularity")), -1)
+        return within[i] < _EVENTS_PER_DATE, fineness, support, -within[i], i
+
+    kept = set(heapq.nlargest(cap, range(len(ordered)), key=salience))
+    return [event for i, event in enumerate(ordered) if i in kept]
 
 
 def _event_articles(index: Index, event: Row) -> str:
