@@ -162,6 +162,25 @@ def test_sections_keep_the_strongest_rows(store: SQLiteStore, exporters: dict[st
     assert "Top 2 shown" in html
 
 
+def test_stories_and_timelines_keep_the_most_covered(store: SQLiteStore, exporters: dict[str, Any]) -> None:
+    """A large store's report shows its biggest stories and threads, not the first ones it made."""
+    exporters["stories"] = _rows(
+        {"story_id": "s-small", "title": "Small story", "articles": ["plain"], "thread_id": None},
+        {"story_id": "s-big", "title": "Big story", "articles": ["plain", "evil"], "thread_id": None},
+    )
+    exporters["timeline"] = _rows(
+        {"story_id": "s-small", "title": "Small timeline", "events": [_event("2026-11-16", "day", "plain")]},
+        {"story_id": "s-big", "title": "Big timeline", "events": [_event("2026-11-16", "day", "plain", "evil")]},
+    )
+    exporters["thread_timeline"] = _rows(
+        {"thread_id": "t-small", "title": "Small thread", "article_count": 1, "events": []},
+        {"thread_id": "t-big", "title": "Big thread", "article_count": 9, "events": []},
+    )
+    html = render_report(store, limit=1)
+    assert "Big story" in html and "Big timeline" in html and "Big thread" in html
+    assert "Small" not in html and html.count("Top 1 shown") == 3
+
+
 def test_the_change_log_shows_the_latest_changes_first(store: SQLiteStore, exporters: dict[str, Any]) -> None:
     base = {"at": "2026-11-17 09:00:00", "into": None, "article_id": None, "detail": None}
     exporters["changes"] = _rows(

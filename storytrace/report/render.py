@@ -62,7 +62,10 @@ _REQUIRED = {
 _RANK_BY: dict[str, Callable[[Row], float]] = {
     "reuse": lambda row: _number(row.get("score")),
     "entities": lambda row: _number(row.get("mentions")),
+    "stories": lambda row: len(row.get("articles") or []),
     "threads": lambda row: len(row.get("stories") or []),
+    "timeline": lambda row: _articles_in(row.get("events")),  # the most covered stories, not the oldest
+    "thread_timeline": lambda row: _number(row.get("article_count")),
     "changes": lambda row: _number(row.get("event")),  # the latest changes, newest first
 }
 # How a cut section names the rows it kept: ranked sections keep the top rows, the change log the latest.
@@ -82,6 +85,13 @@ def exporter_names() -> list[str]:
     names = set(load_stages().exporters) - {"articles"}
     known = [n for n in SECTION_ORDER if n in names]
     return known + sorted(names - set(known))
+
+
+def _articles_in(events: object) -> int:
+    """How many articles a timeline's events come from."""
+    if not isinstance(events, list):
+        return 0
+    return len({str(a) for e in events if isinstance(e, dict) for a in e.get("articles") or []})
 
 
 def section_rows(store: SQLiteStore, name: str, limit: int) -> list[Row]:
