@@ -51,10 +51,12 @@ words that open a sentence ("Twenty-two years ago", once read as "two years ago"
 counts ("20 and 50 years ago") (58),
 each read by hand: its range, its date, or null where it must stay text ("a few years from now", a memoir's
 "for the next eight months").
-A fourth, bench/gold/polnear_stated_years.jsonl (95), holds every year before 1900 or after 2099 (only 1900 to 2099
-had been read: "since 1888", "by 2100", "July 14, 1789", which was read as this July 14), a random 80 of the
-354 years that date what follows them ("the 2012 election", "her 2003 book", none read before), and the one
-count read as a year ("a poll of 2047 registered voters"), each checked by hand against its sentence.
+A fourth, bench/gold/polnear_stated_dates.jsonl (125), holds every year before 1900 or after 2099 (only 1900 to
+2099 had been read: "since 1888", "by 2100", "July 14, 1789", which was read as this July 14), a random 80 of the
+354 years that date what follows them ("the 2012 election", "her 2003 book"), every holiday a calendar rule fixes
+("Labor Day", "after Christmas", "New Year's Eve": 29) and date written in numbers ("2/26/2012"), none read
+before, and the one count read as a year ("a poll of 2047 registered voters"), each checked by hand against its
+sentence. "Married him ... on Memorial Day weekend, when she was running" is of a year the text does not give.
 A day named after a feast or an event ("Super Tuesday") is counted apart: it is no longer the nearest such
 weekday.
 
@@ -82,7 +84,7 @@ DATA = Path(os.environ.get("STORYTRACE_SHARED", "/work/shared")) / "data" / "pol
 GOLD = Path(__file__).parent / "gold" / "polnear_date_tense.jsonl"
 SPANS = Path(__file__).parent / "gold" / "polnear_past_spans.jsonl"
 COUNTED = Path(__file__).parent / "gold" / "polnear_counted_times.jsonl"
-YEARS = Path(__file__).parent / "gold" / "polnear_stated_years.jsonl"
+STATED = Path(__file__).parent / "gold" / "polnear_stated_dates.jsonl"
 RESULTS = Path(__file__).parent / "results" / "timeline_tense.md"
 
 
@@ -186,7 +188,7 @@ def main() -> None:
     counts = score(articles, load_gold())
     spans = load_spans()
     counted = load_spans(COUNTED)
-    years = load_spans(YEARS)
+    stated = load_spans(STATED)
     shipped = mentions(articles)
     titles = sum(
         m.when is None and (m.text.split()[0] in ("This", "Last", "Next") or m.text.lower() in WEEKDAYS)
@@ -217,9 +219,10 @@ def main() -> None:
         '| times from publication on and counted ones ("the next two months", "six weeks from now", "six to eight '
         'weeks ago"), read as their range or date, or kept as text where the clause tells of another time '
         f"(bench/gold/polnear_counted_times.jsonl) | {spans_right(shipped, counted)} of {len(counted)} |",
-        '| stated years before 1900 or after 2099 ("since 1888", "by 2100") and years that date what follows them '
-        '("the 2012 election", "her 2003 book"), and a count that is no year ("a poll of 2047 registered voters") '
-        f"(bench/gold/polnear_stated_years.jsonl) | {spans_right(shipped, years)} of {len(years)} |",
+        '| dates stated in other forms: years before 1900 or after 2099 ("since 1888", "by 2100"), years that date '
+        'what follows them ("the 2012 election"), holidays ("Labor Day", "after Christmas"), "2/26/2012", and a count '
+        'that is no year ("a poll of 2047 registered voters") '
+        f"(bench/gold/polnear_stated_dates.jsonl) | {spans_right(shipped, stated)} of {len(stated)} |",
         '| titles in capitals kept as text (ABC\'s "This Week", "CBS This Morning", "Saturday Night Live") '
         f"| {titles} |",
         "",

@@ -26,7 +26,7 @@ WEEKDAYS = {
     name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
 }
 # Days named after a feast or an event are not the nearest such weekday. Those a calendar rule fixes fall on
-# a day counted from Easter Sunday or from US Thanksgiving (the fourth Thursday of November); the others
+# a day counted from Easter Sunday or from US Thanksgiving (HOLIDAYS); the others
 # ("Super Tuesday", whose date each election year sets, "Bloody Sunday") are kept as text, unresolved.
 NAMED_DAYS: dict[str, tuple[str, int] | None] = {
     "shrove tuesday": ("easter", -47),
@@ -44,6 +44,40 @@ NAMED_DAYS: dict[str, tuple[str, int] | None] = {
     "super tuesday": None,
     "bloody sunday": None,
 }
+# Holidays a calendar rule fixes, as news writes them (either apostrophe): (month, day) for a fixed
+# date, (month, weekday, n) for the nth such weekday of the month (-1 the last; US federal holidays).
+# "Christmas" and "Thanksgiving" alone are read only after a preposition ("before Christmas", not "Christmas
+# lights"); "Independence Day" (whose country?), "Labour Day" (May 1 or September) and "Election Day" are not
+# read.
+HOLIDAYS: dict[str, tuple[int, ...]] = {
+    "New Year's Day": (1, 1),
+    "New Year's Eve": (12, 31),
+    "Christmas Eve": (12, 24),
+    "Christmas Day": (12, 25),
+    "Christmas": (12, 25),
+    "Boxing Day": (12, 26),
+    "Valentine's Day": (2, 14),
+    "St. Patrick's Day": (3, 17),
+    "St Patrick's Day": (3, 17),
+    "Halloween": (10, 31),
+    "Bastille Day": (7, 14),
+    "Guy Fawkes Night": (11, 5),
+    "Bonfire Night": (11, 5),
+    "Armistice Day": (11, 11),
+    "Remembrance Day": (11, 11),
+    "Veterans Day": (11, 11),
+    "Martin Luther King Day": (1, 0, 3),
+    "Martin Luther King Jr. Day": (1, 0, 3),
+    "MLK Day": (1, 0, 3),
+    "Presidents Day": (2, 0, 3),
+    "Presidents' Day": (2, 0, 3),
+    "Memorial Day": (5, 0, -1),
+    "Labor Day": (9, 0, 1),
+    "Columbus Day": (10, 0, 2),
+    "Thanksgiving": (11, 3, 4),
+    "Thanksgiving Day": (11, 3, 4),
+}
+BARE_HOLIDAYS = ("Christmas", "Thanksgiving")  # read only after a preposition
 # Words for a day counted from the publication day ("last night" is the evening before a morning paper).
 DAY_WORDS = {  # the longer first: "the day before yesterday" is not "yesterday"
     "the day before yesterday": -2,

@@ -24,8 +24,8 @@ Resolution rules (news is mostly written in the past tense about the days just b
 - The tense of the clause (`tense.date_tense`) moves a date without a stated year to the side of the
   publication day it speaks of: "Ryan will meet Trump on Thursday" is the coming Thursday, "will vote in
   March" the coming March; "was held on Dec. 4" and "since January 1" the ones before.
-- Named days: a feast fixed by a calendar rule ("Good Friday", "Black Friday") is that day in the year
-  nearest publication; an event's name ("Super Tuesday", "the Sept. 11 attacks") is kept as text,
+- Named days: a feast fixed by a calendar rule ("Good Friday", "Black Friday", "Labor Day", "Christmas Eve",
+  `calendar_names.HOLIDAYS`) is that day in the year nearest publication, on the side its tense gives; an event's name ("Super Tuesday", "the Sept. 11 attacks") is kept as text,
   unresolved.
 - "in 2008", "since 1888", "the 2012 election", "her 2003 book": year granularity; so is the second of two
   years ("in 2010 and 2012"). A bare year is otherwise a count ("rose to 2015 units").
@@ -51,6 +51,8 @@ Resolution rules (news is mostly written in the past tense about the days just b
   clause speaks of the future), "last" the one before that when published on a weekend, "next" the first
   after the publication day. Seasons are three calendar months (`_season`): "this summer", "last fall",
   "the summer of 2012".
+- "Monday 4 November" is one date, as "Friday, December 4, 2015" is; "25/11/2023", "11/25/2023" and
+  "5.11.2024" (dotted: day first) are days, "5/11/2024" (May 11 or 5 November) is kept as text.
 - Ranges are one mention with `until`, the last day (or year) of the period: "March 19-26", "5-8 April",
   "June 10 to July 10", "between 10 and 12 November", "from 2007 to 2010", "2010-2013", and a season
   or fiscal year, "2014-15" (its end only the next year). Without a year,
@@ -70,6 +72,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -77,7 +80,9 @@ from dateutil.easter import easter
 
 from storytrace.stories.anaphora import PERIOD_PREPOSITIONS, Anaphor, anaphors, anchored, reaches
 from storytrace.stories.calendar_names import (
+    BARE_HOLIDAYS,
     DAY_WORDS,
+    HOLIDAYS,
     MONTHS,
     NAMED_DAYS,
     PERIOD_PARTS,
@@ -122,19 +127,29 @@ _BETWEEN = r"(?P<between>\b(?i:between)\s+)?"
 # nuance, as "early 1990s" does) and placed as a month alone is. "The end of the year" is `part_of_period`.
 _PART_OF = r"(?:end|beginning|start|middle)\s+of"
 _SPAN_COUNTS = count_words(articles=False)
+
+
+def _after(words: Sequence[str], between: str = r"\s") -> str:
+    """A regex that holds only after one of `words` (any case) and `between`: Python's lookbehind is of
+    fixed width, so one per word."""
+    return "(?:" + "|".join(rf"(?<=\b(?i:{word}){between})" for word in words) + ")"
+
+
 # "over the ", "in the ", ...: what makes "the next week" and "the last year" periods from or to publication.
-_AFTER_PERIOD_WORD = "|".join(rf"(?<=\b{word}\sthe\s)" for word in PERIOD_PREPOSITIONS)
+_AFTER_PERIOD_WORD = _after(PERIOD_PREPOSITIONS, r"\sthe\s")
 # The counts of "three days ago" and "six weeks from now"; a vague one ("a few", "several") is matched and kept
 # as text.
 _COUNT = rf"{count_words()}|\d{{1,3}}"
 _AGO_COUNTS = rf"{_COUNT}|a\s+few|several|a\s+couple\s+of"
 # The unit counted and the direction: "years ago" back from publication, "weeks from now" forward.
 _UNIT_AGO_OR_FROM_NOW = r"(?P<unit>day|week|month|year|decade)s?\s+(?P<ago>ago\b)?(?(ago)|from\s+(?:now|today)\b)"
-_AFTER_DETERMINER = (
-    "(?:"
-    + "|".join(rf"(?<=\b(?i:{word})\s)" for word in "the his her their its a this that our my your whose year".split())
-    + ")"
+_AFTER_DETERMINER = _after("the his her their its a this that our my your whose year".split())
+# Holidays by name, longest first ("Christmas Day" before "Christmas"); "Christmas" alone only after a preposition.
+_HOLIDAY_NAMES = "|".join(
+    re.escape(name).replace("'", "['\u2019]").replace(r"\ ", r"\s+")
+    for name in sorted((n for n in HOLIDAYS if n not in BARE_HOLIDAYS), key=len, reverse=True)
 )
+_AFTER_TIME_PREPOSITION = _after("on at by before after until till since over around through during for from".split())
 _NOT_DATED = r"(?i:people|block|meters?|metres?|yards?|feet|foot|miles?|pounds?|kilos?|kilometers?|kilometres?|m|km)"
 _NOT_A_TIME = r"(?!\s*(?:[ap]\.?m\b|:|%|\d))"  # "March 3 to 5 pm" ends at an hour, not a day
 _RANGE_KINDS = frozenset(
@@ -156,8 +171,8 @@ _RANGE_KINDS = frozenset(
 )
 # Kinds whose resolution may depend on whether the text places them before or after publication.
 _TENSED = frozenset(
-    "month_day_range day_month_range month_day day_month in_month weekday weekday_range weekend relative_season "
-    "coming_span part_of_period".split()
+    "month_day_range day_month_range month_day day_month holiday in_month weekday weekday_range weekend "
+    "relative_season coming_span part_of_period".split()
 )
 # Kinds counted from the publication day that a clause told of the past counts from another time, which the text
 # may not give ("he spent the next two years in prison", "by the end of the year he had climbed to 35 percent"):
@@ -209,7 +224,27 @@ _SOURCES: list[tuple[str, str, str, int]] = [
         rf"\b(?:{_WEEKDAYS},?\s+)?{_MONTH}\s+(?P<day>{_DAY}){_ORDINAL}\b(?:,?\s+(?P<year>{_YEAR})\b)?",
         0,
     ),
-    ("day_month", "0-9", rf"\b(?P<day>{_DAY}){_ORDINAL}\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>{_YEAR})\b)?", 0),
+    (
+        "day_month",
+        "0-9MTWFS",
+        rf"\b(?:{_WEEKDAYS},?\s+(?:the\s+)?)?(?P<day>{_DAY}){_ORDINAL}\s+(?:of\s+)?{_MONTH}(?:,?\s+(?P<year>{_YEAR})\b)?",
+        0,
+    ),
+    # "25/11/2024", "11/25/2024", "5.11.2024": the day is the number over 12; dotted dates are written day first.
+    # "5/11/2024" (May 11 in the US, 5 November elsewhere) is kept as text.
+    (
+        "numeric_date",
+        "0-9",
+        rf"\b(?P<first>\d{{1,2}})(?P<sep>[/.])(?P<second>\d{{1,2}})(?P=sep)(?P<year>{_YEAR})\b(?![./]?\d)",
+        0,
+    ),
+    (
+        "holiday",
+        "".join(sorted({name[0] for name in HOLIDAYS})),
+        rf"\b(?P<holiday>{_HOLIDAY_NAMES}|{_AFTER_TIME_PREPOSITION}(?:{'|'.join(BARE_HOLIDAYS)})(?!\s+(?:Day|Eve)\b))\b"
+        rf"(?:,?\s+(?P<year>{_YEAR})\b)?",
+        0,
+    ),
     ("month_year", "JFMASOND", rf"\b{_MONTH}\s+(?:of\s+)?(?P<year>{_YEAR})\b", 0),
     # The words before a month, weekday or year may open a sentence ("In 2019, ..."): matched in any case.
     (
@@ -417,13 +452,26 @@ def _named_day(name: str, published: date, tense: Tense) -> date | None:
     anchor, offset = rule
     days = []
     for year in (published.year - 1, published.year, published.year + 1):
-        if anchor == "easter":
-            base = easter(year)
-        else:
-            first = date(year, 11, 1)
-            base = first + timedelta(days=(3 - first.weekday()) % 7 + 21)  # the fourth Thursday
-        days.append(base + timedelta(days=offset))
+        base = easter(year) if anchor == "easter" else _holiday_in(HOLIDAYS["Thanksgiving"], year)
+        if base is not None:
+            days.append(base + timedelta(days=offset))
     return _closest(days, published, tense)
+
+
+def _holiday_in(rule: tuple[int, ...], year: int) -> date | None:
+    """A holiday's day in `year` by its HOLIDAYS rule: (month, day), or (month, weekday, n), the nth such
+    weekday of the month (-1 the last); None past the calendar's ends."""
+    if len(rule) == 2:
+        return _safe_date(year, *rule)
+    month, weekday, n = rule
+    if n > 0:
+        first = _safe_date(year, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1)) if first else None
+    following = _safe_date(*_add_months(year, month, 1), 1)
+    if following is None:
+        return None
+    last = following - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
 
 
 def _shifted(published: date, unit: str, count: int, granularity: str) -> str:
@@ -653,6 +701,26 @@ def resolve(
             return None, None
         nearest = _nearest_date(month, day_number, published, tense)
         return (nearest.isoformat(), "day") if nearest else (None, None)
+    if kind == "numeric_date":
+        first, second = int(match["first"]), int(match["second"])
+        if match["sep"] == "." or first > 12:
+            day_number, month = first, second
+        elif second > 12 or first == second:
+            month, day_number = first, second
+        else:
+            return None, None
+        day = _safe_date(int(match["year"]), month, day_number)
+        return (day.isoformat(), "day") if day else (None, None)
+    if kind == "holiday":
+        rule = HOLIDAYS[" ".join(match["holiday"].replace("\u2019", "'").split())]
+        if match["year"]:
+            day = _holiday_in(rule, int(match["year"]))
+        elif published is not None:
+            years = (published.year - 1, published.year, published.year + 1)
+            day = _closest([d for y in years if (d := _holiday_in(rule, y))], published, tense)
+        else:
+            day = None
+        return (day.isoformat(), "day") if day else (None, None)
     if kind == "month_year":
         return f"{int(match['year']):04d}-{_month_of(match):02d}", "month"
     if kind == "in_month":
