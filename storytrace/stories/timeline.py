@@ -25,8 +25,8 @@ Resolution rules (news is mostly written in the past tense about the days just b
   publication day it speaks of: "Ryan will meet Trump on Thursday" is the coming Thursday, "will vote in
   March" the coming March; "was held on Dec. 4" and "since January 1" the ones before.
 - Named days: a feast fixed by a calendar rule ("Good Friday", "Black Friday", "Labor Day", "Christmas Eve",
-  `calendar_names.HOLIDAYS`) is that day in the year nearest publication, on the side its tense gives; an event's name ("Super Tuesday", "the Sept. 11 attacks") is kept as text,
-  unresolved.
+  `calendar_names.HOLIDAYS`) is that day in the year nearest publication, on the side its tense gives; an
+  event's name ("Super Tuesday", "the Sept. 11 attacks") is kept as text, unresolved.
 - "in 2008", "since 1888", "the 2012 election", "her 2003 book": year granularity; so is the second of two
   years ("in 2010 and 2012"). A bare year is otherwise a count ("rose to 2015 units").
   "today", "yesterday", "tomorrow", "the day before yesterday": day (a title, "The Day After Tomorrow",
