@@ -52,7 +52,7 @@ counts ("20 and 50 years ago") (58),
 each read by hand: its range, its date, or null where it must stay text ("a few years from now", a memoir's
 "for the next eight months").
 A fourth, bench/gold/polnear_stated_dates.jsonl (125), holds every year before 1900 or after 2099 (only 1900 to
-2099 had been read: "since 1888", "by 2100", "July 14, 1789", which was read as this July 14), a random 80 of the
+2099 had been read: "since 1888", "by 2100", "July 14, 1789", which was read as this July 14), a random 79 of the
 354 years that date what follows them ("the 2012 election", "her 2003 book"), every holiday a calendar rule fixes
 ("Labor Day", "after Christmas", "New Year's Eve": 29) and date written in numbers ("2/26/2012"), none read
 before, and the one count read as a year ("a poll of 2047 registered voters"), each checked by hand against its
