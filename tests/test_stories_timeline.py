@@ -98,6 +98,33 @@ def test_resolution(text: str, published: date | None, when: str, granularity: s
         ("1000s of protesters, a survey of 1,500 people.", FRIDAY, []),  # thousands, and a count
         ("A fire in the 1400 block of Elm Street; the 2000 people there; the 1500 meters.", FRIDAY, []),
         ("Christmas lights and Thanksgiving turkeys; version 1.5.2024.3.", FRIDAY, []),  # no day named alone
+        # A part of a stated year or month ("of 2016" alone had been the whole year).
+        (
+            "It raised $16 million in the first half of 2015.",
+            None,
+            [("the first half of 2015", "2015-01", "2015-06", "month")],
+        ),
+        (
+            "GDP grew 1.2% in the second quarter of 2016.",
+            None,
+            [("the second quarter of 2016", "2016-04", "2016-06", "month")],
+        ),
+        (
+            "Her peak came the last week of October.",
+            date(2016, 1, 19),
+            [("the last week of October", "2015-10-25", "2015-10-31", "day")],
+        ),
+        (
+            "The conventions meet in the second half of July.",
+            date(2016, 3, 1),
+            [("the second half of July", "2016-07-16", "2016-07-31", "day")],
+        ),
+        (
+            "Polls from the first two weeks of May 2016.",
+            None,
+            [("the first two weeks of May 2016", "2016-05-01", "2016-05-14", "day")],
+        ),
+        ("In the first half of the year and the first week of 2016.", None, [("of 2016", "2016", None, "year")]),
         ("The 2014-15 season ended.", None, [("2014-15", "2014", "2015", "year")]),  # a season
         ("The 1999/00 budget passed.", None, [("1999/00", "1999", "2000", "year")]),  # a fiscal year
         ("The talks: March 19-26.", FRIDAY, [("March 19-26", "2025-03-19", "2025-03-26", "day")]),  # nearest
@@ -383,7 +410,8 @@ def test_tense_quality_floor_on_polnear_gold(timeline_tense: ModuleType) -> None
     week", "over the last year"): 120 of 121 (none before). Times from publication on and counted ones ("the
     next two months", "six to eight weeks ago", "Twenty-two years ago"): 55 of 58 (none read right before; 3
     kept as text that should be read). Years before 1900 or after 2099, years that date what follows them ("the
-    2012 election"), holidays ("Labor Day") and numeric dates: 123 of 125 (none read right before; "a poll of
+    2012 election"), holidays ("Labor Day"), numeric dates and parts of a year or month ("the first half of
+    2015"): 131 of 133 (none read right before; "a poll of
     2047 registered voters" is a year, "on Memorial Day weekend, when she was running" the latest)."""
     gold = timeline_tense.load_gold()
     named = {article for article, _ in gold}

@@ -51,6 +51,9 @@ Resolution rules (news is mostly written in the past tense about the days just b
   clause speaks of the future), "last" the one before that when published on a weekend, "next" the first
   after the publication day. Seasons are three calendar months (`_season`): "this summer", "last fall",
   "the summer of 2012".
+- "the first half of 2015", "the third quarter of 2016": its months; "the last week of October", "the first
+  two weeks of May", "the second half of July": its days (`_part_of`; "the first half of the year" is not
+  read).
 - "Monday 4 November" is one date, as "Friday, December 4, 2015" is; "25/11/2023", "11/25/2023" and
   "5.11.2024" (dotted: day first) are days, "5/11/2024" (May 11 or 5 November) is kept as text.
 - Ranges are one mention with `until`, the last day (or year) of the period: "March 19-26", "5-8 April",
@@ -151,9 +154,11 @@ _HOLIDAY_NAMES = "|".join(
 )
 _AFTER_TIME_PREPOSITION = _after("on at by before after until till since over around through during for from".split())
 _NOT_DATED = r"(?i:people|block|meters?|metres?|yards?|feet|foot|miles?|pounds?|kilos?|kilometers?|kilometres?|m|km)"
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 _NOT_A_TIME = r"(?!\s*(?:[ap]\.?m\b|:|%|\d))"  # "March 3 to 5 pm" ends at an hour, not a day
 _RANGE_KINDS = frozenset(
     {
+        "period_part",
         "month_day_range",
         "day_month_range",
         "year_range",
@@ -172,7 +177,7 @@ _RANGE_KINDS = frozenset(
 # Kinds whose resolution may depend on whether the text places them before or after publication.
 _TENSED = frozenset(
     "month_day_range day_month_range month_day day_month holiday in_month weekday weekday_range weekend "
-    "relative_season coming_span part_of_period".split()
+    "relative_season coming_span part_of_period period_part".split()
 )
 # Kinds counted from the publication day that a clause told of the past counts from another time, which the text
 # may not give ("he spent the next two years in prison", "by the end of the year he had climbed to 35 percent"):
@@ -243,6 +248,15 @@ _SOURCES: list[tuple[str, str, str, int]] = [
         "".join(sorted({name[0] for name in HOLIDAYS})),
         rf"\b(?P<holiday>{_HOLIDAY_NAMES}|{_AFTER_TIME_PREPOSITION}(?:{'|'.join(BARE_HOLIDAYS)})(?!\s+(?:Day|Eve)\b))\b"
         rf"(?:,?\s+(?P<year>{_YEAR})\b)?",
+        0,
+    ),
+    # "the first half of 2015", "the third quarter of 2016", "the last week of October", "the first two weeks of
+    # May": a part of a stated year or month, as a range.
+    (
+        "period_part",
+        "tTfFsSlL",
+        rf"\b(?:(?i:the)\s+)?(?P<rank>(?i:first|second|third|fourth|last|final))\s+(?:(?P<count>(?i:two|three))\s+)?"
+        rf"(?P<part>half|quarter|weeks?)\s+of\s+(?:{_MONTH}\b)?(?:(?(month),?\s+|)(?P<year>{_YEAR})\b)?",
         0,
     ),
     ("month_year", "JFMASOND", rf"\b{_MONTH}\s+(?:of\s+)?(?P<year>{_YEAR})\b", 0),
@@ -641,6 +655,8 @@ def resolve_range(
         return _span(match, published, -1 if kind == "past_span" else 1)
     if kind == "count_range":
         return _count_range(match, published)
+    if kind == "period_part":
+        return _part_of(match, published, tense)
     if kind in ("year_range", "year_span", "fiscal_year", "decade"):
         first = int(match["year"])
         if kind == "decade":
@@ -682,6 +698,65 @@ def resolve_range(
     if start is None or end is None:
         return None, None, None
     return (start.isoformat(), end.isoformat(), "day") if end > start else None
+
+
+def _year_of_month(month: int, published: date, prep: str, tense: Tense) -> int:
+    """The year of a month named without one: "this" the publication year's, "next" the first strictly after
+    the publication month, "last" the latest strictly before it; else on or after it for the future, on or
+    before it for the past, and the nearest (the earlier of two six months away) without a tense."""
+    if prep == "this":
+        return published.year
+    if prep == "next":
+        return published.year + (month <= published.month)
+    if prep == "last":
+        return published.year - (month >= published.month)
+    if tense == "future":
+        return published.year + (month < published.month)
+    if tense == "past":
+        return published.year - (month > published.month)
+    ahead = month - published.month
+    return published.year - (ahead >= 6) + (ahead < -6)
+
+
+def _part_of(match: re.Match[str], published: date | None, tense: Tense) -> tuple[str | None, str | None, str | None]:
+    """(first, last, granularity) of a part of a stated year or month: "the first half of 2015" its first
+    six months, "the third quarter of 2016" July to September, "the last week of October" its last seven
+    days, "the first two weeks of May" its first fourteen, "the second half of July" the 16th to the 31st.
+    A month without a year is placed as a month alone is (`_year_of_month`)."""
+    rank, part = match["rank"].lower(), match["part"].lower()
+    count = count_value(match["count"]) if match["count"] else 1
+    last = rank in ("last", "final")
+    if match["month"] is None:  # a half or a quarter of a stated year
+        if match["year"] is None or part not in ("half", "quarter") or count != 1:
+            return None
+        size = 6 if part == "half" else 3
+        index = 12 // size - 1 if last else _ORDINALS[rank] - 1
+        if index >= 12 // size:
+            return None
+        year, first_month = int(match["year"]), index * size + 1
+        return f"{year:04d}-{first_month:02d}", f"{year:04d}-{first_month + size - 1:02d}", "month"
+    if part == "quarter" or (part == "half" and (count != 1 or rank not in ("first", "second", "last", "final"))):
+        return None
+    month = _month_of(match)
+    if match["year"]:
+        year = int(match["year"])
+    elif published is not None:
+        year = _year_of_month(month, published, "", tense)
+    else:
+        return None, None, None
+    start = date(year, month, 1)
+    end = date(*_add_months(year, month, 1), 1) - timedelta(days=1)
+    if part == "half":
+        first_day, last_day = (
+            (start, start + timedelta(days=14)) if rank == "first" else (start + timedelta(days=15), end)
+        )
+    else:
+        days = 7 * count
+        first_day = end - timedelta(days=days - 1) if last else start + timedelta(days=7 * (_ORDINALS[rank] - 1))
+        last_day = first_day + timedelta(days=days - 1)
+        if last_day > end:
+            return None
+    return first_day.isoformat(), last_day.isoformat(), "day"
 
 
 def resolve(
@@ -726,21 +801,8 @@ def resolve(
     if kind == "in_month":
         if published is None:
             return None, None
-        month, prep = _month_of(match), match["prep"].lower()
-        if prep == "this":
-            year = published.year
-        elif prep == "next":  # strictly after the publication month
-            year = published.year + (month <= published.month)
-        elif prep == "last":  # strictly before it
-            year = published.year - (month >= published.month)
-        elif tense == "future":  # on or after it
-            year = published.year + (month < published.month)
-        elif tense == "past":  # on or before it
-            year = published.year - (month > published.month)
-        else:  # the nearest, the earlier of two six months away
-            ahead = month - published.month
-            year = published.year - (ahead >= 6) + (ahead < -6)
-        return f"{year:04d}-{month:02d}", "month"
+        month = _month_of(match)
+        return f"{_year_of_month(month, published, match['prep'].lower(), tense):04d}-{month:02d}", "month"
     if kind in ("in_year", "year_range_end", "year_modifier"):
         return match["year"], "year"
     if published is None:
