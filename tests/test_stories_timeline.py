@@ -77,6 +77,7 @@ def _resolved(text: str, published: date | None) -> list[tuple[str, str | None, 
         ("The gun starts on Labor Day.", date(2016, 8, 18), "2016-09-05", "day"),
         ("The mass abuse in Cologne on New Year’s Eve shocked Germany.", date(2016, 1, 7), "2015-12-31", "day"),
         ("He plans to preview a strategy after Christmas.", date(2015, 12, 23), "2015-12-25", "day"),
+        ("Talks began a fortnight ago.", FRIDAY, "2024-10-21", "week"),  # two weeks, as its Monday
     ],
 )
 def test_resolution(text: str, published: date | None, when: str, granularity: str) -> None:
@@ -125,6 +126,8 @@ def test_resolution(text: str, published: date | None, when: str, granularity: s
             [("the first two weeks of May 2016", "2016-05-01", "2016-05-14", "day")],
         ),
         ("In the first half of the year and the first week of 2016.", None, [("of 2016", "2016", None, "year")]),
+        ("Ministers met at the weekend.", FRIDAY, [("at the weekend", "2024-11-02", "2024-11-03", "day")]),  # British
+        ("Prices rose over the past fortnight.", FRIDAY, [("past fortnight", "2024-10-25", "2024-11-08", "day")]),
         ("The 2014-15 season ended.", None, [("2014-15", "2014", "2015", "year")]),  # a season
         ("The 1999/00 budget passed.", None, [("1999/00", "1999", "2000", "year")]),  # a fiscal year
         ("The talks: March 19-26.", FRIDAY, [("March 19-26", "2025-03-19", "2025-03-26", "day")]),  # nearest

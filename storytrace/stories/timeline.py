@@ -41,12 +41,13 @@ Resolution rules (news is mostly written in the past tense about the days just b
   on, a range, kept as text when its clause tells of the past and nothing in its sentence looks ahead
   (`tense.looks_ahead`: "he spent the next two years in prison" counts from another time, which the text
   may not give; "that would double the deficit projected over the next decade" does not);
-  "three days / two weeks / six months / four years / a decade ago" counted back in that unit, "six weeks
-  / a year from now" forward ("a few weeks ago", "several years ago" are kept as text); a count given as
-  a range, "six to eight weeks ago", "40 or 50 years ago", is the range it spans, and two joined by
+  "three days / two weeks / six months / four years / a decade ago" counted back in that unit (a fortnight is
+  two weeks), "six weeks / a year from now" forward ("a few weeks ago", "several years ago" are kept as
+  text); a count given as a range, "six to eight weeks ago", "40 or 50 years ago", is the range it spans,
+  and two joined by
   "and", "20 and 50 years ago", two times; "tonight", "this
   morning": that day, "last night" the day before; "early / mid / late 2015": year.
-- "the 1990s" is the range 1990 to 1999; "last / this / next weekend" and "over the weekend" the range
+- "the 1990s" is the range 1990 to 1999; "last / this / next weekend" and "over (or at) the weekend" the range
   Saturday to Sunday: the latest weekend started on or before publication (the coming one when the
   clause speaks of the future), "last" the one before that when published on a weekend, "next" the first
   after the publication day. Seasons are three calendar months (`_season`): "this summer", "last fall",
@@ -145,7 +146,9 @@ _AFTER_PERIOD_WORD = _after(PERIOD_PREPOSITIONS, r"\sthe\s")
 _COUNT = rf"{count_words()}|\d{{1,3}}"
 _AGO_COUNTS = rf"{_COUNT}|a\s+few|several|a\s+couple\s+of"
 # The unit counted and the direction: "years ago" back from publication, "weeks from now" forward.
-_UNIT_AGO_OR_FROM_NOW = r"(?P<unit>day|week|month|year|decade)s?\s+(?P<ago>ago\b)?(?(ago)|from\s+(?:now|today)\b)"
+# The units a time is counted in; a fortnight (British) is two weeks (`_in_weeks`).
+_UNITS = "day|week|fortnight|month|year|decade"
+_UNIT_AGO_OR_FROM_NOW = rf"(?P<unit>{_UNITS})s?\s+(?P<ago>ago\b)?(?(ago)|from\s+(?:now|today)\b)"
 _AFTER_DETERMINER = _after("the his her their its a this that our my your whose year".split())
 # Holidays by name, longest first ("Christmas Day" before "Christmas"); "Christmas" alone only after a preposition.
 _HOLIDAY_NAMES = "|".join(
@@ -297,18 +300,19 @@ _SOURCES: list[tuple[str, str, str, int]] = [
     (
         "from_now",
         "aAoOtTfFsSeEnN0-9",
-        rf"(?<![\d,.-])\b(?P<count>{_AGO_COUNTS})\s+(?P<unit>day|week|month|year|decade)s?\s+from\s+(?:now|today)\b",
+        rf"(?<![\d,.-])\b(?P<count>{_AGO_COUNTS})\s+(?P<unit>{_UNITS})s?\s+from\s+(?:now|today)\b",
         re.IGNORECASE,
     ),
     (
         "ago",
         "aAoOtTfFsSeEnN0-9",
-        rf"(?<![\d,.-])\b(?P<count>{_AGO_COUNTS})\s+(?P<unit>day|week|month|year|decade)s?\s+ago\b",
+        rf"(?<![\d,.-])\b(?P<count>{_AGO_COUNTS})\s+(?P<unit>{_UNITS})s?\s+ago\b",
         re.IGNORECASE,
     ),
     # "The Tonight Show" is a programme, not a day.
     ("relative_day", "tTyYlL", rf"\b(?P<word>{'|'.join(DAY_WORDS)})\b(?! Show)".replace(" ", r"\s+"), re.IGNORECASE),
-    ("weekend", "lLtTnNoO", r"\b(?P<rel>last|this\s+past|this|next|over\s+the)\s+weekend\b", re.IGNORECASE),
+    # "at the weekend" is British for "over the weekend".
+    ("weekend", "lLtTnNoOaA", r"\b(?P<rel>last|this\s+past|this|next|over\s+the|at\s+the)\s+weekend\b", re.IGNORECASE),
     # "this fall in prices" is no season.
     (
         "relative_season",
@@ -327,8 +331,8 @@ _SOURCES: list[tuple[str, str, str, int]] = [
     (
         "past_span",
         "pPlL",
-        rf"\b(?:(?:past|(?:{_AFTER_PERIOD_WORD})last)\s+(?P<unit>day|week|month|year|decade)\b"
-        rf"|(?:past|(?<=\bthe\s)last)\s+(?P<count>{_SPAN_COUNTS}|\d{{1,3}})\s+(?P<units>day|week|month|year|decade)s\b)"
+        rf"\b(?:(?:past|(?:{_AFTER_PERIOD_WORD})last)\s+(?P<unit>{_UNITS})\b"
+        rf"|(?:past|(?<=\bthe\s)last)\s+(?P<count>{_SPAN_COUNTS}|\d{{1,3}})\s+(?P<units>{_UNITS})s\b)"
         r"(?!\s+(?:of|before|after|and\s+a\s+half)\b)",
         re.IGNORECASE,
     ),
@@ -341,8 +345,8 @@ _SOURCES: list[tuple[str, str, str, int]] = [
         "nNcC",
         r"(?<=\bthe\s)(?:(?:next|coming)\s+(?P<count>"
         + _SPAN_COUNTS
-        + r"|\d{1,3})\s+(?P<units>day|week|month|year|decade)s\b"
-        + rf"|(?:coming|(?:{_AFTER_PERIOD_WORD})next|next(?=\s+decade))\s+(?P<unit>day|week|month|year|decade)\b)"
+        + rf"|\d{{1,3}})\s+(?P<units>{_UNITS})s\b"
+        + rf"|(?:coming|(?:{_AFTER_PERIOD_WORD})next|next(?=\s+decade))\s+(?P<unit>{_UNITS})\b)"
         r"(?!\s+(?:of|before|after|and\s+a\s+half)\b)",
         re.IGNORECASE,
     ),
@@ -509,13 +513,19 @@ _RANGE_ENDS = {**_POINT, "week": "day"}
 _SPAN_ENDS = {**_RANGE_ENDS, "year": "month"}
 
 
+def _in_weeks(unit: str, count: int) -> tuple[str, int]:
+    """(unit, count) with a fortnight counted as two weeks."""
+    return ("week", 2 * count) if unit == "fortnight" else (unit, count)
+
+
 def _counted(match: re.Match[str], published: date, sign: int) -> tuple[str | None, str | None]:
     """Counted back (sign -1: "three days ago") or forward (+1: "six weeks from now") from the publication
     day, in the unit counted (a week as its Monday); a vague count ("a few", "several") is kept as text."""
     number = count_value(match["count"])
     if not number:
         return None, None
-    return _calendar_period(match["unit"].lower(), published, sign * number)
+    unit, number = _in_weeks(match["unit"].lower(), number)
+    return _calendar_period(unit, published, sign * number)
 
 
 def _count_range(match: re.Match[str], published: date | None) -> tuple[str | None, str | None, str | None] | None:
@@ -527,7 +537,7 @@ def _count_range(match: re.Match[str], published: date | None) -> tuple[str | No
         return None
     if published is None:
         return None, None, None
-    unit = match["unit"].lower()
+    (unit, low), (_, high) = (_in_weeks(match["unit"].lower(), count) for count in (low, high))
     ends = _RANGE_ENDS[unit]
     first, last = (-high, -low) if match["ago"] else (low, high)
     return _shifted(published, unit, first, ends), _shifted(published, unit, last, ends), ends
@@ -539,10 +549,10 @@ def _span(match: re.Match[str], published: date | None, sign: int) -> tuple[str 
     "the past decade" the ten years up to the publication year) or from it on (+1: "the next two months")."""
     if published is None:
         return None, None, None
-    unit = (match["unit"] or match["units"]).lower()
     number = count_value(match["count"]) if match["count"] else 1
     if not number:
         return None, None, None
+    unit, number = _in_weeks((match["unit"] or match["units"]).lower(), number)
     ends = _SPAN_ENDS[unit]
     first, last = sorted((0, sign * number))
     return _shifted(published, unit, first, ends), _shifted(published, unit, last, ends), ends
@@ -646,7 +656,7 @@ def resolve_range(
     """(when, until, granularity) of a matched range, (None, None, None) when it cannot be resolved, or
     None when the match is no range: its end cannot follow its start."""
     if kind == "weekend":
-        return _weekend(" ".join(match["rel"].lower().split()), published, tense)
+        return _weekend(" ".join(match["rel"].lower().split()).replace("at the", "over the"), published, tense)
     if kind == "weekday_range":
         return _weekday_range(match, published, tense)
     if kind in ("relative_season", "year_season"):
