@@ -487,6 +487,11 @@ SUNDAY = date(2016, 1, 31)
             [("October 2015", "2015-10", "month"), ("last year", None, None)],  # "the same month" is not read
         ),
         (
+            "They met on March 3, 2024. A fortnight later they signed.",  # two weeks, as the week's Monday
+            FRIDAY,
+            [("March 3, 2024", "2024-03-03", "day"), ("A fortnight later", "2024-03-11", "week")],
+        ),
+        (
             "The law passed in 2002. Thirteen years later, it was rewritten.",
             FRIDAY,
             [("in 2002", "2002", "year"), ("Thirteen years later", "2015", "year")],

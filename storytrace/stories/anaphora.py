@@ -40,7 +40,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from storytrace.stories.calendar_names import DAY_WORDS, MONTHS, PERIOD_PARTS, count_value, count_words, month_group
+from storytrace.stories.calendar_names import (
+    DAY_WORDS,
+    MONTHS,
+    PERIOD_PARTS,
+    count_value,
+    count_words,
+    in_weeks,
+    month_group,
+)
 from storytrace.text import is_abbreviation
 
 ANCHOR_SENTENCES = 2  # the expression's own sentence and the one before it
@@ -70,8 +78,8 @@ _FORMS = [
         ),
         (
             rf"(?<![\d,.-])\b(?P<count>{count_words()}|\d{{1,2}})\s+"
-            rf"(?P<unit>day|week|month|year)s?\s+(?P<rel>{'|'.join(_RELS)})\b",
-            rf"(?:day|week|month|year)s? (?:{'|'.join(_RELS)})",
+            rf"(?P<unit>day|week|fortnight|month|year)s?\s+(?P<rel>{'|'.join(_RELS)})\b",
+            rf"(?:day|week|fortnight|month|year)s? (?:{'|'.join(_RELS)})",
         ),
         (
             rf"\b(?:(?:later|earlier)\s+)?(?P<that>that)\s+(?:same\s+)?{_UNIT}\b(?![-\u2010])",
@@ -155,6 +163,7 @@ def anaphors(text: str, lowered: str | None = None) -> Iterator[Anaphor]:
             event = (rel in ("before", "after") or same) and _names_event(text, match.end(), same)
             month = MONTHS[groups["month"].lower().rstrip(".")] if groups.get("month") else None
             unit = "day" if unit in DAY_PARTS else unit
+            unit, step = in_weeks(unit, step)
             yield Anaphor(
                 match.start(),
                 match.end(),

@@ -128,6 +128,11 @@ def count_value(count: str) -> int | None:
     )
 
 
+def in_weeks(unit: str, count: int) -> tuple[str, int]:
+    """(unit, count) with a fortnight (British) counted as two weeks."""
+    return ("week", 2 * count) if unit == "fortnight" else (unit, count)
+
+
 def month_group(name: str) -> str:
     """A regex group named `name` for a month as news writes it: "March", "Mar.", "Sept."."""
     return (

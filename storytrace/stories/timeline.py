@@ -93,6 +93,7 @@ from storytrace.stories.calendar_names import (
     WEEKDAYS,
     count_value,
     count_words,
+    in_weeks,
     month_group,
 )
 from storytrace.stories.tense import Tense, date_tense, looks_ahead, told_in_past
@@ -146,7 +147,7 @@ _AFTER_PERIOD_WORD = _after(PERIOD_PREPOSITIONS, r"\sthe\s")
 _COUNT = rf"{count_words()}|\d{{1,3}}"
 _AGO_COUNTS = rf"{_COUNT}|a\s+few|several|a\s+couple\s+of"
 # The unit counted and the direction: "years ago" back from publication, "weeks from now" forward.
-# The units a time is counted in; a fortnight (British) is two weeks (`_in_weeks`).
+# The units a time is counted in; a fortnight (British) is two weeks (`in_weeks`).
 _UNITS = "day|week|fortnight|month|year|decade"
 _UNIT_AGO_OR_FROM_NOW = rf"(?P<unit>{_UNITS})s?\s+(?P<ago>ago\b)?(?(ago)|from\s+(?:now|today)\b)"
 _AFTER_DETERMINER = _after("the his her their its a this that our my your whose year".split())
@@ -513,18 +514,13 @@ _RANGE_ENDS = {**_POINT, "week": "day"}
 _SPAN_ENDS = {**_RANGE_ENDS, "year": "month"}
 
 
-def _in_weeks(unit: str, count: int) -> tuple[str, int]:
-    """(unit, count) with a fortnight counted as two weeks."""
-    return ("week", 2 * count) if unit == "fortnight" else (unit, count)
-
-
 def _counted(match: re.Match[str], published: date, sign: int) -> tuple[str | None, str | None]:
     """Counted back (sign -1: "three days ago") or forward (+1: "six weeks from now") from the publication
     day, in the unit counted (a week as its Monday); a vague count ("a few", "several") is kept as text."""
     number = count_value(match["count"])
     if not number:
         return None, None
-    unit, number = _in_weeks(match["unit"].lower(), number)
+    unit, number = in_weeks(match["unit"].lower(), number)
     return _calendar_period(unit, published, sign * number)
 
 
@@ -537,7 +533,7 @@ def _count_range(match: re.Match[str], published: date | None) -> tuple[str | No
         return None
     if published is None:
         return None, None, None
-    (unit, low), (_, high) = (_in_weeks(match["unit"].lower(), count) for count in (low, high))
+    (unit, low), (_, high) = (in_weeks(match["unit"].lower(), count) for count in (low, high))
     ends = _RANGE_ENDS[unit]
     first, last = (-high, -low) if match["ago"] else (low, high)
     return _shifted(published, unit, first, ends), _shifted(published, unit, last, ends), ends
@@ -552,7 +548,7 @@ def _span(match: re.Match[str], published: date | None, sign: int) -> tuple[str 
     number = count_value(match["count"]) if match["count"] else 1
     if not number:
         return None, None, None
-    unit, number = _in_weeks((match["unit"] or match["units"]).lower(), number)
+    unit, number = in_weeks((match["unit"] or match["units"]).lower(), number)
     ends = _SPAN_ENDS[unit]
     first, last = sorted((0, sign * number))
     return _shifted(published, unit, first, ends), _shifted(published, unit, last, ends), ends
