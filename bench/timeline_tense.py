@@ -51,11 +51,12 @@ words that open a sentence ("Twenty-two years ago", once read as "two years ago"
 counts ("20 and 50 years ago") (58),
 each read by hand: its range, its date, or null where it must stay text ("a few years from now", a memoir's
 "for the next eight months").
-A fourth, bench/gold/polnear_stated_dates.jsonl (133), holds every year before 1900 or after 2099 (only 1900 to
+A fourth, bench/gold/polnear_stated_dates.jsonl (162), holds every year before 1900 or after 2099 (only 1900 to
 2099 had been read: "since 1888", "by 2100", "July 14, 1789", which was read as this July 14), a random 79 of the
 354 years that date what follows them ("the 2012 election", "her 2003 book"), every holiday a calendar rule fixes
 ("Labor Day", "after Christmas", "New Year's Eve": 29), date written in numbers ("2/26/2012") and part of a
-stated year or month ("the first half of 2015", "the last week of October": 8), none read before, and the one
+stated year or month ("the first half of 2015", "the last week of October": 8), every decade written "the '80s"
+and century ("the 19th century", "the early 1900s", once 1900 to 1909: 29), none read before, and the one
 count read as a year ("a poll of 2047 registered voters"), each checked by hand against its sentence. "Married
 him ... on Memorial Day weekend, when she was running" is of a year the text does not give.
 A day named after a feast or an event ("Super Tuesday") is counted apart: it is no longer the nearest such
@@ -222,8 +223,8 @@ def main() -> None:
         f"(bench/gold/polnear_counted_times.jsonl) | {spans_right(shipped, counted)} of {len(counted)} |",
         '| dates stated in other forms: years before 1900 or after 2099 ("since 1888", "by 2100"), years that date '
         'what follows them ("the 2012 election"), holidays ("Labor Day", "after Christmas"), "2/26/2012", parts of a '
-        'year or month ("the first half of 2015", "the last week of October"), and a count that is no year ("a poll '
-        'of 2047 registered voters") '
+        'year or month ("the first half of 2015", "the last week of October"), decades and centuries ("the \'80s", '
+        '"the 19th century"), and a count that is no year ("a poll of 2047 registered voters") '
         f"(bench/gold/polnear_stated_dates.jsonl) | {spans_right(shipped, stated)} of {len(stated)} |",
         '| titles in capitals kept as text (ABC\'s "This Week", "CBS This Morning", "Saturday Night Live") '
         f"| {titles} |",

@@ -127,6 +127,20 @@ def test_resolution(text: str, published: date | None, when: str, granularity: s
         ),
         ("In the first half of the year and the first week of 2016.", None, [("of 2016", "2016", None, "year")]),
         ("Ministers met at the weekend.", FRIDAY, [("at the weekend", "2024-11-02", "2024-11-03", "day")]),  # British
+        (
+            "He grew up in the 1970s and '80s.",
+            None,
+            [("1970s", "1970", "1979", "year"), ("'80s", "1980", "1989", "year")],
+        ),
+        (
+            "Attacks in the early 1900s, in the 19th century.",
+            None,
+            [
+                ("1900s", "1900", "1999", "year"),
+                ("19th century", "1800", "1899", "year"),  # centuries
+            ],
+        ),
+        ("Shares of 21st Century Fox; people in their 20s; the '20s.", FRIDAY, []),  # a name, an age, which '20s?
         ("Prices rose over the past fortnight.", FRIDAY, [("past fortnight", "2024-10-25", "2024-11-08", "day")]),
         ("The 2014-15 season ended.", None, [("2014-15", "2014", "2015", "year")]),  # a season
         ("The 1999/00 budget passed.", None, [("1999/00", "1999", "2000", "year")]),  # a fiscal year
@@ -414,7 +428,7 @@ def test_tense_quality_floor_on_polnear_gold(timeline_tense: ModuleType) -> None
     next two months", "six to eight weeks ago", "Twenty-two years ago"): 55 of 58 (none read right before; 3
     kept as text that should be read). Years before 1900 or after 2099, years that date what follows them ("the
     2012 election"), holidays ("Labor Day"), numeric dates and parts of a year or month ("the first half of
-    2015"): 131 of 133 (none read right before; "a poll of
+    2015"), decades and centuries ("the '80s", "the 19th century"): 160 of 162 (none read right before; "a poll of
     2047 registered voters" is a year, "on Memorial Day weekend, when she was running" the latest)."""
     gold = timeline_tense.load_gold()
     named = {article for article, _ in gold}

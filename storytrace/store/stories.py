@@ -119,8 +119,8 @@ register_migrations(
         "-- the time from publication on\nDELETE FROM stage_done WHERE stage = 'timeline';",
         # Timelines stored while only the years 1900 to 2099 were read ("since 1888" no date, "July 14, 1789"
         # this July 14), a year that dates what follows it ("the 2012 election"), a holiday ("Labor Day") and
-        # "25/11/2023" no date, "the first half of 2015" the whole year and "Monday 4 November" two mentions,
-        # are rebuilt.
+        # "25/11/2023", "the '80s" and "the 19th century" no date, "the first half of 2015" the whole year and
+        # "Monday 4 November" two mentions, are rebuilt.
         "-- years of any century, and the 2012 election\nDELETE FROM stage_done WHERE stage = 'timeline';",
     ],
 )

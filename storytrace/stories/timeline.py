@@ -47,7 +47,9 @@ Resolution rules (news is mostly written in the past tense about the days just b
   and two joined by
   "and", "20 and 50 years ago", two times; "tonight", "this
   morning": that day, "last night" the day before; "early / mid / late 2015": year.
-- "the 1990s" is the range 1990 to 1999; "last / this / next weekend" and "over (or at) the weekend" the range
+- "the 1990s" is the range 1990 to 1999, and so is "the '90s" (the '30s to the '90s: "the '20s" may be either);
+  "the 1800s" and "the 19th century" are 1800 to 1899 ("21st Century Fox" is a name); "last / this / next
+  weekend" and "over (or at) the weekend" the range
   Saturday to Sunday: the latest weekend started on or before publication (the coming one when the
   clause speaks of the future), "last" the one before that when published on a weekend, "next" the first
   after the publication day. Seasons are three calendar months (`_season`): "this summer", "last fall",
@@ -158,10 +160,28 @@ _HOLIDAY_NAMES = "|".join(
 )
 _AFTER_TIME_PREPOSITION = _after("on at by before after until till since over around through during for from".split())
 _NOT_DATED = r"(?i:people|block|meters?|metres?|yards?|feet|foot|miles?|pounds?|kilos?|kilometers?|kilometres?|m|km)"
+_AFTER_DECADE_WORD = _after(("the", "mid", "early", "late", "and", "or", "to", "through"), r"[\s-]")  # "the late '90s"
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+_CENTURY_WORDS = {
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
+    "twenty-first": 21,
+    "twenty first": 21,
+}
+_CENTURY_ORDINALS = r"(?:[1-9]|1\d|2[01])(?:st|nd|rd|th)|" + "|".join(_CENTURY_WORDS).replace(" ", r"\s")
 _NOT_A_TIME = r"(?!\s*(?:[ap]\.?m\b|:|%|\d))"  # "March 3 to 5 pm" ends at an hour, not a day
 _RANGE_KINDS = frozenset(
     {
+        "century",
         "period_part",
         "month_day_range",
         "day_month_range",
@@ -322,9 +342,24 @@ _SOURCES: list[tuple[str, str, str, int]] = [
         re.IGNORECASE,
     ),
     ("year_season", "sSfFaAwW", rf"\b(?P<part>{_SEASON_NAMES})\s+(?:of\s+)?(?P<year>{_YEAR})\b", re.IGNORECASE),
-    # "the 1990s": a range of ten years ("the early 1990s" too: the text keeps the nuance, the date does not).
-    # "the 1840s"; not "1000s of protesters", which are thousands.
-    ("decade", "12", r"\b(?P<year>(?:1[1-9]|2[01])\d0)['\u2019]?s\b", 0),
+    # "the 1990s": a range of ten years ("the early 1990s" too: the text keeps the nuance, the date does not),
+    # and "the ’60s", "the late '90s" (the 1930s to the 1990s: "the '20s" is a century apart in 2016 and 2026);
+    # "the 1800s" a century; not "1000s of protesters", which are thousands, nor "in their 20s", an age.
+    (
+        "decade",
+        "12'\u2019",
+        rf"(?:\b(?P<year>(?:1[1-9]|2[01])\d0)|{_AFTER_DECADE_WORD}['\u2019](?P<yy>[3-9]0))"
+        r"['\u2019]?s\b",
+        0,
+    ),
+    # "the 19th century", "the twenty-first century", "a 7th-century manuscript": its hundred years; not a name
+    # ("21st Century Fox").
+    (
+        "century",
+        "0-9tTnNeEsSfF",
+        rf"\b(?P<nth>{_CENTURY_ORDINALS})[\s-]+century\b(?!(?-i:(?<=Century)\s+[A-Z]))",
+        re.IGNORECASE,
+    ),
     # "the past week", "over the past two years", "the last 30 days", "over the last week": the time up to
     # publication, not the calendar week or year before it ("last week", "last year"); "the last two weeks of
     # the campaign" is no such time, nor "the last year he ran" (the final one), and a vague count ("the past
@@ -402,6 +437,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "relative_season": tuple(SEASONS),
     "year_season": tuple(SEASONS),
     "decade": ("0s", "0's", "0\u2019s"),
+    "century": ("century",),
     "past_span": ("past", "last"),
     "relative_day": tuple(dict.fromkeys(words.split()[-1] for words in DAY_WORDS)),  # "this morning": "morning"
 }
@@ -663,10 +699,15 @@ def resolve_range(
         return _count_range(match, published)
     if kind == "period_part":
         return _part_of(match, published, tense)
+    if kind == "century":
+        nth = match["nth"].lower()
+        number = _CENTURY_WORDS.get(" ".join(nth.split())) or int(nth[:-2])
+        return f"{100 * (number - 1):04d}", f"{100 * (number - 1) + 99:04d}", "year"
     if kind in ("year_range", "year_span", "fiscal_year", "decade"):
-        first = int(match["year"])
+        first = int(match["year"] or 0)
         if kind == "decade":
-            return str(first), str(first + 9), "year"
+            first = first if match["year"] else 1900 + int(match["yy"])
+            return str(first), str(first + (99 if first % 100 == 0 and first < 2000 else 9)), "year"
         if kind == "fiscal_year":  # only the next year: "2011-12" is a season, "2011-15" no range
             return (str(first), str(first + 1), "year") if int(match["yy"]) == (first + 1) % 100 else None
         last = int(match["year2"])
