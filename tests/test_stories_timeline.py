@@ -11,7 +11,7 @@ import pytest
 from storytrace.model import Article
 from storytrace.stories.anaphora import _FORMS, _around
 from storytrace.stories.stage import article_timeline
-from storytrace.stories.timeline import _PATTERNS, _SOURCES, date_mentions
+from storytrace.stories.timeline import _KEYWORDS, _PATTERNS, _SOURCES, date_mentions
 from storytrace.text import clip_around
 
 FRIDAY = date(2024, 11, 8)
@@ -347,6 +347,19 @@ def test_first_character_sets_admit_every_match() -> None:
     for (kind, pattern), (_, _, source, flags) in zip(_PATTERNS, _SOURCES, strict=True):
         bare = re.compile(source, flags)
         assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in bare.finditer(text)], kind
+
+
+def test_keywords_admit_every_match() -> None:
+    """A pattern with keywords (_KEYWORDS) is skipped in a text lacking them all (a search speed-up): each of
+    its matches in the sentences this file tests holds one of them, or its lookahead does ("20 and 50 years
+    ago" is a match of "20")."""
+    tests = (test_resolution, test_ranges, test_tense_places_the_date)
+    sentences = [case[0] for test in tests for mark in test.pytestmark for case in mark.args[1]]
+    for kind, pattern in _PATTERNS:
+        for sentence in sentences if kind in _KEYWORDS else ():
+            for match in pattern.finditer(sentence):
+                reach = sentence[match.start() : match.end() + 40].lower()
+                assert any(word in reach for word in _KEYWORDS[kind]), (kind, match.group())
 
 
 def test_relative_dates_stay_unresolved_without_a_publication_date() -> None:

@@ -438,6 +438,9 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "year_season": tuple(SEASONS),
     "decade": ("0s", "0's", "0\u2019s"),
     "century": ("century",),
+    "period_part": ("half of", "quarter of", "week of", "weeks of"),
+    # A holiday's name up to any apostrophe ("new year" in "New Year’s Eve"), lowered.
+    "holiday": tuple(dict.fromkeys(name.lower().split("'")[0] for name in HOLIDAYS)),
     "past_span": ("past", "last"),
     "relative_day": tuple(dict.fromkeys(words.split()[-1] for words in DAY_WORDS)),  # "this morning": "morning"
 }
