@@ -44,9 +44,8 @@ Resolution rules (news is mostly written in the past tense about the days just b
   "three days / two weeks / six months / four years / a decade ago" counted back in that unit (a fortnight is
   two weeks), "six weeks / a year from now" forward ("a few weeks ago", "several years ago" are kept as
   text); a count given as a range, "six to eight weeks ago", "40 or 50 years ago", is the range it spans,
-  and two joined by
-  "and", "20 and 50 years ago", two times; "tonight", "this
-  morning": that day, "last night" the day before; "early / mid / late 2015": year.
+  and two joined by "and", "20 and 50 years ago", two times; "tonight", "this morning": that day, "last
+  night" the day before; "early / mid / late 2015": year.
 - "the 1990s" is the range 1990 to 1999, and so is "the '90s" (the '30s to the '90s: "the '20s" may be either);
   "the 1800s" and "the 19th century" are 1800 to 1899 ("21st Century Fox" is a name); "last / this / next
   weekend" and "over (or at) the weekend" the range
@@ -78,7 +77,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -148,9 +147,9 @@ _AFTER_PERIOD_WORD = _after(PERIOD_PREPOSITIONS, r"\sthe\s")
 # as text.
 _COUNT = rf"{count_words()}|\d{{1,3}}"
 _AGO_COUNTS = rf"{_COUNT}|a\s+few|several|a\s+couple\s+of"
-# The unit counted and the direction: "years ago" back from publication, "weeks from now" forward.
 # The units a time is counted in; a fortnight (British) is two weeks (`in_weeks`).
 _UNITS = "day|week|fortnight|month|year|decade"
+# The unit counted and the direction: "years ago" back from publication, "weeks from now" forward.
 _UNIT_AGO_OR_FROM_NOW = rf"(?P<unit>{_UNITS})s?\s+(?P<ago>ago\b)?(?(ago)|from\s+(?:now|today)\b)"
 _AFTER_DETERMINER = _after("the his her their its a this that our my your whose year".split())
 # Holidays by name, longest first ("Christmas Day" before "Christmas"); "Christmas" alone only after a preposition.
@@ -161,8 +160,18 @@ _HOLIDAY_NAMES = "|".join(
 _AFTER_TIME_PREPOSITION = _after("on at by before after until till since over around through during for from".split())
 _NOT_DATED = r"(?i:people|block|meters?|metres?|yards?|feet|foot|miles?|pounds?|kilos?|kilometers?|kilometres?|m|km)"
 _AFTER_DECADE_WORD = _after(("the", "mid", "early", "late", "and", "or", "to", "through"), r"[\s-]")  # "the late '90s"
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
-_CENTURY_WORDS = {
+# Ordinals as words: the rank of a part of a period ("the second half of July", first to fourth) and a century
+# ("the nineteenth", tenth to twenty-first, as the patterns read them).
+_ORDINAL_WORDS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
     "tenth": 10,
     "eleventh": 11,
     "twelfth": 12,
@@ -177,7 +186,9 @@ _CENTURY_WORDS = {
     "twenty-first": 21,
     "twenty first": 21,
 }
-_CENTURY_ORDINALS = r"(?:[1-9]|1\d|2[01])(?:st|nd|rd|th)|" + "|".join(_CENTURY_WORDS).replace(" ", r"\s")
+_CENTURY_ORDINALS = r"(?:[1-9]|1\d|2[01])(?:st|nd|rd|th)|" + "|".join(
+    word.replace(" ", r"\s") for word, number in _ORDINAL_WORDS.items() if number >= 10
+)
 _NOT_A_TIME = r"(?!\s*(?:[ap]\.?m\b|:|%|\d))"  # "March 3 to 5 pm" ends at an hour, not a day
 _RANGE_KINDS = frozenset(
     {
@@ -487,17 +498,12 @@ def _on_side(first: date, last: date, published: date, tense: Tense) -> bool:
     return (tense != "future" or last >= published) and (tense != "past" or first <= published)
 
 
-def _nearest_date(month: int, day: int, published: date, tense: Tense = None) -> date | None:
-    """The date with this month and day nearest to the publication day (the earlier one on a tie), on the
-    side of it the tense gives."""
+def _nearest_yearly(day_in: Callable[[int], date | None], published: date, tense: Tense) -> date | None:
+    """The day a yearly rule gives (`day_in(year)`: a month and day, a feast, a holiday) nearest the
+    publication day, of the years around it, on the side of it the tense gives (the earlier one on a tie);
+    None when none is on that side. A year the rule gives no day in (February 29) is skipped."""
     years = (published.year - 1, published.year, published.year + 1)
-    return _closest([d for y in years if (d := _safe_date(y, month, day))], published, tense)
-
-
-def _closest(days: list[date], published: date, tense: Tense) -> date | None:
-    """Of candidate days, the one nearest the publication day on the side of it the tense gives (the
-    earlier one on a tie); None when none is on that side."""
-    options = [d for d in days if _on_side(d, d, published, tense)]
+    options = [d for y in years if (d := day_in(y)) and _on_side(d, d, published, tense)]
     return min(options, key=lambda d: (abs((d - published).days), d > published)) if options else None
 
 
@@ -508,12 +514,12 @@ def _named_day(name: str, published: date, tense: Tense) -> date | None:
     if rule is None:
         return None
     anchor, offset = rule
-    days = []
-    for year in (published.year - 1, published.year, published.year + 1):
+
+    def day_in(year: int) -> date | None:
         base = easter(year) if anchor == "easter" else _holiday_in(HOLIDAYS["Thanksgiving"], year)
-        if base is not None:
-            days.append(base + timedelta(days=offset))
-    return _closest(days, published, tense)
+        return base + timedelta(days=offset) if base else None
+
+    return _nearest_yearly(day_in, published, tense)
 
 
 def _holiday_in(rule: tuple[int, ...], year: int) -> date | None:
@@ -704,13 +710,13 @@ def resolve_range(
         return _part_of(match, published, tense)
     if kind == "century":
         nth = match["nth"].lower()
-        number = _CENTURY_WORDS.get(" ".join(nth.split())) or int(nth[:-2])
+        number = _ORDINAL_WORDS.get(" ".join(nth.split())) or int(nth[:-2])
         return f"{100 * (number - 1):04d}", f"{100 * (number - 1) + 99:04d}", "year"
-    if kind in ("year_range", "year_span", "fiscal_year", "decade"):
-        first = int(match["year"] or 0)
-        if kind == "decade":
-            first = first if match["year"] else 1900 + int(match["yy"])
-            return str(first), str(first + (99 if first % 100 == 0 and first < 2000 else 9)), "year"
+    if kind == "decade":  # "the 1800s" is a century, "the 2000s" a decade
+        first = int(match["year"]) if match["year"] else 1900 + int(match["yy"])
+        return str(first), str(first + (99 if first % 100 == 0 and first < 2000 else 9)), "year"
+    if kind in ("year_range", "year_span", "fiscal_year"):
+        first = int(match["year"])
         if kind == "fiscal_year":  # only the next year: "2011-12" is a season, "2011-15" no range
             return (str(first), str(first + 1), "year") if int(match["yy"]) == (first + 1) % 100 else None
         last = int(match["year2"])
@@ -780,7 +786,7 @@ def _part_of(match: re.Match[str], published: date | None, tense: Tense) -> tupl
         if match["year"] is None or part not in ("half", "quarter") or count != 1:
             return None
         size = 6 if part == "half" else 3
-        index = 12 // size - 1 if last else _ORDINALS[rank] - 1
+        index = 12 // size - 1 if last else _ORDINAL_WORDS[rank] - 1
         if index >= 12 // size:
             return None
         year, first_month = int(match["year"]), index * size + 1
@@ -802,7 +808,7 @@ def _part_of(match: re.Match[str], published: date | None, tense: Tense) -> tupl
         )
     else:
         days = 7 * count
-        first_day = end - timedelta(days=days - 1) if last else start + timedelta(days=7 * (_ORDINALS[rank] - 1))
+        first_day = end - timedelta(days=days - 1) if last else start + timedelta(days=7 * (_ORDINAL_WORDS[rank] - 1))
         last_day = first_day + timedelta(days=days - 1)
         if last_day > end:
             return None
@@ -824,7 +830,7 @@ def resolve(
             return (day.isoformat(), "day") if day else (None, None)
         if published is None or ((month, day_number) == (9, 11) and _ATTACKS.match(match.string, match.end())):
             return None, None
-        nearest = _nearest_date(month, day_number, published, tense)
+        nearest = _nearest_yearly(lambda year: _safe_date(year, month, day_number), published, tense)
         return (nearest.isoformat(), "day") if nearest else (None, None)
     if kind == "numeric_date":
         first, second = int(match["first"]), int(match["second"])
@@ -841,8 +847,7 @@ def resolve(
         if match["year"]:
             day = _holiday_in(rule, int(match["year"]))
         elif published is not None:
-            years = (published.year - 1, published.year, published.year + 1)
-            day = _closest([d for y in years if (d := _holiday_in(rule, y))], published, tense)
+            day = _nearest_yearly(lambda year: _holiday_in(rule, year), published, tense)
         else:
             day = None
         return (day.isoformat(), "day") if day else (None, None)
