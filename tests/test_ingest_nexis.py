@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from storytrace.ingest import IngestOptions, ingest_paths, read_path
+from storytrace.ingest.ids import legacy_ids
 from storytrace.ingest.nexis import is_export_article, parse_document, split_documents
 from storytrace.ingest.textheader import parse_header
 from storytrace.model import Article
@@ -205,6 +206,23 @@ def test_reingesting_an_export_adds_nothing(tmp_store: SQLiteStore, tmp_path: Pa
     second = ingest_paths(tmp_store, [tmp_path])
     assert (first.counts.added, second.counts.added, second.counts.unchanged) == (2, 0, 2)
     assert not first.rejections
+
+
+def test_an_export_named_as_downloads_are_keeps_its_name_and_an_older_stores_ids(
+    tmp_store: SQLiteStore, tmp_path: Path
+) -> None:
+    """Exports download as "Files (1).txt": the ids keep the name; a store that holds the documents under
+    the slugged ids earlier versions gave them ("Files_1_<hash>-1") re-ingests nothing."""
+    (tmp_path / "Files (1).txt").write_text(CLASSIC, "utf-8")
+    ingest_paths(tmp_store, [tmp_path])
+    ids = [row[0] for row in tmp_store.execute("SELECT id FROM articles ORDER BY id")]
+    assert ids == ["Files (1)-1", "Files (1)-2"]
+    with tmp_store.transaction():
+        for article_id in ids:
+            tmp_store.execute("UPDATE articles SET id = ? WHERE id = ?", (legacy_ids(article_id)[-1], article_id))
+    again = ingest_paths(tmp_store, [tmp_path])
+    assert (again.counts.added, again.counts.unchanged) == (0, 2)
+    assert all(row[0].startswith("Files_1_") for row in tmp_store.execute("SELECT id FROM articles"))
 
 
 def test_a_document_without_body_text_is_rejected_by_number(tmp_path: Path) -> None:

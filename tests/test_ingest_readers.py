@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +27,7 @@ from storytrace.ingest.ids import content_id, safe_id
 from storytrace.ingest.textheader import parse_header
 from storytrace.model import Article
 from storytrace.store import open_store
-from storytrace.store.articles import iter_articles
+from storytrace.store.articles import iter_articles, upsert_articles
 
 DATA = Path(__file__).parent / "data" / "ingest"
 BODY = "The council approved the budget on Monday after a long debate.\n\nIt takes effect in January."
@@ -244,11 +245,34 @@ def test_dates_are_iso_and_never_guessed(raw, expected):
     assert normalise_date(raw) == expected
 
 
-def test_ids_are_safe_and_stable():
-    assert safe_id("000_59f418e64c1e3aaf") == "000_59f418e64c1e3aaf"
-    unsafe = safe_id("https://x.example/a b?c=1")
-    assert unsafe == safe_id("https://x.example/a b?c=1") and safe_id(unsafe) == unsafe
-    assert safe_id("a/b") != safe_id("a b")
+@pytest.mark.parametrize(
+    "given", ["000_59f418e64c1e3aaf", "ParisAttacks2015 (30)", "https://x.example/a b?c=1", "Zeitung/Köln #4"]
+)
+def test_printable_ids_are_kept_as_given(given):
+    assert safe_id(f"  {given} ") == given
+
+
+@pytest.mark.parametrize("given", ["a\nb", "a\tb", "a\u200bb", "a\x00b", "x" * 129, "\u202eevil"])
+def test_ids_that_cannot_be_shown_as_given_are_slugged_apart(given):
+    slug = safe_id(given)
+    assert slug != given and safe_id(slug) == slug == safe_id(given) and slug.isascii()
+    assert safe_id("a\u200bb") != safe_id("a\u2060b")
+
+
+def test_a_store_from_before_kept_ids_keeps_its_slugged_ids(tmp_path):
+    """Versions before kept ids stored "ParisAttacks2015 (30)" as a slug: re-ingesting adds nothing."""
+    text = "\n\n".join(PARAGRAPHS)
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "ParisAttacks2015 (30)", "text": text}) + "\n", "utf-8")
+    slugged = "ParisAttacks2015_30_" + hashlib.sha256(b"ParisAttacks2015 (30)").hexdigest()[:16]
+    with open_store(tmp_path / "s.db") as store:
+        upsert_articles(store, [Article(id=slugged, text=text, origin=f"{feed}:1")])
+        report = ingest_paths(store, [feed])
+        assert (report.counts.added, report.counts.unchanged) == (0, 1)
+        assert [a.id for a in iter_articles(store)] == [slugged]
+    with open_store(tmp_path / "fresh.db") as store:
+        ingest_paths(store, [feed])
+        assert [a.id for a in iter_articles(store)] == ["ParisAttacks2015 (30)"]
 
 
 def test_every_format_has_a_reader():

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storytrace.ingest.dispatch import iter_input_files, read_path
+from storytrace.ingest.ids import legacy_ids
 from storytrace.ingest.types import IngestOptions, Rejection
 from storytrace.model import Article
 from storytrace.progress import SILENT, Progress
@@ -63,10 +64,10 @@ def ingest_paths(
                     continue
                 batch.append(item)
                 if len(batch) >= options.batch_size:
-                    report.add(upsert_articles(store, batch))
+                    report.add(upsert_articles(store, batch, legacy_ids))
                     batch = []
             report.files += 1
             task.advance()
         if batch:
-            report.add(upsert_articles(store, batch))
+            report.add(upsert_articles(store, batch, legacy_ids))
     return report

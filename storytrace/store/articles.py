@@ -7,7 +7,7 @@ and the previous version moves to `article_versions`, so nothing is overwritten 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -83,17 +83,28 @@ class UpsertCounts:
         setattr(self, outcome.value, getattr(self, outcome.value) + 1)
 
 
-def upsert_articles(store: SQLiteStore, articles: Iterable[Article]) -> UpsertCounts:
-    """Write a batch of articles in one transaction and report what each one did."""
+def upsert_articles(
+    store: SQLiteStore, articles: Iterable[Article], former_ids: Callable[[str], Iterable[str]] | None = None
+) -> UpsertCounts:
+    """Write a batch of articles in one transaction and report what each one did. `former_ids` gives the
+    ids an earlier version may have stored an article under (`ingest.ids.legacy_ids`): an article found
+    under one keeps it, so re-ingesting into an older store adds nothing."""
     counts = UpsertCounts()
     with store.transaction():
         for article in articles:
-            counts.count(_upsert_one(store.conn, article))
+            counts.count(_upsert_one(store.conn, article, former_ids))
     return counts
 
 
-def _upsert_one(conn: sqlite3.Connection, article: Article) -> Outcome:
+def _upsert_one(
+    conn: sqlite3.Connection, article: Article, former_ids: Callable[[str], Iterable[str]] | None
+) -> Outcome:
     row = conn.execute("SELECT version, content_hash FROM articles WHERE id = ?", (article.id,)).fetchone()
+    for former in former_ids(article.id) if row is None and former_ids else ():
+        row = conn.execute("SELECT version, content_hash FROM articles WHERE id = ?", (former,)).fetchone()
+        if row is not None:
+            article.id = former
+            break
     if row is None:
         article.version = 1
         _insert(conn, article)
