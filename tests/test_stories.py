@@ -23,6 +23,7 @@ from storytrace.store import open_store
 from storytrace.store.articles import upsert_articles
 from storytrace.store.stories import (
     StoryRow,
+    ThreadRow,
     get_stories,
     get_threads,
     iter_threads,
@@ -47,6 +48,8 @@ from storytrace.stories.stage import (
 )
 from storytrace.stories.threads import (
     LINK_THRESHOLD,
+    NAME_FLOOR,
+    NAME_WEIGHT,
     ThreadLinker,
     candidate_threads,
     closer_to_corpus,
@@ -633,6 +636,21 @@ def test_stories_the_day_gap_rules_out_are_not_scored() -> None:
 
 def _story_row(story_id: str, seq: int, vector: np.ndarray, terms: dict[str, float], names: dict[str, int]) -> StoryRow:
     return StoryRow(story_id, seq, story_id, None, None, 1, None, None, None, None, seq, None, vector, terms, names)
+
+
+def test_one_common_name_is_no_full_name_overlap_for_a_story_that_has_few() -> None:
+    """With entity ids a feature on phone batteries named only the United States, which the aircraft
+    search thread names too: that one name gave it the whole name bonus and the link. A story's names
+    count as at least three, so three shared names still give the whole bonus."""
+    search = {"search": 1.0, "plane": 1.0, "ocean": 1.0, "battery": 0.3}
+    names = ["malaysia", "boeing", "australia", "china", "beijing", "kuala lumpur", "inmarsat", "ntsb", "perth"]
+    thread = ThreadRow("t1", 1, "Search for the missing plane", 9, random_unit(1), dict.fromkeys([*names, "us"], 5))
+    thread.terms = search
+    battery = _story_row("s1", 2, random_unit(2), {"battery": 1.0, "smartphone": 1.0, "charge": 1.0}, {"us": 3})
+    score, allowed = link_score(battery, thread)
+    assert allowed and score < LINK_THRESHOLD  # one shared name of one: the whole 0.5 bonus before
+    named = replace(battery, names={"us": 3, "malaysia": 2, "boeing": 1})
+    assert link_score(named, thread)[0] - score == pytest.approx(NAME_WEIGHT * (1 - 1 / NAME_FLOOR))
 
 
 def test_threads_that_come_to_match_are_folded_into_the_older(tmp_path: Path) -> None:
