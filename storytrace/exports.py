@@ -2,6 +2,11 @@
 
 Rows are plain dicts from the exporters registered in `storytrace.pipeline`; nested values (lists,
 dicts) are kept as JSON in CSV cells so nothing is lost in a flat format.
+
+CSV files are opened in spreadsheets, which run a cell that starts with "=", "+", "-" or "@" as a
+formula, and article text, titles and ids are written by whoever wrote the article ("=HYPERLINK(...)" as
+a headline). In CSV such a cell gets a leading apostrophe, the mark spreadsheets read as "text, not a
+formula" (OWASP's advice on CSV injection); JSON Lines and Parquet keep every value as it is.
 """
 
 from __future__ import annotations
@@ -50,13 +55,21 @@ def _write_text(rows: Iterable[dict[str, Any]], fmt: str, handle: IO[str]) -> in
             if writer is None:
                 writer = csv.DictWriter(handle, fieldnames=list(row))
                 writer.writeheader()
-            writer.writerow({k: _flat(v) for k, v in row.items()})
+            writer.writerow({k: _inert(_flat(v)) for k, v in row.items()})
         count += 1
     return count
 
 
 def _flat(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, marked as text with a leading apostrophe."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
 
 
 def _write_parquet(rows: Iterable[dict[str, Any]], out: Path, batch_size: int = 10_000) -> int:

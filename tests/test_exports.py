@@ -30,6 +30,18 @@ def test_csv_keeps_nested_values_as_json(tmp_path):
     assert rows[1]["a"] == 'y, "quoted"' and json.loads(rows[0]["items"]) == [1, 2]
 
 
+def test_csv_cells_a_spreadsheet_would_run_are_marked_as_text(tmp_path):
+    hostile = [{"id": '=HYPERLINK("http://x.example")', "title": "@SUM(A1)", "n": -3, "text": "-2+3", "ok": "a=b"}]
+    out = tmp_path / "rows.csv"
+    write_rows(iter(hostile), "csv", out)
+    (row,) = csv.DictReader(out.open())
+    marked = {"id": '\'=HYPERLINK("http://x.example")', "title": "'@SUM(A1)", "text": "'-2+3"}
+    assert row == {**marked, "n": "-3", "ok": "a=b"}  # a number is no formula
+    jsonl = tmp_path / "rows.jsonl"
+    write_rows(iter(hostile), "jsonl", jsonl)
+    assert json.loads(jsonl.read_text()) == hostile[0]
+
+
 def test_parquet_streams_in_batches(tmp_path):
     from storytrace.exports import _write_parquet
 
