@@ -3,10 +3,11 @@
 Rows are plain dicts from the exporters registered in `storytrace.pipeline`; nested values (lists,
 dicts) are kept as JSON in CSV cells so nothing is lost in a flat format.
 
-CSV files are opened in spreadsheets, which run a cell that starts with "=", "+", "-" or "@" as a
-formula, and article text, titles and ids are written by whoever wrote the article ("=HYPERLINK(...)" as
-a headline). In CSV such a cell gets a leading apostrophe, the mark spreadsheets read as "text, not a
-formula" (OWASP's advice on CSV injection); JSON Lines and Parquet keep every value as it is.
+CSV files are opened in spreadsheets, which run a cell that starts with "=", "+", "-" or "@" (or a tab
+or carriage return, which some skip before one) as a formula, and article text, titles and ids are
+written by whoever wrote the article ("=HYPERLINK(...)" as a headline). In CSV such a cell gets a
+leading apostrophe, the mark spreadsheets read as "text, not a formula" (OWASP's advice on CSV
+injection); JSON Lines and Parquet keep every value as it is.
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ The floor keeps a story that carries few names from a full overlap on one common
 (after the extract stage) a feature on smartphone batteries named only "United States", which the
 Malaysia Airlines thread also names, and that alone gave it the 0.5 bonus that took it into the
 thread. On WikiRef through `analyze` (entity ids; the stage alone sees about ten capitalised words per
-article and is unchanged) the threads go from 95.2 to 95.9 (developer part) and 93.6 to 94.4
-(held-out-shaped samples); floors of 2 to 10 read the same there, and UCI threads are unchanged.
+article and is unchanged) the threads go from 95.6 to 96.3 (developer part) and 93.2 to 94.0
+(held-out-shaped samples, bench/results/stories_quality.md); floors of 2 to 10 read the same there, and
+UCI threads are unchanged.
 
 The story joins its best-linked thread if link >= LINK_THRESHOLD and at least one key name is shared,
 or, for stories that are not concurrent (below), if link >= UNNAMED_LINK: a shared name guards the weak
