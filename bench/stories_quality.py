@@ -262,7 +262,7 @@ def analyzed_samples(corpus: Corpus, order: Sequence[int], samples: Sequence[Seq
     Extract and reuse run once over the whole developer part (ingested in `order`); each sample then runs
     the `stories` stage alone on a copy of that store, every other article marked done. Reuse links through
     an article outside the sample are kept, and the sample keeps `order`'s arrival order: close to, not
-    exactly, an `analyze` of the sample, at a twelfth of the cost."""
+    exactly, an `analyze` of the sample, whose extract and reuse stages would otherwise run once a sample."""
     scores = []
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder) / "analyzed.db"
