@@ -492,6 +492,12 @@ def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+def _month_end(year: int, month: int) -> date | None:
+    """The last day of the month; None past the calendar's end."""
+    following = _safe_date(*_add_months(year, month, 1), 1)
+    return following - timedelta(days=1) if following else None
+
+
 def _on_side(first: date, last: date, published: date, tense: Tense) -> bool:
     """Whether a period [first, last] lies where its tense puts it: reaching the publication day or later
     for the future, starting on it or before for the past; anywhere without a tense."""
@@ -531,11 +537,8 @@ def _holiday_in(rule: tuple[int, ...], year: int) -> date | None:
     if n > 0:
         first = _safe_date(year, month, 1)
         return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1)) if first else None
-    following = _safe_date(*_add_months(year, month, 1), 1)
-    if following is None:
-        return None
-    last = following - timedelta(days=1)
-    return last - timedelta(days=(last.weekday() - weekday) % 7)
+    last = _month_end(year, month)
+    return last - timedelta(days=(last.weekday() - weekday) % 7) if last else None
 
 
 def _shifted(published: date, unit: str, count: int, granularity: str) -> str:
@@ -800,8 +803,9 @@ def _part_of(match: re.Match[str], published: date | None, tense: Tense) -> tupl
         year = _year_of_month(month, published, "", tense)
     else:
         return None, None, None
-    start = date(year, month, 1)
-    end = date(*_add_months(year, month, 1), 1) - timedelta(days=1)
+    start, end = _safe_date(year, month, 1), _month_end(year, month)
+    if start is None or end is None:  # past a calendar end
+        return None, None, None
     if part == "half":
         first_day, last_day = (
             (start, start + timedelta(days=14)) if rank == "first" else (start + timedelta(days=15), end)
