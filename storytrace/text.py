@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Function words, reporting verbs and news words: frequent in every report, so they say nothing of what
 # one report shares with another (story centroids, quotes matched across articles).
@@ -138,8 +139,10 @@ def words(text: str) -> Iterator[Span]:
         yield Span(match.start(), match.end(), match.group())
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(token: str) -> str:
-    """Matching key of a word: lower case, no accents, straight quotes, spelling variants merged."""
+    """Matching key of a word: lower case, no accents, straight quotes, spelling variants merged. Cached:
+    news vocabulary is Zipfian, so a few thousand words are most of what any stage folds."""
     token = unicodedata.normalize("NFKD", token.translate(_QUOTE_TRANSLATION).lower())
     token = "".join(ch for ch in token if not unicodedata.combining(ch))
     if token.endswith("'s"):
@@ -147,11 +150,6 @@ def fold(token: str) -> str:
     token = SPELLING_VARIANTS.get(token, token)
     # British -ise/-isation spellings fold onto -ize/-ization.
     return re.sub(r"is(e|ed|es|ing|ation|ations)$", r"iz\1", token) if len(token) > 5 else token
-
-
-def folded_words(text: str) -> list[tuple[str, int, int]]:
-    """(matching key, start, end) for each word of `text`."""
-    return [(fold(w.text), w.start, w.end) for w in words(text)]
 
 
 def clip_around(text: str, start: int, end: int, limit: int) -> str:

@@ -9,6 +9,7 @@ to `story_events` instead of renumbering.
 from __future__ import annotations
 
 import json
+import sqlite3
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -667,18 +668,16 @@ _TIMELINE_SELECT = (
 _TIMELINE_ORDER = " ORDER BY t.sort_day IS NULL, t.sort_day, t.granularity = 'day' DESC, m.seq, t.position"
 
 
-def story_timeline(store: SQLiteStore, story_ids: Sequence[str]) -> list[dict[str, Any]]:
-    """Timeline entries of the members of `story_ids`, dated ones in time order, then undated ones."""
-    marks = ", ".join("?" for _ in story_ids)
-    rows = store.query(f"{_TIMELINE_SELECT}WHERE m.story_id IN ({marks}){_TIMELINE_ORDER}", list(story_ids))
-    return [dict(r) for r in rows]
+def story_timeline(store: SQLiteStore, story_id: str) -> Iterator[sqlite3.Row]:
+    """Timeline entries of the story's members, dated ones in time order, then undated ones, streamed."""
+    return store.iterate(f"{_TIMELINE_SELECT}WHERE m.story_id = ?{_TIMELINE_ORDER}", [story_id])
 
 
-def thread_timeline(store: SQLiteStore, thread_id: str) -> list[dict[str, Any]]:
+def thread_timeline(store: SQLiteStore, thread_id: str) -> Iterator[sqlite3.Row]:
     """Timeline entries of every member of the thread's stories, in the order of `story_timeline` (a
-    join on the thread, so a thread of any number of stories is one query)."""
-    rows = store.query(
+    join on the thread, so a thread of any number of stories is one query), streamed: a thread's rows
+    are folded into its events as they come, so only the events are held."""
+    return store.iterate(
         f"{_TIMELINE_SELECT}JOIN stories s ON s.story_id = m.story_id WHERE s.thread_id = ?{_TIMELINE_ORDER}",
         [thread_id],
     )
-    return [dict(r) for r in rows]

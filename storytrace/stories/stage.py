@@ -9,8 +9,9 @@ Reuse relations (stage "reuse") and entity ids (stage "extract") are used when t
 
 from __future__ import annotations
 
+import sqlite3
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, partial
@@ -41,7 +42,7 @@ from storytrace.stories.features import (
 from storytrace.stories.split import spread_step
 from storytrace.stories.threads import ThreadLinker, rekey_threads, thread_label
 from storytrace.stories.timeline import date_mentions, period_start
-from storytrace.text import Span, clip_around, folded_words, sentences
+from storytrace.text import WORD_RE, Span, clip_around, fold, sentences
 
 BATCH = 2000
 MEMBER_PAGE = 1000  # members read at a time when a large story is split
@@ -551,7 +552,7 @@ def export_timeline(store: SQLiteStore) -> Iterator[dict[str, Any]]:
             "story_id": story.story_id,
             "thread_id": story.thread_id,
             "title": story.title,
-            "events": merged_events(repo.story_timeline(store, [story.story_id])),
+            "events": merged_events(repo.story_timeline(store, story.story_id)),
         }
 
 
@@ -563,14 +564,19 @@ def export_thread_timeline(store: SQLiteStore) -> Iterator[dict[str, Any]]:
         yield {**row, "events": merged_events(repo.thread_timeline(store, row["thread_id"]), with_stories=True)}
 
 
-def merged_events(rows: list[dict[str, Any]], with_stories: bool = False) -> list[dict[str, Any]]:
+def merged_events(rows: Iterable[sqlite3.Row], with_stories: bool = False) -> list[dict[str, Any]]:
     """Timeline rows (in time order) as events, one per thing that happened: the same date stated in
     the same words by several articles (wire copies, rewrites), or the same headline published the
     same day, is one event listing every article that has it, in story order. Wording is compared
-    folded (Kiev/Kyiv alike); different figures in the sentence stay different events."""
+    folded (Kiev/Kyiv alike); different figures in the sentence stay different events. The rows are
+    read once, as they stream, so only the events are held."""
     events: dict[tuple[Any, ...], dict[str, Any]] = {}
+    wordings: dict[str, str] = {}  # wire copies state one sentence many times: fold it once
     for row in rows:
-        wording = " ".join(w for w, _, _ in folded_words(row["context"] or row["text"]))
+        said = row["context"] or row["text"]
+        wording = wordings.get(said)
+        if wording is None:
+            wording = wordings[said] = " ".join(map(fold, WORD_RE.findall(said)))
         key = (row["kind"], row["time_when"], row["time_until"], row["granularity"], wording)
         event = events.get(key)
         if event is None:
@@ -581,11 +587,14 @@ def merged_events(rows: list[dict[str, Any]], with_stories: bool = False) -> lis
                 "kind": row["kind"],
                 "text": row["text"],
                 "context": row["context"],
-                "articles": [],
-                **({"stories": []} if with_stories else {}),
+                "articles": {},
+                **({"stories": {}} if with_stories else {}),
             }
-        if row["article_id"] not in event["articles"]:
-            event["articles"].append(row["article_id"])
-        if with_stories and row["story_id"] not in event["stories"]:
-            event["stories"].append(row["story_id"])
+        event["articles"][row["article_id"]] = None  # an ordered set: wire events list thousands
+        if with_stories:
+            event["stories"][row["story_id"]] = None
+    for event in events.values():
+        event["articles"] = list(event["articles"])
+        if with_stories:
+            event["stories"] = list(event["stories"])
     return list(events.values())
