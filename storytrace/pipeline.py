@@ -2,7 +2,9 @@
 
 A stage is registered with `@stage(name, after=...)` in its package's `stage` module (for example
 `storytrace/reuse/stage.py`); `load_stages` discovers those modules, so adding a stage never edits
-this file. Exporters (`storytrace export --what X`) register the same way with `@exporter(X)`.
+this file. Exporters (`storytrace export --what X`) register the same way with `@exporter(X)`, and an
+exporter whose rows are costly to build may add `@top_rows(X)`: the few rows a summary shows, read
+without building the rest.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from storytrace.store import SQLiteStore
 
 StageFn = Callable[[SQLiteStore, Progress], dict[str, Any]]
 ExportFn = Callable[[SQLiteStore], Iterator[dict[str, Any]]]
+TopFn = Callable[[SQLiteStore, int], Iterator[dict[str, Any]]]
 
 
 @dataclass(slots=True)
@@ -33,6 +36,7 @@ class Stage:
 class Registry:
     stages: dict[str, Stage] = field(default_factory=dict)
     exporters: dict[str, ExportFn] = field(default_factory=dict)
+    tops: dict[str, TopFn] = field(default_factory=dict)
 
 
 REGISTRY = Registry()
@@ -53,6 +57,19 @@ def exporter(what: str) -> Callable[[ExportFn], ExportFn]:
 
     def register(fn: ExportFn) -> ExportFn:
         REGISTRY.exporters[what] = fn
+        return fn
+
+    return register
+
+
+def top_rows(what: str) -> Callable[[TopFn], TopFn]:
+    """Register `fn(store, limit)`: the `limit` rows of exporter `what` that rank highest by the report's
+    rank for it, best first, ties in export order; the same rows, built alike, as ranking the exporter's
+    whole stream would keep (tests compare the two). Ranking that stream builds every row: a timeline's
+    events for every story of a store, to show 200."""
+
+    def register(fn: TopFn) -> TopFn:
+        REGISTRY.tops[what] = fn
         return fn
 
     return register

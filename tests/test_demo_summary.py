@@ -36,6 +36,7 @@ def test_summary_prints_markup_in_data_literally(tmp_path: Path, monkeypatch: py
     }
     exporters = {name: (lambda _store, r=r: iter(r)) for name, r in rows.items()}
     monkeypatch.setattr(REGISTRY, "exporters", {"articles": REGISTRY.exporters["articles"], **exporters})
+    monkeypatch.setattr(REGISTRY, "tops", {})
     console = Console(record=True, width=200)
     report = IngestReport()
     report.reject(Rejection("bad.txt", None, MARKUP))

@@ -52,10 +52,12 @@ def _rows(*rows: dict[str, Any]) -> Any:
 
 @pytest.fixture
 def exporters(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """Only the exporters a test installs, so other stages' exporters never run on the test store."""
+    """Only the exporters a test installs, so other stages' exporters never run on the test store (nor the
+    top rows of the stages' own exporters)."""
     load_stages()
     installed: dict[str, Any] = {"articles": REGISTRY.exporters["articles"]}
     monkeypatch.setattr(REGISTRY, "exporters", installed)
+    monkeypatch.setattr(REGISTRY, "tops", {})
     return installed
 
 

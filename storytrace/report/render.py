@@ -95,8 +95,12 @@ def _articles_in(events: object) -> int:
 
 
 def section_rows(store: SQLiteStore, name: str, limit: int) -> list[Row]:
-    """Up to `limit` rows of one exporter: the top-ranked ones where a rank is known, else the first."""
-    rows = load_stages().exporters[name](store)
+    """Up to `limit` rows of one exporter: the top-ranked ones where a rank is known, else the first. An
+    exporter with registered top rows (`pipeline.top_rows`) gives them itself, without building the rest."""
+    registry = load_stages()
+    if (top := registry.tops.get(name)) is not None:
+        return list(top(store, limit))
+    rows = registry.exporters[name](store)
     rank = _RANK_BY.get(name)
     return list(islice(rows, limit)) if rank is None else heapq.nlargest(limit, rows, key=rank)
 

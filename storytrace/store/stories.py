@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -630,18 +630,69 @@ def max_thread_seq(store: SQLiteStore) -> int:
 
 
 # -- exports --------------------------------------------------------------------------------------
+def iter_stories(store: SQLiteStore) -> Iterator[StoryRow]:
+    """Every story in creation order."""
+    for row in store.iterate(f"SELECT {_STORY_COLUMNS} FROM stories ORDER BY seq"):
+        yield _story(row)
+
+
 def iter_story_rows(store: SQLiteStore) -> Iterator[tuple[StoryRow, list[str]]]:
     """Every story in creation order with its member ids (in assignment order)."""
-    for row in store.iterate(f"SELECT {_STORY_COLUMNS} FROM stories ORDER BY seq"):
-        yield _story(row), story_member_ids(store, row["story_id"])
+    for story in iter_stories(store):
+        yield story, story_member_ids(store, story.story_id)
+
+
+def story_rows(store: SQLiteStore, story_ids: Sequence[str]) -> Iterator[tuple[StoryRow, list[str]]]:
+    """The stories of `story_ids`, in that order, with their member ids."""
+    stories = get_stories(store, story_ids)
+    for story_id in story_ids:
+        yield stories[story_id], story_member_ids(store, story_id)
 
 
 def iter_threads(store: SQLiteStore, page: int = 500) -> Iterator[tuple[ThreadRow, ThreadStories]]:
     """Every thread in creation order with its stories, a page of threads per pair of queries."""
     for ids in thread_id_pages(store, page):
-        threads, stories = get_threads(store, ids), threads_stories(store, ids)
-        for thread_id in ids:
-            yield threads[thread_id], stories.get(thread_id, ThreadStories([], None, None, 0))
+        yield from thread_rows(store, ids)
+
+
+def thread_rows(store: SQLiteStore, thread_ids: Sequence[str]) -> Iterator[tuple[ThreadRow, ThreadStories]]:
+    """The threads of `thread_ids`, in that order, with their stories."""
+    threads, stories = get_threads(store, thread_ids), threads_stories(store, thread_ids)
+    for thread_id in thread_ids:
+        yield threads[thread_id], stories.get(thread_id, ThreadStories([], None, None, 0))
+
+
+# -- the largest, for summaries (`pipeline.top_rows`): each rank as the report computes it from the exported
+# rows, ties in creation order (the export's), in one query over the story table instead of every row built.
+def largest_story_ids(store: SQLiteStore, limit: int) -> list[str]:
+    """The `limit` stories with the most articles."""
+    rows = store.query("SELECT story_id FROM stories ORDER BY size DESC, seq LIMIT ?", (limit,))
+    return [r["story_id"] for r in rows]
+
+
+def most_dated_story_ids(store: SQLiteStore, limit: int) -> list[str]:
+    """The `limit` stories with the most articles that have a timeline entry (a publication day or a date
+    in the text): the stories whose timelines the most articles make."""
+    rows = store.query(
+        "SELECT s.story_id FROM stories s LEFT JOIN (SELECT m.story_id, COUNT(*) AS n FROM story_members m "
+        "WHERE EXISTS (SELECT 1 FROM timeline t WHERE t.article_id = m.article_id) GROUP BY m.story_id) d "
+        "ON d.story_id = s.story_id ORDER BY COALESCE(d.n, 0) DESC, s.seq LIMIT ?",
+        (limit,),
+    )
+    return [r["story_id"] for r in rows]
+
+
+_THREAD_SIZES = {"stories": "COUNT(s.story_id)", "articles": "COALESCE(SUM(s.size), 0)"}
+
+
+def largest_thread_ids(store: SQLiteStore, limit: int, by: Literal["stories", "articles"]) -> list[str]:
+    """The `limit` threads with the most stories, or the most articles."""
+    rows = store.query(
+        "SELECT t.thread_id FROM threads t LEFT JOIN stories s ON s.thread_id = t.thread_id GROUP BY t.thread_id "
+        f"ORDER BY {_THREAD_SIZES[by]} DESC, t.seq LIMIT ?",
+        (limit,),
+    )
+    return [r["thread_id"] for r in rows]
 
 
 # -- timeline -------------------------------------------------------------------------------------

@@ -22,12 +22,12 @@ import numpy as np
 from storytrace.model import Article, TimelineEvent
 from storytrace.nlp.embed import get_encoder
 from storytrace.nlp.vectors import doc_text, doc_vectors
-from storytrace.pipeline import exporter, stage
+from storytrace.pipeline import exporter, stage, top_rows
 from storytrace.progress import Progress
 from storytrace.store import SQLiteStore
 from storytrace.store import stories as repo
 from storytrace.store.articles import earlier_versions, get_articles
-from storytrace.store.stories import StoryRow
+from storytrace.store.stories import StoryRow, ThreadRow, ThreadStories
 from storytrace.stories.background import Background
 from storytrace.stories.cluster import DEFAULT_PARAMS, Params, StoryClusterer, link_strength
 from storytrace.stories.edits import minor_edit
@@ -474,16 +474,27 @@ def run_timeline(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
 @exporter("stories")
 def export_stories(store: SQLiteStore) -> Iterator[dict[str, Any]]:
     for story, members in repo.iter_story_rows(store):
-        yield {
-            "story_id": story.story_id,
-            "title": story.title,
-            "articles": members,
-            "start": story.start,
-            "end": story.end,
-            "thread_id": story.thread_id,
-            "sources": story.sources,
-            "entities": _display_names(store, story.names, members),
-        }
+        yield _story_record(store, story, members)
+
+
+@top_rows("stories")
+def top_stories(store: SQLiteStore, limit: int) -> Iterator[dict[str, Any]]:
+    """The largest stories."""
+    for story, members in repo.story_rows(store, repo.largest_story_ids(store, limit)):
+        yield _story_record(store, story, members)
+
+
+def _story_record(store: SQLiteStore, story: StoryRow, members: list[str]) -> dict[str, Any]:
+    return {
+        "story_id": story.story_id,
+        "title": story.title,
+        "articles": members,
+        "start": story.start,
+        "end": story.end,
+        "thread_id": story.thread_id,
+        "sources": story.sources,
+        "entities": _display_names(store, story.names, members),
+    }
 
 
 def _display_names(store: SQLiteStore, counts: dict[str, int], articles: Sequence[str], k: int = 10) -> list[str]:
@@ -500,16 +511,27 @@ def _display_names(store: SQLiteStore, counts: dict[str, int], articles: Sequenc
 @exporter("threads")
 def export_threads(store: SQLiteStore) -> Iterator[dict[str, Any]]:
     for thread, stories in repo.iter_threads(store):
-        yield {
-            "thread_id": thread.thread_id,
-            "title": thread.title,
-            "label": thread_label(thread),
-            "stories": stories.story_ids,
-            "start": stories.start,
-            "end": stories.end,
-            "article_count": stories.article_count,
-            "entities": _display_names(store, thread.names, repo.stories_member_ids(store, stories.story_ids)),
-        }
+        yield _thread_record(store, thread, stories)
+
+
+@top_rows("threads")
+def top_threads(store: SQLiteStore, limit: int) -> Iterator[dict[str, Any]]:
+    """The threads of the most stories."""
+    for thread, stories in repo.thread_rows(store, repo.largest_thread_ids(store, limit, by="stories")):
+        yield _thread_record(store, thread, stories)
+
+
+def _thread_record(store: SQLiteStore, thread: ThreadRow, stories: ThreadStories) -> dict[str, Any]:
+    return {
+        "thread_id": thread.thread_id,
+        "title": thread.title,
+        "label": thread_label(thread),
+        "stories": stories.story_ids,
+        "start": stories.start,
+        "end": stories.end,
+        "article_count": stories.article_count,
+        "entities": _display_names(store, thread.names, repo.stories_member_ids(store, stories.story_ids)),
+    }
 
 
 # (the merge that moves an id on, the event that ends it) for threads and for stories: what IdFates follows.
@@ -547,13 +569,26 @@ def export_changes(store: SQLiteStore) -> Iterator[dict[str, Any]]:
 @exporter("timeline")
 def export_timeline(store: SQLiteStore) -> Iterator[dict[str, Any]]:
     """One row per story: its events in time order (dated first), with the thread it belongs to."""
-    for story, _ in repo.iter_story_rows(store):
-        yield {
-            "story_id": story.story_id,
-            "thread_id": story.thread_id,
-            "title": story.title,
-            "events": merged_events(repo.story_timeline(store, story.story_id)),
-        }
+    for story in repo.iter_stories(store):
+        yield _story_timeline(store, story)
+
+
+@top_rows("timeline")
+def top_timelines(store: SQLiteStore, limit: int) -> Iterator[dict[str, Any]]:
+    """The stories whose events come from the most articles."""
+    ids = repo.most_dated_story_ids(store, limit)
+    stories = repo.get_stories(store, ids)
+    for story_id in ids:
+        yield _story_timeline(store, stories[story_id])
+
+
+def _story_timeline(store: SQLiteStore, story: StoryRow) -> dict[str, Any]:
+    return {
+        "story_id": story.story_id,
+        "thread_id": story.thread_id,
+        "title": story.title,
+        "events": merged_events(repo.story_timeline(store, story.story_id)),
+    }
 
 
 @exporter("thread_timeline")
@@ -561,7 +596,18 @@ def export_thread_timeline(store: SQLiteStore) -> Iterator[dict[str, Any]]:
     """One row per thread (as `threads` exports it): the events of all its stories in time order, each
     naming its stories."""
     for row in export_threads(store):
-        yield {**row, "events": merged_events(repo.thread_timeline(store, row["thread_id"]), with_stories=True)}
+        yield _with_thread_events(store, row)
+
+
+@top_rows("thread_timeline")
+def top_thread_timelines(store: SQLiteStore, limit: int) -> Iterator[dict[str, Any]]:
+    """The threads of the most articles."""
+    for thread, stories in repo.thread_rows(store, repo.largest_thread_ids(store, limit, by="articles")):
+        yield _with_thread_events(store, _thread_record(store, thread, stories))
+
+
+def _with_thread_events(store: SQLiteStore, thread: dict[str, Any]) -> dict[str, Any]:
+    return {**thread, "events": merged_events(repo.thread_timeline(store, thread["thread_id"]), with_stories=True)}
 
 
 def merged_events(rows: Iterable[sqlite3.Row], with_stories: bool = False) -> list[dict[str, Any]]:
