@@ -125,7 +125,48 @@ def test_resolution(text: str, published: date | None, when: str, granularity: s
             None,
             [("the first two weeks of May 2016", "2016-05-01", "2016-05-14", "day")],
         ),
-        ("In the first half of the year and the first week of 2016.", None, [("of 2016", "2016", None, "year")]),
+        (  # undated, a part of "the year" is kept as text; a year has no first week
+            "In the first half of the year and the first week of 2016.",
+            None,
+            [("the first half of the year", None, None, None), ("of 2016", "2016", None, "year")],
+        ),
+        # A part of "the year" or "the month": of a date in reach (the seeds' NATO pledge), else of the
+        # publication's, or the year before or after as the words or the tense say.
+        (
+            "Aid rose to 40 billion euros in 2024, with 20 billion provided in the first half of the year.",
+            None,
+            [("in 2024", "2024", None, "year"), ("the first half of the year", "2024-01", "2024-06", "month")],
+        ),
+        (
+            "Sales rose in May 2025. Most came in the last week of the month.",
+            None,
+            [("May 2025", "2025-05", None, "month"), ("the last week of the month", "2025-05-25", "2025-05-31", "day")],
+        ),
+        (
+            "Bush drew $103 million during the first half of the year.",
+            date(2015, 11, 27),
+            [("the first half of the year", "2015-01", "2015-06", "month")],
+        ),
+        (  # told of the past in January: last year's
+            "It raised more in the second half of the year than in the first.",
+            date(2016, 1, 29),
+            [("the second half of the year", "2015-07", "2015-12", "month")],
+        ),
+        (
+            "Growth will pick up in the second half of the year.",
+            date(2016, 3, 1),
+            [("the second half of the year", "2016-07", "2016-12", "month")],
+        ),
+        (
+            "Shares fell in the fourth quarter of last year.",
+            date(2016, 3, 1),
+            [("the fourth quarter of last year", "2015-10", "2015-12", "month")],
+        ),
+        (
+            "The vote is set for the last week of this month.",
+            date(2016, 3, 10),
+            [("the last week of this month", "2016-03-25", "2016-03-31", "day")],
+        ),
         ("Ministers met at the weekend.", FRIDAY, [("at the weekend", "2024-11-02", "2024-11-03", "day")]),  # British
         (
             "He grew up in the 1970s and '80s.",

@@ -43,11 +43,15 @@ from datetime import date, timedelta
 from storytrace.stories.calendar_names import (
     DAY_WORDS,
     MONTHS,
+    PART_OF_A_PERIOD,
+    PART_RANKS,
     PERIOD_PARTS,
     count_value,
     count_words,
     in_weeks,
     month_group,
+    month_part,
+    year_part,
 )
 from storytrace.text import is_abbreviation
 
@@ -101,6 +105,9 @@ _FORMS = [
             rf"\b(?:the\s+)?(?P<part>{PERIOD_PARTS})\s+of\s+the\s+(?P<unit>week|month|year)\b",
             r" of the (?:week|month|year)",
         ),
+        # "in 2024, with 20 billion provided in the first half of the year": that part of the anchor's year or
+        # month, a range, with no date in reach the publication's (timeline `period_part`).
+        (rf"{PART_OF_A_PERIOD}the\s+(?P<unit>month|year)\b", r"(?:half|quarter|weeks?) of the (?:month|year)"),
         # "in October of that year": the month of the anchor's year (the month alone would be read as the
         # latest October before publication).
         (
@@ -143,6 +150,7 @@ class Anaphor:
     # "the end of the year": said of the present as readily as of the anchor's time, so counted from an anchor
     # only when the anchor is near the present (`timeline._far_from_now`)
     deictic: bool = False
+    share: tuple[int, str, int] | None = None  # "the first half of the year": (rank, half/quarter/week(s), weeks)
 
 
 def anaphors(text: str, lowered: str | None = None) -> Iterator[Anaphor]:
@@ -162,6 +170,10 @@ def anaphors(text: str, lowered: str | None = None) -> Iterator[Anaphor]:
             same = bool(groups.get("same"))
             event = (rel in ("before", "after") or same) and _names_event(text, match.end(), same)
             month = MONTHS[groups["month"].lower().rstrip(".")] if groups.get("month") else None
+            share = None
+            if groups.get("rank"):
+                weeks = count_value(groups["weeks"]) if groups.get("weeks") else 1
+                share = (PART_RANKS[groups["rank"].lower()], groups["part"].lower(), weeks or 1)
             unit = "day" if unit in DAY_PARTS else unit
             unit, step = in_weeks(unit, step)
             yield Anaphor(
@@ -174,6 +186,7 @@ def anaphors(text: str, lowered: str | None = None) -> Iterator[Anaphor]:
                 bool(groups.get("that")),
                 month,
                 bool(groups.get("part")),
+                share,
             )
 
 
@@ -205,28 +218,41 @@ def reaches(text: str, anchor_end: int, start: int) -> bool:
 
 def anchored(
     anaphor: Anaphor, anchor_text: str, when: str, until: str | None, granularity: str
-) -> tuple[str, str] | None:
-    """(when, granularity) of the anaphor counted from an anchor period (its text, and `when`, `until`,
-    `granularity` as a DateMention holds them); None when the anchor is coarser than the unit counted, or is
-    the present and the anaphor points away from it ("that year" after "today")."""
+) -> tuple[str, str | None, str] | None:
+    """(when, until, granularity) of the anaphor counted from an anchor period (its text, and `when`, `until`,
+    `granularity` as a DateMention holds them; `until` is set for a part of it, "the first half of the year");
+    None when the anchor is coarser than the unit counted, is the present and the anaphor points away from it
+    ("that year" after "today"), or the unit has no such part."""
     if FINENESS[granularity] > FINENESS[anaphor.unit]:
         return None
     if anaphor.distal and " ".join(anchor_text.lower().split()) in _PRESENT:
         return None
     base = until if anaphor.step > 0 and until else when
     year, month, day = _parts(base)
+    if anaphor.share:
+        return _share_of(anaphor.unit, year, month, *anaphor.share)
     if anaphor.month:
-        return f"{year:04d}-{anaphor.month:02d}", "month"
+        return f"{year:04d}-{anaphor.month:02d}", None, "month"
     if anaphor.unit == "year":
-        return f"{year + anaphor.step:04d}", "year"
+        return f"{year + anaphor.step:04d}", None, "year"
     if anaphor.unit == "month":
         index = year * 12 + month - 1 + anaphor.step
-        return f"{index // 12:04d}-{index % 12 + 1:02d}", "month"
+        return f"{index // 12:04d}-{index % 12 + 1:02d}", None, "month"
     first = date(year, month, day)
     if anaphor.unit == "week":
         monday = first - timedelta(days=first.weekday()) + timedelta(weeks=anaphor.step)
-        return monday.isoformat(), "week"
-    return (first + timedelta(days=anaphor.step)).isoformat(), "day"
+        return monday.isoformat(), None, "week"
+    return (first + timedelta(days=anaphor.step)).isoformat(), None, "day"
+
+
+def _share_of(unit: str, year: int, month: int, nth: int, part: str, weeks: int) -> tuple[str, str, str] | None:
+    """(first, last, granularity) of a part of that year (whole months) or of that month (days)."""
+    if unit == "year":
+        months = year_part(nth, part, weeks)
+        return (f"{year:04d}-{months[0]:02d}", f"{year:04d}-{months[1]:02d}", "month") if months else None
+    last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    days = month_part(date(year, month, 1), last, nth, part, weeks)
+    return (days[0].isoformat(), days[1].isoformat(), "day") if days else None
 
 
 def _parts(period: str) -> tuple[int, int, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 MONTHS = {
     name: i + 1
     for i, names in enumerate(
@@ -131,6 +133,39 @@ def count_value(count: str) -> int | None:
 def in_weeks(unit: str, count: int) -> tuple[str, int]:
     """(unit, count) with a fortnight (British) counted as two weeks."""
     return ("week", 2 * count) if unit == "fortnight" else (unit, count)
+
+
+# "the first half", "the third quarter", "the last two weeks" of a year or month: the rank of the part (`nth`,
+# -1 for the last) and how many weeks (timeline `period_part`, anaphora).
+PART_RANKS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1, "final": -1}
+PART_OF_A_PERIOD = (
+    r"\b(?:(?i:the)\s+)?(?P<rank>(?i:first|second|third|fourth|last|final))\s+(?:(?P<weeks>(?i:two|three))\s+)?"
+    r"(?P<part>half|quarter|weeks?)\s+of\s+"
+)
+
+
+def year_part(nth: int, part: str, count: int = 1) -> tuple[int, int] | None:
+    """(first month, last month) of the `nth` half or quarter of a year (-1: the last); None for a rank past
+    its end ("the third half"), several of them or another part (weeks)."""
+    size = {"half": 6, "quarter": 3}.get(part)
+    if size is None or count != 1:
+        return None
+    index = 12 // size - 1 if nth == -1 else nth - 1
+    return (index * size + 1, index * size + size) if 0 <= index < 12 // size else None
+
+
+def month_part(first: date, last: date, nth: int, part: str, count: int = 1) -> tuple[date, date] | None:
+    """(first day, last day) of a part of the month from `first` to `last`: its first half (the 1st to the
+    15th) or second or last (the 16th to its end), or `count` weeks, the `nth` seven days from its start or the
+    last ones back from its end; None for a part it has not ("the third half", a quarter, weeks past its end)."""
+    if part == "quarter" or (part == "half" and (count != 1 or nth not in (1, 2, -1))):
+        return None
+    if part == "half":
+        return (first, first + timedelta(days=14)) if nth == 1 else (first + timedelta(days=15), last)
+    days = 7 * count
+    start = last - timedelta(days=days - 1) if nth == -1 else first + timedelta(days=7 * (nth - 1))
+    end = start + timedelta(days=days - 1)
+    return None if end > last else (start, end)
 
 
 def month_group(name: str) -> str:

@@ -90,12 +90,16 @@ from storytrace.stories.calendar_names import (
     HOLIDAYS,
     MONTHS,
     NAMED_DAYS,
+    PART_OF_A_PERIOD,
+    PART_RANKS,
     PERIOD_PARTS,
     WEEKDAYS,
     count_value,
     count_words,
     in_weeks,
     month_group,
+    month_part,
+    year_part,
 )
 from storytrace.stories.tense import Tense, date_tense, looks_ahead, told_in_past
 from storytrace.text import in_title_case
@@ -286,12 +290,13 @@ _SOURCES: list[tuple[str, str, str, int]] = [
         0,
     ),
     # "the first half of 2015", "the third quarter of 2016", "the last week of October", "the first two weeks of
-    # May": a part of a stated year or month, as a range.
+    # May": a part of a stated year or month, as a range; "the first half of the year", "the last week of this
+    # month": of the publication's year or month, or the one before or after it as the word or the tense says.
     (
         "period_part",
         "tTfFsSlL",
-        rf"\b(?:(?i:the)\s+)?(?P<rank>(?i:first|second|third|fourth|last|final))\s+(?:(?P<count>(?i:two|three))\s+)?"
-        rf"(?P<part>half|quarter|weeks?)\s+of\s+(?:{_MONTH}\b)?(?:(?(month),?\s+|)(?P<year>{_YEAR})\b)?",
+        rf"{PART_OF_A_PERIOD}(?:(?P<rel>(?i:the|this|last|next))\s+(?P<unit>(?i:year|month))\b"
+        rf"|(?:{_MONTH}\b)?(?:(?(month),?\s+|)(?P<year>{_YEAR})\b)?)",
         0,
     ),
     ("month_year", "JFMASOND", rf"\b{_MONTH}\s+(?:of\s+)?(?P<year>{_YEAR})\b", 0),
@@ -778,24 +783,20 @@ def _year_of_month(month: int, published: date, prep: str, tense: Tense) -> int:
 
 
 def _part_of(match: re.Match[str], published: date | None, tense: Tense) -> tuple[str | None, str | None, str | None]:
-    """(first, last, granularity) of a part of a stated year or month: "the first half of 2015" its first
-    six months, "the third quarter of 2016" July to September, "the last week of October" its last seven
-    days, "the first two weeks of May" its first fourteen, "the second half of July" the 16th to the 31st.
-    A month without a year is placed as a month alone is (`_year_of_month`)."""
-    rank, part = match["rank"].lower(), match["part"].lower()
-    count = count_value(match["count"]) if match["count"] else 1
-    last = rank in ("last", "final")
-    if match["month"] is None:  # a half or a quarter of a stated year
-        if match["year"] is None or part not in ("half", "quarter") or count != 1:
-            return None
-        size = 6 if part == "half" else 3
-        index = 12 // size - 1 if last else _ORDINAL_WORDS[rank] - 1
-        if index >= 12 // size:
-            return None
-        year, first_month = int(match["year"]), index * size + 1
-        return f"{year:04d}-{first_month:02d}", f"{year:04d}-{first_month + size - 1:02d}", "month"
-    if part == "quarter" or (part == "half" and (count != 1 or rank not in ("first", "second", "last", "final"))):
+    """(first, last, granularity) of a part of a year or month: "the first half of 2015" its first six
+    months, "the third quarter of 2016" July to September, "the last week of October" its last seven days,
+    "the first two weeks of May" its first fourteen, "the second half of July" the 16th to the 31st. A month
+    without a year is placed as a month alone is (`_year_of_month`), "the year" or "the month" as
+    `_part_nearest` places it. None for a part no year or month has ("the third half")."""
+    nth, part = PART_RANKS[match["rank"].lower()], match["part"].lower()
+    count = count_value(match["weeks"]) if match["weeks"] else 1
+    unit = (match["unit"] or ("month" if match["month"] else "year")).lower()
+    if not _has_part(unit, nth, part, count) or (unit == "year" and not match["unit"] and not match["year"]):
         return None
+    if match["unit"]:
+        return _part_nearest(unit, match["rel"].lower(), nth, part, count, published, tense)
+    if unit == "year":
+        return _whole_months(_year_part_in(int(match["year"]), nth, part))
     month = _month_of(match)
     if match["year"]:
         year = int(match["year"])
@@ -803,20 +804,63 @@ def _part_of(match: re.Match[str], published: date | None, tense: Tense) -> tupl
         year = _year_of_month(month, published, "", tense)
     else:
         return None, None, None
-    start, end = _safe_date(year, month, 1), _month_end(year, month)
-    if start is None or end is None:  # past a calendar end
+    return _days(_month_part_in(year, month, nth, part, count))
+
+
+def _has_part(unit: str, nth: int, part: str, count: int) -> bool:
+    """Whether a year (`unit`), or a month, has such a part."""
+    return (year_part(nth, part, count) if unit == "year" else month_part(*_JANUARY, nth, part, count)) is not None
+
+
+_JANUARY = (date(2000, 1, 1), date(2000, 1, 31))  # a month of 31 days, to ask whether a month has a part
+
+
+def _year_part_in(year: int, nth: int, part: str) -> tuple[date, date] | None:
+    """(first day, last day) of `year_part` of that year; None past a calendar end."""
+    first_month, last_month = year_part(nth, part) or (1, 12)
+    first, last = _safe_date(year, first_month, 1), _month_end(year, last_month)
+    return (first, last) if first and last else None
+
+
+def _month_part_in(year: int, month: int, nth: int, part: str, count: int) -> tuple[date, date] | None:
+    """(first day, last day) of `month_part` of that month of that year; None past a calendar end."""
+    first, last = _safe_date(year, month, 1), _month_end(year, month)
+    return month_part(first, last, nth, part, count) if first and last else None
+
+
+def _days(period: tuple[date, date] | None) -> tuple[str | None, str | None, str | None]:
+    """A range of days as (first, last, granularity); kept as text when there is none."""
+    return (period[0].isoformat(), period[1].isoformat(), "day") if period else (None, None, None)
+
+
+def _whole_months(period: tuple[date, date] | None) -> tuple[str | None, str | None, str | None]:
+    """A range of whole months as (first, last, granularity); kept as text when there is none."""
+    return (f"{period[0]:%Y-%m}", f"{period[1]:%Y-%m}", "month") if period else (None, None, None)
+
+
+def _part_nearest(
+    unit: str, rel: str, nth: int, part: str, count: int, published: date | None, tense: Tense
+) -> tuple[str | None, str | None, str | None]:
+    """A part of the publication's year or month ("the first half of this year"), of the one before ("last
+    year") or after ("next month"). "The year" is the publication's too, unless the tense puts the part on one
+    side of the publication day: then the latest begun by then, told of the past ("raised $103 million during
+    the first half of the year" in December is this year's, "more in the second half of the year" in January
+    last year's), or the earliest not over, told of the future."""
+    if published is None:
         return None, None, None
-    if part == "half":
-        first_day, last_day = (
-            (start, start + timedelta(days=14)) if rank == "first" else (start + timedelta(days=15), end)
-        )
-    else:
-        days = 7 * count
-        first_day = end - timedelta(days=days - 1) if last else start + timedelta(days=7 * (_ORDINAL_WORDS[rank] - 1))
-        last_day = first_day + timedelta(days=days - 1)
-        if last_day > end:
-            return None
-    return first_day.isoformat(), last_day.isoformat(), "day"
+    steps = {"this": (0,), "last": (-1,), "next": (1,)}.get(rel, (-1, 0, 1) if tense else (0,))
+    options = []
+    for step in steps:
+        if unit == "year":
+            found = _year_part_in(published.year + step, nth, part)
+        else:
+            found = _month_part_in(*_add_months(published.year, published.month, step), nth, part, count)
+        if found and _on_side(*found, published, tense):
+            options.append(found)
+    if not options:
+        return None, None, None
+    chosen = max(options) if tense == "past" else min(options)
+    return _days(chosen) if unit == "month" else _whole_months(chosen)
 
 
 def resolve(
@@ -926,14 +970,15 @@ def _a_title(match: re.Match[str], extra_words: int = 0) -> bool:
 def _tense(kind: str, match: re.Match[str], text: str, published: date | None) -> Tense:
     """The tense that places the matched date (`date_tense`); a month without a year whose clause tells
     of the past anywhere (`told_in_past`) is past even where the verb nearest it says nothing, and so is a
-    time counted from publication (`_TOLD_FROM_NOW`), unless its sentence looks ahead."""
+    part of "the year" ("raised more in the second half of the year"); so is a time counted from publication
+    (`_TOLD_FROM_NOW`), unless its sentence looks ahead."""
     if published is None or not _needs_tense(kind, match):
         return None
     start, end = match.span()
     tense = date_tense(text, start, end)
     if (
         tense is None
-        and kind in ("in_month", "weekday", *_TOLD_FROM_NOW)
+        and (kind in ("in_month", "weekday", *_TOLD_FROM_NOW) or (kind == "period_part" and match["unit"]))
         and (_since(match) or told_in_past(text, start, end))
     ):
         tense = "past"
@@ -957,7 +1002,7 @@ def _needs_tense(kind: str, match: re.Match[str]) -> bool:
         return False
     word = (groups.get("rel") or groups.get("prep") or "").lower()
     # "this June" and "the end of this year" say which; "this Thursday" may be past.
-    settled = ("next", "last", "this") if kind in ("in_month", "part_of_period") else ("next", "last")
+    settled = ("next", "last", "this") if kind in ("in_month", "part_of_period", "period_part") else ("next", "last")
     return word not in settled
 
 
@@ -1042,13 +1087,13 @@ def _with_anaphors(text: str, lowered: str, found: list[DateMention], published:
         if (inside and inside[-1].end > anaphor.end) or (result and result[-1].end > anaphor.start):
             result.extend(inside)  # a date overlapping the anaphor past its ends is read instead of it
             continue
-        when, granularity = _anchor_of(text, anaphor, result[-1] if result else None)
+        when, until, granularity = _anchor_of(text, anaphor, result[-1] if result else None)
         if _past_told_future(text, anaphor, published, when, granularity):
-            when, granularity = None, None
-        if inside and (when is None or (anaphor.deictic and _far_from_now(published, when, granularity))):
+            when, until, granularity = None, None, None
+        if inside and (when is None or (anaphor.deictic and _far_from_now(published, when, anaphor.unit))):
             result.extend(inside)
         else:
-            result.append(DateMention(anaphor.start, anaphor.end, anaphor.text, when, granularity))
+            result.append(DateMention(anaphor.start, anaphor.end, anaphor.text, when, granularity, until))
     if upcoming is not None:
         result.append(upcoming)
     result.extend(pending)
@@ -1082,15 +1127,15 @@ def _far_from_now(published: date | None, when: str, granularity: str | None) ->
     return abs((date.fromisoformat(when) - date.fromisoformat(present)).days) > 7
 
 
-def _anchor_of(text: str, anaphor: Anaphor, anchor: DateMention | None) -> tuple[str | None, str | None]:
-    """(when, granularity) of an anaphor from the nearest date before it; (None, None) when there is none in
+def _anchor_of(text: str, anaphor: Anaphor, anchor: DateMention | None) -> tuple[str | None, str | None, str | None]:
+    """(when, until, granularity) of an anaphor from the nearest date before it; all None when there is none in
     reach, it is unresolved or too coarse, or the anaphor counts from an undated event."""
     if anchor is None or anchor.when is None or anchor.granularity is None or anaphor.counted_from_event:
-        return None, None
+        return None, None, None
     if not reaches(text, anchor.end, anaphor.start):
-        return None, None
+        return None, None, None
     try:
         period = anchored(anaphor, anchor.text, anchor.when, anchor.until, anchor.granularity)
     except (OverflowError, ValueError):  # counted past a calendar end from an anchor near it
-        return None, None
-    return period if period and _in_calendar(period[0]) else (None, None)
+        return None, None, None
+    return period if period and _in_calendar(period[0], period[1]) else (None, None, None)
