@@ -183,6 +183,10 @@ def test_resolution(text: str, published: date | None, when: str, granularity: s
         ),
         ("Shares of 21st Century Fox; people in their 20s; the '20s.", FRIDAY, []),  # a name, an age, which '20s?
         ("Prices rose over the past fortnight.", FRIDAY, [("past fortnight", "2024-10-25", "2024-11-08", "day")]),
+        # Hours reach back (or on) the days they may cover, at any hour of the publication day.
+        ("Nothing occurred in the last 24 hours.", FRIDAY, [("last 24 hours", "2024-11-07", "2024-11-08", "day")]),
+        ("It fell in the past 36 hours.", FRIDAY, [("past 36 hours", "2024-11-06", "2024-11-08", "day")]),
+        ("What to expect over the next 24 hours.", FRIDAY, [("next 24 hours", "2024-11-08", "2024-11-09", "day")]),
         ("The 2014-15 season ended.", None, [("2014-15", "2014", "2015", "year")]),  # a season
         ("The 1999/00 budget passed.", None, [("1999/00", "1999", "2000", "year")]),  # a fiscal year
         ("The talks: March 19-26.", FRIDAY, [("March 19-26", "2025-03-19", "2025-03-26", "day")]),  # nearest

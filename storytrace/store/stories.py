@@ -123,8 +123,8 @@ register_migrations(
         # "25/11/2023", "the '80s" and "the 19th century" no date, "the first half of 2015" the whole year and
         # "Monday 4 November" two mentions, are rebuilt.
         "-- years of any century, and the 2012 election\nDELETE FROM stage_done WHERE stage = 'timeline';",
-        # Timelines stored while "the first half of the year" and "the last week of this month" were no date
-        # are rebuilt.
+        # Timelines stored while "the first half of the year", "the last week of this month" and "the last 24
+        # hours" were no date are rebuilt.
         "-- parts of the year\nDELETE FROM stage_done WHERE stage = 'timeline';",
     ],
 )

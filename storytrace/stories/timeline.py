@@ -384,7 +384,7 @@ _SOURCES: list[tuple[str, str, str, int]] = [
         "past_span",
         "pPlL",
         rf"\b(?:(?:past|(?:{_AFTER_PERIOD_WORD})last)\s+(?P<unit>{_UNITS})\b"
-        rf"|(?:past|(?<=\bthe\s)last)\s+(?P<count>{_SPAN_COUNTS}|\d{{1,3}})\s+(?P<units>{_UNITS})s\b)"
+        rf"|(?:past|(?<=\bthe\s)last)\s+(?P<count>{_SPAN_COUNTS}|\d{{1,3}})\s+(?P<units>{_UNITS}|hour)s\b)"
         r"(?!\s+(?:of|before|after|and\s+a\s+half)\b)",
         re.IGNORECASE,
     ),
@@ -397,7 +397,7 @@ _SOURCES: list[tuple[str, str, str, int]] = [
         "nNcC",
         r"(?<=\bthe\s)(?:(?:next|coming)\s+(?P<count>"
         + _SPAN_COUNTS
-        + rf"|\d{{1,3}})\s+(?P<units>{_UNITS})s\b"
+        + rf"|\d{{1,3}})\s+(?P<units>{_UNITS}|hour)s\b"
         + rf"|(?:coming|(?:{_AFTER_PERIOD_WORD})next|next(?=\s+decade))\s+(?P<unit>{_UNITS})\b)"
         r"(?!\s+(?:of|before|after|and\s+a\s+half)\b)",
         re.IGNORECASE,
@@ -595,13 +595,16 @@ def _count_range(match: re.Match[str], published: date | None) -> tuple[str | No
 def _span(match: re.Match[str], published: date | None, sign: int) -> tuple[str | None, str | None, str | None]:
     """(first, last, granularity) of the time up to publication (sign -1: "the past week" the seven days up
     to the publication day, "the past three months" from the month three back to the publication month,
-    "the past decade" the ten years up to the publication year) or from it on (+1: "the next two months")."""
+    "the past decade" the ten years up to the publication year, "the last 24 hours" the day before and the
+    publication day) or from it on (+1: "the next two months", "over the next 24 hours")."""
     if published is None:
         return None, None, None
     number = count_value(match["count"]) if match["count"] else 1
     if not number:
         return None, None, None
     unit, number = in_weeks((match["unit"] or match["units"]).lower(), number)
+    if unit == "hour":  # "the past 48 hours": the days they reach, at any hour of the publication day
+        unit, number = "day", -(-number // 24)
     ends = _SPAN_ENDS[unit]
     first, last = sorted((0, sign * number))
     return _shifted(published, unit, first, ends), _shifted(published, unit, last, ends), ends
