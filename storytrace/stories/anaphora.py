@@ -50,8 +50,8 @@ from storytrace.stories.calendar_names import (
     count_words,
     in_weeks,
     month_group,
-    month_part,
-    year_part,
+    share_of,
+    share_period,
 )
 from storytrace.text import is_abbreviation
 
@@ -230,7 +230,8 @@ def anchored(
     base = until if anaphor.step > 0 and until else when
     year, month, day = _parts(base)
     if anaphor.share:
-        return _share_of(anaphor.unit, year, month, *anaphor.share)
+        found = share_of(anaphor.unit, year, month, *anaphor.share)
+        return share_period(*found, anaphor.unit) if found else None
     if anaphor.month:
         return f"{year:04d}-{anaphor.month:02d}", None, "month"
     if anaphor.unit == "year":
@@ -243,16 +244,6 @@ def anchored(
         monday = first - timedelta(days=first.weekday()) + timedelta(weeks=anaphor.step)
         return monday.isoformat(), None, "week"
     return (first + timedelta(days=anaphor.step)).isoformat(), None, "day"
-
-
-def _share_of(unit: str, year: int, month: int, nth: int, part: str, weeks: int) -> tuple[str, str, str] | None:
-    """(first, last, granularity) of a part of that year (whole months) or of that month (days)."""
-    if unit == "year":
-        months = year_part(nth, part, weeks)
-        return (f"{year:04d}-{months[0]:02d}", f"{year:04d}-{months[1]:02d}", "month") if months else None
-    last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-    days = month_part(date(year, month, 1), last, nth, part, weeks)
-    return (days[0].isoformat(), days[1].isoformat(), "day") if days else None
 
 
 def _parts(period: str) -> tuple[int, int, int]:

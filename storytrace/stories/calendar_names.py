@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 
 MONTHS = {
@@ -166,6 +167,27 @@ def month_part(first: date, last: date, nth: int, part: str, count: int = 1) -> 
     start = last - timedelta(days=days - 1) if nth == -1 else first + timedelta(days=7 * (nth - 1))
     end = start + timedelta(days=days - 1)
     return None if end > last else (start, end)
+
+
+def share_of(unit: str, year: int, month: int, nth: int, part: str, count: int = 1) -> tuple[date, date] | None:
+    """(first day, last day) of a part of that year (`unit` "year": `year_part`, whole months) or of that
+    month (`month_part`); None for a part it has not, or a year outside 1 to 9999."""
+    if not 1 <= year <= 9999:
+        return None
+    if unit == "year":
+        months = year_part(nth, part, count)
+        if months is None:
+            return None
+        return date(year, months[0], 1), date(year, months[1], calendar.monthrange(year, months[1])[1])
+    return month_part(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]), nth, part, count)
+
+
+def share_period(first: date, last: date, unit: str) -> tuple[str, str, str]:
+    """(first, last, granularity) of a part (`share_of`) as a timeline stores it: months of a year ("2024-01"
+    to "2024-06"), days of a month."""
+    if unit == "year":
+        return f"{first:%Y-%m}", f"{last:%Y-%m}", "month"
+    return first.isoformat(), last.isoformat(), "day"
 
 
 def month_group(name: str) -> str:

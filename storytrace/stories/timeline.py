@@ -98,8 +98,8 @@ from storytrace.stories.calendar_names import (
     count_words,
     in_weeks,
     month_group,
-    month_part,
-    year_part,
+    share_of,
+    share_period,
 )
 from storytrace.stories.tense import Tense, date_tense, looks_ahead, told_in_past
 from storytrace.text import in_title_case
@@ -794,51 +794,19 @@ def _part_of(match: re.Match[str], published: date | None, tense: Tense) -> tupl
     nth, part = PART_RANKS[match["rank"].lower()], match["part"].lower()
     count = count_value(match["weeks"]) if match["weeks"] else 1
     unit = (match["unit"] or ("month" if match["month"] else "year")).lower()
-    if not _has_part(unit, nth, part, count) or (unit == "year" and not match["unit"] and not match["year"]):
-        return None
+    if share_of(unit, 2000, 1, nth, part, count) is None or not (match["unit"] or match["month"] or match["year"]):
+        return None  # January 2000 has every part a month can have
     if match["unit"]:
         return _part_nearest(unit, match["rel"].lower(), nth, part, count, published, tense)
-    if unit == "year":
-        return _whole_months(_year_part_in(int(match["year"]), nth, part))
-    month = _month_of(match)
+    month = _month_of(match) if match["month"] else 1
     if match["year"]:
         year = int(match["year"])
     elif published is not None:
         year = _year_of_month(month, published, "", tense)
     else:
         return None, None, None
-    return _days(_month_part_in(year, month, nth, part, count))
-
-
-def _has_part(unit: str, nth: int, part: str, count: int) -> bool:
-    """Whether a year (`unit`), or a month, has such a part."""
-    return (year_part(nth, part, count) if unit == "year" else month_part(*_JANUARY, nth, part, count)) is not None
-
-
-_JANUARY = (date(2000, 1, 1), date(2000, 1, 31))  # a month of 31 days, to ask whether a month has a part
-
-
-def _year_part_in(year: int, nth: int, part: str) -> tuple[date, date] | None:
-    """(first day, last day) of `year_part` of that year; None past a calendar end."""
-    first_month, last_month = year_part(nth, part) or (1, 12)
-    first, last = _safe_date(year, first_month, 1), _month_end(year, last_month)
-    return (first, last) if first and last else None
-
-
-def _month_part_in(year: int, month: int, nth: int, part: str, count: int) -> tuple[date, date] | None:
-    """(first day, last day) of `month_part` of that month of that year; None past a calendar end."""
-    first, last = _safe_date(year, month, 1), _month_end(year, month)
-    return month_part(first, last, nth, part, count) if first and last else None
-
-
-def _days(period: tuple[date, date] | None) -> tuple[str | None, str | None, str | None]:
-    """A range of days as (first, last, granularity); kept as text when there is none."""
-    return (period[0].isoformat(), period[1].isoformat(), "day") if period else (None, None, None)
-
-
-def _whole_months(period: tuple[date, date] | None) -> tuple[str | None, str | None, str | None]:
-    """A range of whole months as (first, last, granularity); kept as text when there is none."""
-    return (f"{period[0]:%Y-%m}", f"{period[1]:%Y-%m}", "month") if period else (None, None, None)
+    found = share_of(unit, year, month, nth, part, count)
+    return share_period(*found, unit) if found else (None, None, None)
 
 
 def _part_nearest(
@@ -854,16 +822,13 @@ def _part_nearest(
     steps = {"this": (0,), "last": (-1,), "next": (1,)}.get(rel, (-1, 0, 1) if tense else (0,))
     options = []
     for step in steps:
-        if unit == "year":
-            found = _year_part_in(published.year + step, nth, part)
-        else:
-            found = _month_part_in(*_add_months(published.year, published.month, step), nth, part, count)
+        year, month = _add_months(published.year, published.month, step * (12 if unit == "year" else 1))
+        found = share_of(unit, year, month, nth, part, count)
         if found and _on_side(*found, published, tense):
             options.append(found)
     if not options:
         return None, None, None
-    chosen = max(options) if tense == "past" else min(options)
-    return _days(chosen) if unit == "month" else _whole_months(chosen)
+    return share_period(*(max(options) if tense == "past" else min(options)), unit)
 
 
 def resolve(
