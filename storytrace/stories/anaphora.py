@@ -17,6 +17,8 @@ anchored date is
     the same <unit>,
     the end | rest of the <unit>
     <month> of that year              that month of the anchor's year
+    the first half | third quarter |  that part of the anchor's year (months) or month (days), a range
+    last week of the year | month
     the next | following <unit>       the anchor's end + 1 unit
     the previous | preceding <unit>   the anchor's start - 1 unit
     N <unit>s later | after           the anchor's end + N units
@@ -173,7 +175,7 @@ def anaphors(text: str, lowered: str | None = None) -> Iterator[Anaphor]:
             share = None
             if groups.get("rank"):
                 weeks = count_value(groups["weeks"]) if groups.get("weeks") else 1
-                share = (PART_RANKS[groups["rank"].lower()], groups["part"].lower(), weeks or 1)
+                share = (PART_RANKS[groups["rank"].lower()], groups["part"].lower(), weeks)
             unit = "day" if unit in DAY_PARTS else unit
             unit, step = in_weeks(unit, step)
             yield Anaphor(
