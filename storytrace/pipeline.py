@@ -53,10 +53,12 @@ def stage(name: str, after: tuple[str, ...] = ()) -> Callable[[StageFn], StageFn
 
 
 def exporter(what: str) -> Callable[[ExportFn], ExportFn]:
-    """Register the JSON-able rows of `storytrace export --what <what>`."""
+    """Register the JSON-able rows of `storytrace export --what <what>`. An exporter registered in place of
+    another drops the other's top rows (`top_rows`), which would no longer be its rows."""
 
     def register(fn: ExportFn) -> ExportFn:
         REGISTRY.exporters[what] = fn
+        REGISTRY.tops.pop(what, None)
         return fn
 
     return register

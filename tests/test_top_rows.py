@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from storytrace import pipeline
 from storytrace.model import Article
-from storytrace.pipeline import REGISTRY, load_stages
+from storytrace.pipeline import REGISTRY, Registry, exporter, load_stages, top_rows
 from storytrace.progress import SILENT
 from storytrace.report.render import section_rows
 from storytrace.store import SQLiteStore, open_store
@@ -75,3 +76,12 @@ def test_top_rows_are_the_rows_ranking_the_whole_export_keeps(
         ranked = {limit: section_rows(store, name, limit) for limit in top}
     assert top == ranked
     assert len({tuple(map(str, rows)) for rows in top.values()}) > 2  # the limits cut different rows
+
+
+def test_an_exporter_registered_in_place_of_another_drops_its_top_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "REGISTRY", Registry())
+    exporter("stories")(lambda store: iter(()))
+    top_rows("stories")(lambda store, limit: iter(()))
+    assert "stories" in pipeline.REGISTRY.tops
+    exporter("stories")(lambda store: iter(()))
+    assert "stories" not in pipeline.REGISTRY.tops
