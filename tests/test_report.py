@@ -207,8 +207,23 @@ def test_disagreements_and_speaker_groups() -> None:
         {"article": "d", "subject": "contract", "unit": "EUR", "value": 35e6},
         {"article": "e", "subject": "contract", "unit": "EUR", "value": None},
     ]
-    (group,) = disagreeing_claims(claims)
+    (group,) = disagreeing_claims(lambda: iter(claims), limit=10)
     assert group.values == [1200.0, 1500.0] and [c["article"] for c in group.claims] == ["a", "b", "c"]
+
+
+def test_disagreements_are_the_most_claimed_subjects_up_to_the_limit() -> None:
+    """Two passes, as one pass keeping every subject's claims did: the same groups in the same order, cut
+    to `limit`; a value differing only past the first `per_subject` claims makes no disagreement."""
+    claims = [
+        {"article": f"x{i}", "subject": subject, "unit": None, "value": float(value)}
+        for i, (subject, value) in enumerate(
+            [("b", 1), ("a", 1), ("c", 1), ("a", 2), ("b", 2), ("b", 3), ("c", 1), ("c", 1), ("c", 2), ("d", 1)]
+        )
+    ]
+    groups = disagreeing_claims(lambda: iter(claims), limit=10, per_subject=3)
+    assert [(g.subject, len(g.claims)) for g in groups] == [("b", 3), ("a", 2)]  # c differs only at its 4th
+    assert [g.subject for g in disagreeing_claims(lambda: iter(claims), limit=1, per_subject=3)] == ["b"]
+    assert [g.subject for g in disagreeing_claims(lambda: iter(claims), limit=10, per_subject=4)] == ["c", "b", "a"]
     quotes = [{"speaker": "B"}, {"speaker": None}, {"speaker": "A"}, {"speaker": "A"}]
     assert [s for s, _ in quotes_by_speaker(quotes)] == ["A", "B", "(unattributed)"]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from functools import partial
 
 from rich.console import Console
 from rich.markup import escape
@@ -117,10 +118,10 @@ def _quotes(console: Console, store: SQLiteStore, rows: list[Row], top: int) -> 
 
 
 def _claims(console: Console, store: SQLiteStore, rows: list[Row], top: int) -> None:
-    groups = disagreeing_claims(load_stages().exporters["claims"](store))
+    groups = disagreeing_claims(partial(load_stages().exporters["claims"], store), top)
     if not groups:
         console.print("no subject with differing values")
-    for group in groups[:top]:
+    for group in groups:
         by_value: dict[float, list[str]] = defaultdict(list)
         for claim in group.claims:
             by_value[float(claim["value"])].append(str(claim["article"]))

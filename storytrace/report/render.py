@@ -20,6 +20,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass, field
+from functools import partial
 from html import escape
 from importlib.resources import files
 from itertools import islice
@@ -129,23 +130,64 @@ class Disagreement:
         return f"{self.subject} ({unit})" if unit else self.subject
 
 
-def disagreeing_claims(rows: Iterable[Row], per_subject: int = 20) -> list[Disagreement]:
-    """Group claims by normalised subject and unit; keep the groups holding more than one value.
+@dataclass(slots=True)
+class _Tally:
+    """What the first pass of `disagreeing_claims` keeps of one subject: its first claim's subject as
+    written and value, how many claims it has, and whether one of the first `per_subject` differs."""
 
-    Streams the claims once; memory is bounded by subjects x `per_subject`, not by the claim count.
-    Claims repeating a value stay in the group: who agrees with whom is half of the picture.
-    """
-    groups: dict[tuple[str, str | None], Disagreement] = {}
-    for row in rows:
-        subject, value = row.get("subject"), row.get("value")
-        if not subject or not isinstance(value, int | float):
-            continue
-        key = (" ".join(str(subject).casefold().split()), row.get("unit"))
-        group = groups.setdefault(key, Disagreement(str(subject), row.get("unit")))
-        if len(group.claims) < per_subject:
+    subject: str
+    first: float
+    count: int = 1
+    differs: bool = False
+
+
+def disagreeing_claims(rows: Callable[[], Iterable[Row]], limit: int, per_subject: int = 20) -> list[Disagreement]:
+    """The `limit` subjects (normalised, with their unit) whose first `per_subject` claims give more than
+    one value, those with the most claims first (counted up to `per_subject`), each with those claims.
+
+    Two passes over the claims (`rows()` streams them afresh): the first keeps a tally per subject, the
+    second the claims of the subjects shown. Memory grows with the number of subjects, a small tally each,
+    not with their claims, and the page is cut at `limit`: PolNeAR's 927 articles already have 231 subjects
+    that differ, and keeping up to 20 claims of every subject, to show every differing one, grew with the
+    store. Claims repeating a value stay in the group: who agrees with whom is half of the picture."""
+    groups = _differing_subjects(rows(), limit, per_subject)
+    for row in rows():
+        key = _claim_key(row)
+        group = groups.get(key) if key is not None else None
+        if group is not None and len(group.claims) < per_subject:
             group.claims.append(row)
-    found = [g for g in groups.values() if len(g.values) > 1]
-    return sorted(found, key=lambda g: (-len(g.claims), g.subject))
+    return list(groups.values())
+
+
+def _differing_subjects(
+    rows: Iterable[Row], limit: int, per_subject: int
+) -> dict[tuple[str, str | None], Disagreement]:
+    """The first pass of `disagreeing_claims`: the subjects shown, in order, with no claims yet (the tallies
+    of every subject are let go before the second pass)."""
+    tallies: dict[tuple[str, str | None], _Tally] = {}
+    for row in rows:
+        if (key := _claim_key(row)) is None:
+            continue
+        tally = tallies.get(key)
+        if tally is None:
+            tallies[key] = _Tally(str(row["subject"]), row["value"])
+        else:
+            tally.differs |= tally.count < per_subject and row["value"] != tally.first
+            tally.count += 1
+    shown = heapq.nsmallest(
+        limit,
+        (key for key, tally in tallies.items() if tally.differs),
+        key=lambda key: (-min(tallies[key].count, per_subject), tallies[key].subject),
+    )
+    return {key: Disagreement(tallies[key].subject, key[1]) for key in shown}
+
+
+def _claim_key(row: Row) -> tuple[str, str | None] | None:
+    """A claim's subject, case and spacing folded, and its unit; None for a claim with no subject or value."""
+    subject, value = row.get("subject"), row.get("value")
+    if not subject or not isinstance(value, int | float):
+        return None
+    return " ".join(str(subject).casefold().split()), row.get("unit")
 
 
 def quotes_by_speaker(rows: Iterable[Row]) -> list[tuple[str, list[Row]]]:
@@ -203,7 +245,7 @@ def _section(store: SQLiteStore, name: str, rows: list[Row], limit: int) -> str:
         return _generic(rows) + _cut_note(rows, limit, _kept(name))
     content = renderer(rows, index)
     if name == "claims":
-        content = _disagreements(store, index) + content
+        content = _disagreements(store, index, limit) + content
     return content + _cut_note(rows, limit, _kept(name))
 
 
@@ -456,8 +498,8 @@ def _claims(rows: list[Row], index: Index) -> str:
     )
 
 
-def _disagreements(store: SQLiteStore, index: Index) -> str:
-    groups = disagreeing_claims(load_stages().exporters["claims"](store))
+def _disagreements(store: SQLiteStore, index: Index, limit: int) -> str:
+    groups = disagreeing_claims(partial(load_stages().exporters["claims"], store), limit)
     if not groups:
         return '<h3>Where sources disagree</h3><p class="note">No subject with differing values.</p>'
     index.update((a.id, a) for a in get_articles(store, {str(c["article"]) for g in groups for c in g.claims}))
@@ -471,7 +513,7 @@ def _disagreements(store: SQLiteStore, index: Index) -> str:
         out.append(
             f"<h4>{escape(group.label)}</h4><table><tr><th>Value</th><th>Article</th><th>Text</th></tr>{rows}</table>"
         )
-    return "".join(out)
+    return "".join(out) + _cut_note(groups, limit, "Top")
 
 
 def _generic(rows: list[Row]) -> str:
