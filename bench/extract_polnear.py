@@ -35,11 +35,11 @@ from storytrace.extract.nlp import parse
 from storytrace.extract.quotes import extract_quotes
 from storytrace.extract.scoring import Attribution, Prediction, Scores, polnear_articles, predictions, score
 from storytrace.extract.speakers import SpeakerResolver
-from storytrace.extract.stage import PROCESSES_ENV, process_count
 from storytrace.model import Article
 from storytrace.store import open_store
 from storytrace.store.articles import upsert_articles
 from storytrace.text import paragraphs
+from storytrace.workers import PROCESSES_ENV, process_count
 
 DATA = Path(os.environ.get("STORYTRACE_SHARED", "/work/shared")) / "data" / "polnear"
 RESULTS = Path(__file__).parent / "results" / "extract.md"

@@ -132,8 +132,8 @@ def analyze(
     quiet: QuietOption = False,
 ) -> None:
     """Run every analysis stage on what is new since the last run."""
-    from storytrace.extract.stage import configured_processes
     from storytrace.pipeline import analyze as run_analysis
+    from storytrace.workers import configured_processes
 
     try:
         configured_processes()

@@ -164,23 +164,6 @@ def test_river_names_share_a_key() -> None:
     assert name_key("River") == "river"
 
 
-def test_worker_processes_follow_the_run_size_and_the_override(monkeypatch: pytest.MonkeyPatch) -> None:
-    from storytrace.extract import stage
-
-    monkeypatch.delenv(stage.PROCESSES_ENV, raising=False)
-    monkeypatch.setattr(stage.os, "sched_getaffinity", lambda _: set(range(16)), raising=False)
-    assert stage.process_count(stage.MIN_PARALLEL - 1) == 1  # a small run is parsed in-process
-    assert stage.process_count(stage.MIN_PARALLEL) == stage.MAX_AUTO_PROCESSES
-    monkeypatch.setattr(stage.os, "sched_getaffinity", lambda _: {0}, raising=False)
-    assert stage.process_count(10_000) == 1
-    monkeypatch.setenv(stage.PROCESSES_ENV, "3")
-    assert stage.process_count(5) == 3
-    for bad in ("two", "0", "-1"):
-        monkeypatch.setenv(stage.PROCESSES_ENV, bad)
-        with pytest.raises(ValueError, match=stage.PROCESSES_ENV):
-            stage.process_count(500)
-
-
 @pytest.mark.parametrize(
     ("name", "geographic"),
     [

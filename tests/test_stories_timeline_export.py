@@ -154,3 +154,20 @@ def test_an_older_store_rebuilds_its_timelines(tmp_path: Path, script: str, colu
         run_timeline(store, SILENT)
         (value,) = {r[0] for r in store.query(f"SELECT {column} FROM timeline WHERE kind = 'mentioned'")}
     assert value == stored
+
+
+def test_dates_read_in_worker_processes_are_those_read_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = [
+        Article(id=f"x{i}", text=f"Talks began on Monday and end in the first half of {2000 + i}.", published_at=day)
+        for i, day in enumerate(["2024-11-08", None, "2016-01-29", "2024-03-01"] * 5)
+    ]
+    tables = []
+    for processes in ("1", "2"):
+        monkeypatch.setenv("STORYTRACE_NLP_PROCESSES", processes)
+        with open_store(tmp_path / f"t{processes}.db") as store:
+            upsert_articles(store, articles)
+            assert run_timeline(store, SILENT)["articles"] == len(articles)
+            tables.append(store.query("SELECT * FROM timeline ORDER BY article_id, position"))
+    assert [tuple(r) for r in tables[0]] == [tuple(r) for r in tables[1]] and len(tables[0]) > len(articles)

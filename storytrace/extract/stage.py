@@ -7,14 +7,13 @@ descriptions no article resolved itself are resolved from corpus-wide role knowl
 aliases and counts are then recomputed only for the entities touched. Re-running on unchanged data
 finds nothing pending, so it changes nothing.
 
-spaCy parses in worker processes (`process_count`) once there is enough to parse: the neural parse is
+spaCy parses in worker processes (`workers.process_count`) once there is enough to parse: the neural parse is
 three quarters of the stage's time, and the main process's rule-based extraction and writes overlap it.
 $STORYTRACE_NLP_PROCESSES overrides the count.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from itertools import islice
 from typing import Any
@@ -29,36 +28,10 @@ from storytrace.progress import Progress
 from storytrace.store import SQLiteStore
 from storytrace.store import extract as repo
 from storytrace.store.articles import get_articles
+from storytrace.workers import process_count
 
 BATCH = 64  # articles per write transaction
 PAGE = 5_000  # pending articles fetched (and parsed by one nlp.pipe) at a time
-PROCESSES_ENV = "STORYTRACE_NLP_PROCESSES"
-MAX_AUTO_PROCESSES = 4  # measured on 2 cores only; beyond a few workers the main process is the bottleneck
-MIN_PARALLEL = 100  # fewer pending articles are parsed in-process: starting a worker takes seconds
-
-
-def configured_processes() -> int | None:
-    """The process count $STORYTRACE_NLP_PROCESSES asks for (None when unset); ValueError when it is not
-    a count, which the CLI reports before any stage runs."""
-    value = os.environ.get(PROCESSES_ENV, "").strip()
-    if not value:
-        return None
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"${PROCESSES_ENV} must be a whole number of processes (1 or more), not {value!r}")
-    return int(value)
-
-
-def process_count(pending: int) -> int:
-    """spaCy worker processes for a run of `pending` articles: $STORYTRACE_NLP_PROCESSES when set, else
-    one per usable core (at most MAX_AUTO_PROCESSES) from MIN_PARALLEL articles on. On 2 cores, 300
-    PolNeAR articles: 261 -> 393-419 articles/min with two workers, the same rows written
-    (bench/results/extract.md)."""
-    if configured := configured_processes():
-        return configured
-    if pending < MIN_PARALLEL:
-        return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(cores, MAX_AUTO_PROCESSES))
 
 
 @stage("extract")

@@ -43,6 +43,7 @@ from storytrace.stories.split import spread_step
 from storytrace.stories.threads import ThreadLinker, rekey_threads, thread_label
 from storytrace.stories.timeline import date_mentions, period_start
 from storytrace.text import WORD_RE, Span, clip_around, fold, sentences
+from storytrace.workers import mapped, process_count
 
 BATCH = 2000
 MEMBER_PAGE = 1000  # members read at a time when a large story is split
@@ -437,14 +438,17 @@ def _stated_in(spans: list[Span], starts: list[int], start: int, end: int) -> st
 
 @stage("timeline")
 def run_timeline(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
-    """Find and resolve the dates stated in new or changed articles."""
+    """Find and resolve the dates stated in new or changed articles, read in worker processes from
+    `workers.MIN_PARALLEL` pending articles on (PolNeAR's 927 on 2 cores: 3.9-4.0 s in one process,
+    1.9-2.2 s in two, the same rows)."""
     done = resolved = unresolved = 0
-    with progress.task("timeline", total=store.pending_count("timeline")) as task:
+    pending = store.pending_count("timeline")
+    with progress.task("timeline", total=pending) as task, mapped(article_timeline, process_count(pending)) as read:
         for ids in store.pending_pages("timeline", BATCH):
             articles = get_articles(store, ids)
+            timelines = read(articles)
             with store.transaction():
-                for article in articles:
-                    events = article_timeline(article)
+                for article, events in zip(articles, timelines, strict=True):
                     rows = [
                         (
                             article.id,
