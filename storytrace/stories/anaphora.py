@@ -46,12 +46,12 @@ from storytrace.stories.calendar_names import (
     DAY_WORDS,
     MONTHS,
     PART_OF_A_PERIOD,
-    PART_RANKS,
     PERIOD_PARTS,
     count_value,
     count_words,
     in_weeks,
     month_group,
+    part_named,
     share_of,
     share_period,
 )
@@ -172,10 +172,7 @@ def anaphors(text: str, lowered: str | None = None) -> Iterator[Anaphor]:
             same = bool(groups.get("same"))
             event = (rel in ("before", "after") or same) and _names_event(text, match.end(), same)
             month = MONTHS[groups["month"].lower().rstrip(".")] if groups.get("month") else None
-            share = None
-            if groups.get("rank"):
-                weeks = count_value(groups["weeks"]) if groups.get("weeks") else 1
-                share = (PART_RANKS[groups["rank"].lower()], groups["part"].lower(), weeks)
+            share = part_named(match) if groups.get("rank") else None
             unit = "day" if unit in DAY_PARTS else unit
             unit, step = in_weeks(unit, step)
             yield Anaphor(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date, timedelta
 
 MONTHS = {
@@ -143,6 +144,13 @@ PART_OF_A_PERIOD = (
     r"\b(?:(?i:the)\s+)?(?P<rank>(?i:first|second|third|fourth|last|final))\s+(?:(?P<weeks>(?i:two|three))\s+)?"
     r"(?P<part>half|quarter|weeks?)\s+of\s+"
 )
+
+
+def part_named(match: re.Match[str]) -> tuple[int, str, int]:
+    """(rank, half / quarter / week(s), weeks) a match of PART_OF_A_PERIOD names: "the last two weeks of"
+    is (-1, "weeks", 2), "the first half of" (1, "half", 1)."""
+    weeks = count_value(match["weeks"]) if match["weeks"] else 1
+    return PART_RANKS[match["rank"].lower()], match["part"].lower(), weeks or 1
 
 
 def year_part(nth: int, part: str, count: int = 1) -> tuple[int, int] | None:

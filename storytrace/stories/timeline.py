@@ -54,8 +54,9 @@ Resolution rules (news is mostly written in the past tense about the days just b
   after the publication day. Seasons are three calendar months (`_season`): "this summer", "last fall",
   "the summer of 2012".
 - "the first half of 2015", "the third quarter of 2016": its months; "the last week of October", "the first
-  two weeks of May", "the second half of July": its days (`_part_of`; "the first half of the year" is not
-  read).
+  two weeks of May", "the second half of July": its days (`_part_of`). "The first half of the year", "the
+  last week of this month": of a date just before it (`anaphora`), else of the publication's year or month,
+  last year's when told of the past and not yet begun (`_part_nearest`).
 - "Monday 4 November" is one date, as "Friday, December 4, 2015" is; "25/11/2023", "11/25/2023" and
   "5.11.2024" (dotted: day first) are days, "5/11/2024" (May 11 or 5 November) is kept as text.
 - Ranges are one mention with `until`, the last day (or year) of the period: "March 19-26", "5-8 April",
@@ -91,13 +92,13 @@ from storytrace.stories.calendar_names import (
     MONTHS,
     NAMED_DAYS,
     PART_OF_A_PERIOD,
-    PART_RANKS,
     PERIOD_PARTS,
     WEEKDAYS,
     count_value,
     count_words,
     in_weeks,
     month_group,
+    part_named,
     share_of,
     share_period,
 )
@@ -164,18 +165,9 @@ _HOLIDAY_NAMES = "|".join(
 _AFTER_TIME_PREPOSITION = _after("on at by before after until till since over around through during for from".split())
 _NOT_DATED = r"(?i:people|block|meters?|metres?|yards?|feet|foot|miles?|pounds?|kilos?|kilometers?|kilometres?|m|km)"
 _AFTER_DECADE_WORD = _after(("the", "mid", "early", "late", "and", "or", "to", "through"), r"[\s-]")  # "the late '90s"
-# Ordinals as words: the rank of a part of a period ("the second half of July", first to fourth) and a century
-# ("the nineteenth", tenth to twenty-first, as the patterns read them).
+# A century's ordinal as a word ("the nineteenth", tenth to twenty-first, as the pattern reads them; the first
+# to ninth are written in digits, "7th-century").
 _ORDINAL_WORDS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
     "tenth": 10,
     "eleventh": 11,
     "twelfth": 12,
@@ -191,7 +183,7 @@ _ORDINAL_WORDS = {
     "twenty first": 21,
 }
 _CENTURY_ORDINALS = r"(?:[1-9]|1\d|2[01])(?:st|nd|rd|th)|" + "|".join(
-    word.replace(" ", r"\s") for word, number in _ORDINAL_WORDS.items() if number >= 10
+    word.replace(" ", r"\s") for word in _ORDINAL_WORDS
 )
 _NOT_A_TIME = r"(?!\s*(?:[ap]\.?m\b|:|%|\d))"  # "March 3 to 5 pm" ends at an hour, not a day
 _RANGE_KINDS = frozenset(
@@ -791,8 +783,7 @@ def _part_of(match: re.Match[str], published: date | None, tense: Tense) -> tupl
     "the first two weeks of May" its first fourteen, "the second half of July" the 16th to the 31st. A month
     without a year is placed as a month alone is (`_year_of_month`), "the year" or "the month" as
     `_part_nearest` places it. None for a part no year or month has ("the third half")."""
-    nth, part = PART_RANKS[match["rank"].lower()], match["part"].lower()
-    count = count_value(match["weeks"]) if match["weeks"] else 1
+    nth, part, count = part_named(match)
     unit = (match["unit"] or ("month" if match["month"] else "year")).lower()
     if share_of(unit, 2000, 1, nth, part, count) is None or not (match["unit"] or match["month"] or match["year"]):
         return None  # January 2000 has every part a month can have
