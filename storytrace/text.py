@@ -139,10 +139,11 @@ def words(text: str) -> Iterator[Span]:
         yield Span(match.start(), match.end(), match.group())
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=500_000)
 def fold(token: str) -> str:
     """Matching key of a word: lower case, no accents, straight quotes, spelling variants merged. Cached:
-    news vocabulary is Zipfian, so a few thousand words are most of what any stage folds."""
+    news vocabulary is Zipfian, so a bounded cache removes most of the cost of folding every word of every
+    article (the stories stage's features, the timeline's events)."""
     token = unicodedata.normalize("NFKD", token.translate(_QUOTE_TRANSLATION).lower())
     token = "".join(ch for ch in token if not unicodedata.combining(ch))
     if token.endswith("'s"):

@@ -24,7 +24,6 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -41,8 +40,6 @@ NAME_PREFIX = "n:"  # document frequencies of names are kept beside those of ter
 TITLE_WEIGHT = 2.0  # a headline word counts as two body words: headlines name the event.
 NAMES_PER_ARTICLE = 10  # the most mentioned names of an article are its actors; the tail is background
 MAX_TERMS = 40  # terms kept per article vector, by weight; the tail carries no event signal.
-# Folding is pure and vocabularies are Zipfian: a bounded cache removes most of its cost.
-_fold = lru_cache(maxsize=500_000)(fold)
 _DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 SLUG_WEIGHT = 1.0  # a slug word counts as a body word: it mostly repeats the headline, sometimes adds one
 SLUG_MIN_WORDS = 3
@@ -110,7 +107,7 @@ def lead_sentence(text: str, limit: int = LEAD_CHARS) -> str | None:
 
 
 def _content_key(token: str) -> str | None:
-    key = _fold(token)
+    key = fold(token)
     return key if len(key) > 1 and key not in STOPWORDS and not key.isdigit() else None
 
 
@@ -151,7 +148,7 @@ def name_keys(article: Article, k: int = NAMES_PER_ARTICLE) -> frozenset[str]:
         for i, span in enumerate(words(sentence.text)):
             acronym = len(span.text) > 1 and span.text.isupper()
             if acronym or (i > 0 and span.text[:1].isupper()):
-                key = _fold(span.text)
+                key = fold(span.text)
                 if key not in STOPWORDS and key not in CALENDAR_WORDS and not key.isdigit():
                     counts[key] += 1
     return frozenset(name for name, _ in counts.most_common(k))
