@@ -96,14 +96,21 @@ def upsert_articles(
     return counts
 
 
+def _ids_to_look_up(article_id: str, former_ids: Callable[[str], Iterable[str]] | None) -> Iterator[str]:
+    """The article's id, then, only if it is not stored, the ids it may be stored under from before."""
+    yield article_id
+    if former_ids is not None:
+        yield from former_ids(article_id)
+
+
 def _upsert_one(
     conn: sqlite3.Connection, article: Article, former_ids: Callable[[str], Iterable[str]] | None
 ) -> Outcome:
-    row = conn.execute("SELECT version, content_hash FROM articles WHERE id = ?", (article.id,)).fetchone()
-    for former in former_ids(article.id) if row is None and former_ids else ():
-        row = conn.execute("SELECT version, content_hash FROM articles WHERE id = ?", (former,)).fetchone()
+    row = None
+    for stored_id in _ids_to_look_up(article.id, former_ids):
+        row = conn.execute("SELECT version, content_hash FROM articles WHERE id = ?", (stored_id,)).fetchone()
         if row is not None:
-            article.id = former
+            article.id = stored_id
             break
     if row is None:
         article.version = 1
