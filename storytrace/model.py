@@ -50,6 +50,15 @@ class Article(Record):
         if not self.content_hash:
             self.content_hash = content_hash(self.text)
 
+    @property
+    def body(self) -> str:
+        """The text, or "" when it only repeats the title: a headline-only record (an aggregator's export,
+        a headline list) carries its headline as both, and what reads title and text together (the
+        document vector, the story terms) would otherwise take the headline twice."""
+        if self.title and normalise_for_hash(self.text) == normalise_for_hash(self.title):
+            return ""
+        return self.text
+
 
 @dataclass(slots=True, frozen=True)
 class Passage(Record):

@@ -135,6 +135,31 @@ def test_csv_with_column_mapping(tmp_path):
     assert article.origin == f"{path}:row 2"
 
 
+def test_a_headline_list_needs_its_headlines_named_as_the_text(tmp_path):
+    """An aggregator's export (the UCI News Aggregator: ID, TITLE, URL, PUBLISHER, ..., TIMESTAMP) has no
+    body column: it is rejected with the mapping that reads it, and read once that is given."""
+    path = tmp_path / "headlines.csv"
+    path.write_text(
+        "ID,TITLE,URL,PUBLISHER,STORY,TIMESTAMP\n"
+        "1,Fed official says weak data caused by weather,http://example.com/fed-weak-data,LA Times,d1,1394470370698\n",
+        "utf-8",
+    )
+    [rejection] = read(path)
+    assert isinstance(rejection, Rejection) and rejection.reason == (
+        "no text column (header: ID, TITLE, URL, PUBLISHER, STORY, TIMESTAMP); "
+        "map one with --column text=NAME, or --column text=TITLE for headlines alone"
+    )
+    [article] = articles(read(path, column_map={"text": "TITLE"}))
+    assert article.text == article.title == "Fed official says weak data caused by weather" and article.body == ""
+    assert (article.id, article.source, article.published_at) == ("1", "LA Times", "2014-03-10T16:52:50+00:00")
+    record = tmp_path / "headlines.jsonl"
+    record.write_text(json.dumps({"id": "h1", "headline": "Port strike ends"}) + "\n", "utf-8")
+    [rejection] = read(record)
+    assert isinstance(rejection, Rejection) and rejection.reason.endswith(
+        "map one with --column text=NAME, or --column text=headline for headlines alone"
+    )
+
+
 def test_tsv_uses_default_column_names(tmp_path):
     path = tmp_path / "export.tsv"
     path.write_text("ID\tHeadline\tContent\nt1\tA title\tSome content.\n", "utf-8")

@@ -17,6 +17,7 @@ from storytrace.demo.run import run_demo
 from storytrace.demo.score import score_demo
 from storytrace.ingest import ingest_paths
 from storytrace.model import Article
+from storytrace.nlp.vectors import doc_text
 from storytrace.pipeline import analyze
 from storytrace.progress import SILENT
 from storytrace.store import open_store
@@ -547,6 +548,19 @@ def test_url_slug_words_count_as_terms() -> None:
     article = Article(id="a", text="What's News", url="http://example.com/markets/mt-gox-bankruptcy-filing.html")
     counts = term_counts(article)
     assert counts["gox"] == 1.0 and counts["bankruptcy"] == 1.0 and "markets" not in counts
+
+
+def test_a_headline_only_record_counts_its_headline_once() -> None:
+    """A headline list read with `--column text=TITLE` carries each headline as title and text; the story
+    terms and the document vector take it once, as they take a headline given as the text alone."""
+    headline = "Fed official says weak data caused by weather,  should not slow taper"
+    both = Article(id="a", text=headline.replace("  ", " "), title=headline)
+    alone = Article(id="a", text=headline)
+    assert both.body == "" and alone.body == headline
+    assert term_counts(both) == {term: 2.0 for term in term_counts(alone)}  # a headline word weighs TITLE_WEIGHT
+    assert doc_text(both) == headline and doc_text(alone) == headline
+    reported = Article(id="b", text="The Fed kept its pace. " + headline, title=headline)
+    assert reported.body == reported.text and doc_text(reported) == f"{headline}. {reported.text}"
 
 
 def test_a_year_apart_is_another_story() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from storytrace.ingest.decode import DecodeError, binary_kind, detect_encoding
-from storytrace.ingest.records import article_from_record, resolve_columns
+from storytrace.ingest.records import article_from_record, resolve_columns, text_hint
 from storytrace.ingest.types import IngestOptions, Item, Rejection, too_large
 
 _SAMPLE = 1 << 16
@@ -112,5 +112,5 @@ def _unmapped(header: list[str], columns: dict[str, str], options: IngestOptions
     if absent:
         return f"mapped column(s) not in the header: {', '.join(absent)} (header: {', '.join(header)})"
     if "text" not in columns:
-        return f"no text column (header: {', '.join(header)}); map one with --column text=NAME"
+        return f"no text column (header: {', '.join(header)}); {text_hint(columns)}"
     return None

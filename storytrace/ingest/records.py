@@ -89,7 +89,17 @@ def article_from_record(
 
 def _missing_text(names: list[str], options: IngestOptions) -> str:
     wanted = options.column_map.get("text") or "/".join(DEFAULT_COLUMNS["text"])
-    return f"no text column {wanted!r} (have: {', '.join(names) or 'none'}); map one with --column text=NAME"
+    hint = text_hint(resolve_columns(names, options))
+    return f"no text column {wanted!r} (have: {', '.join(names) or 'none'}); {hint}"
+
+
+def text_hint(columns: Mapping[str, str]) -> str:
+    """How to name the text column. A table of headlines alone (an aggregator's export) has a title column
+    but no body; its headlines are read as the text only when asked, since a body column under a name
+    not recognised would otherwise be skipped without a word."""
+    if "title" in columns:
+        return f"map one with --column text=NAME, or --column text={columns['title']} for headlines alone"
+    return "map one with --column text=NAME"
 
 
 def _as_text(value: Any) -> str | None:

@@ -22,8 +22,8 @@ LEAD_SENTENCES = 3
 
 def doc_text(article: Article) -> str:
     """The text a document vector embeds: headline plus the first sentences of the body."""
-    lead = " ".join(s.text for s in sentences(article.text)[:LEAD_SENTENCES])
-    return f"{article.title}. {lead}" if article.title else lead
+    lead = " ".join(s.text for s in sentences(article.body)[:LEAD_SENTENCES])
+    return f"{article.title}. {lead}" if article.title and lead else article.title or lead
 
 
 def doc_vectors(

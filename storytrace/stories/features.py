@@ -115,7 +115,7 @@ def term_counts(article: Article) -> dict[str, float]:
     """Weighted counts of folded content words: headline words count TITLE_WEIGHT times, URL slug words
     SLUG_WEIGHT times."""
     counts: Counter[str] = Counter()
-    for text, weight in ((article.title or "", TITLE_WEIGHT), (article.text, 1.0)):
+    for text, weight in ((article.title or "", TITLE_WEIGHT), (article.body, 1.0)):
         for span in words(text):
             if key := _content_key(span.text):
                 counts[key] += weight
