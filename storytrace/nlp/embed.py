@@ -55,15 +55,19 @@ class SentenceEncoder:
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Return a (len(texts), 384) float32 array of L2-normalised embeddings."""
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
-        if not texts:
-            return out
-        order = np.argsort([len(t) for t in texts], kind="stable")
+        """Return a (len(texts), 384) float32 array of L2-normalised embeddings.
+
+        Each distinct text is encoded once: wire copies carried by many outlets repeat headlines, leads
+        and sentences word for word, and the model's cost is per text."""
+        slots: dict[str, int] = {}
+        rows = [slots.setdefault(text, len(slots)) for text in texts]
+        distinct = list(slots)
+        out = np.zeros((len(distinct), DIM), dtype=np.float32)
+        order = np.argsort([len(t) for t in distinct], kind="stable")
         for start in range(0, len(order), self._batch_size):
             index = order[start : start + self._batch_size]
-            out[index] = self._encode_batch([texts[i] for i in index])
-        return out
+            out[index] = self._encode_batch([distinct[i] for i in index])
+        return out[rows] if rows else np.zeros((0, DIM), dtype=np.float32)
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         with self._lock:
