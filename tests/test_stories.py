@@ -756,6 +756,31 @@ def test_stories_that_joined_before_the_core_formed_are_moved_out(tmp_path: Path
         assert (event["story_id"], event["other_id"], event["detail"]) == (thread_id, moved[0], "b1")
 
 
+def test_a_core_that_a_fold_forms_moves_out_the_stories_lacking_it(tmp_path: Path) -> None:
+    """Arriving in order of topic (a file sorted by label), a story on Barack Obama's youth opens a thread
+    that two first-lady stories join, while three more form their own; when the two threads are folded,
+    the five titles make {michelle, obama} the core, and the youth story leaves in the same batch."""
+    flood = ({"flood": 1.0, "ardle": 1.0}, {"brennick": 2})
+    with open_store(tmp_path / "f.db") as store, store.transaction():
+        linker = ThreadLinker(store)
+        founder = _titled("b1", 0, "Obama in Hawaii", _YOUTH)
+        joined = [_titled(f"m{i}", i + 1, _HEADLINES[i], _FIRST_LADY) for i in range(2)]
+        apart = [replace(_titled(f"m{i}", i + 1, _HEADLINES[i], flood), vector_sum=random_unit(2)) for i in (2, 3, 4)]
+        linker.update([founder, *joined, *apart], {})
+        save_stories(store, [founder, *joined, *apart])
+        opened = founder.thread_id
+        assert {s.thread_id for s in joined} == {opened} and {s.thread_id for s in apart} != {opened}
+        previous = {s.story_id: replace(s) for s in apart}
+        for story in apart:
+            story.vector_sum, story.terms, story.names = random_unit(1), *_FIRST_LADY
+        linker.update(apart, previous)
+        assert {s.thread_id for s in [*joined, *apart]} == {opened}
+        assert core_words(get_threads(store, [opened])[opened]) == {"michelle", "obama"}
+        (moved,) = store.query("SELECT thread_id FROM stories WHERE story_id = 'b1'")
+        assert moved[0] != opened
+        assert [e["kind"] for e in story_events(store)] == ["thread_merge", "thread_move"]
+
+
 def test_a_story_moved_out_of_the_thread_it_opened_gets_a_new_thread_id(tmp_path: Path) -> None:
     """The thread keeps the id its first story gave it; that story, moved out, opens a thread of its own
     under another id, so neither overwrites the other."""
