@@ -55,7 +55,8 @@ class Article(Record):
         """The text, or "" when it only repeats the title: a headline-only record (an aggregator's export,
         a headline list) carries its headline as both, and what reads title and text together (the
         document vector, the story terms) would otherwise take the headline twice."""
-        if self.title and normalise_for_hash(self.text) == normalise_for_hash(self.title):
+        title = self.title
+        if title and len(self.text) <= 2 * len(title) and normalise_for_hash(self.text) == normalise_for_hash(title):
             return ""
         return self.text
 

@@ -67,7 +67,7 @@ class SentenceEncoder:
         for start in range(0, len(order), self._batch_size):
             index = order[start : start + self._batch_size]
             out[index] = self._encode_batch([distinct[i] for i in index])
-        return out[rows] if rows else np.zeros((0, DIM), dtype=np.float32)
+        return out[rows]
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         with self._lock:
