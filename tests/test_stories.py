@@ -719,6 +719,36 @@ def test_a_thread_whose_titles_name_one_subject_takes_only_stories_that_mention_
         assert youth.thread_id != thread.thread_id and mention.thread_id == thread.thread_id
 
 
+def test_a_story_holds_a_core_word_through_the_entities_it_names(tmp_path: Path) -> None:
+    """After the extract stage a story's names are entity ids: one that names the entity "Michelle Obama"
+    holds the core {michelle, obama} though neither its title nor its kept terms carry those words (a word
+    in most reports of a corpus falls out of an article's top terms), and one that names only others does
+    not; an unlinked mention's key (type:key) gives its words too."""
+    first_lady = ({"lady": 1.0, "garden": 1.0}, {"ent_mo": 3, "ent_wh": 1})
+    with open_store(tmp_path / "e.db") as store, store.transaction():
+        store.conn.executemany(
+            "INSERT INTO entities(entity_id, name, type, key, surname) VALUES (?, ?, ?, ?, ?)",
+            [
+                ("ent_mo", "Michelle Obama", "PERSON", "michelle obama", "obama"),
+                ("ent_wh", "White House", "ORG", "", ""),
+            ],
+        )
+        linker = ThreadLinker(store)
+        first = [_titled(f"m{i}", i, title, first_lady) for i, title in enumerate(_HEADLINES * 2)]
+        linker.update(first, {})
+        (thread,) = get_threads(store, {s.thread_id for s in first}).values()
+        assert core_words(thread) == {"michelle", "obama"}  # and still with two titles lacking them added
+        views = {"ent_mo": {"ent_mo": 2, "ent_cn": 1}, "key": {"PERSON:michelle obama": 1}, "other": {"ent_wh": 2}}
+        trip, mention, unnamed = (
+            _titled(name, 10 + i, "First lady to visit China", (first_lady[0], names))
+            for i, (name, names) in enumerate(views.items())
+        )
+        for story in (trip, mention, unnamed):
+            linker.update([story], {})
+        assert trip.thread_id == mention.thread_id == thread.thread_id != unnamed.thread_id
+        assert linker.named(["ent_mo", "PERSON:michelle obama", "obama", "ent_cn"]) == {"michelle", "obama"}
+
+
 def test_an_outlet_name_in_its_headlines_is_not_a_thread_core(tmp_path: Path) -> None:
     """Sites append their name to every headline: a thread of one outlet's reports must not require
     other outlets' reports to carry that name."""

@@ -46,22 +46,25 @@ shaped samples) and UCI threads are unchanged in every figure, for any GENERIC_C
 topic threads never come that close to their corpus's mean. Centring every vector on the mean instead
 split PolNeAR too but cost WikiRef 1.5 points.
 
-A thread's core: the words in at least CORE_SHARE of its story titles, and in at least CORE_MIN_TITLES
-of them (`heads` counts the title words). Headlines name what a report is about, so a thread whose
-headlines nearly all name one thing ("Michelle Obama", "Galaxy S5", "Paris") is about that thing, and a
-story that never mentions it is not part of it however alike the two read: a profile of Barack Obama's
-youth embeds and shares names like the Michelle Obama thread, and a piece on smartphone batteries like the
-Galaxy S5 one. A story may link only if it holds every core word (`holds`: in its kept terms and
-names, its title, or the full text of its members that arrived in this batch), and two threads
-fold only if each holds the other's core. A thread whose titles vary (a football league: clubs, deals,
-rights) has no core and no such test. Stories that joined before the core formed are moved out when it
-gains a word (`_evict`, logged as "thread_move"). On WikiRef the threads go from 94.4 to 96.3 (developer
-part) and 91.7 to 94.6 (held-out-shaped samples); UCI threads are unchanged
-(bench/results/stories_quality.md). A fold of two threads (below) can form a core too, so the check runs
-again after the folds: fed in label order (a file sorted by topic, as WikiRef's is), a profile of Barack
-Obama's youth opened a thread that first-lady stories joined while others formed their own, and stayed
-in the folded Michelle Obama thread; the held-out-shaped samples in that order go from 93.1 to 94.0,
-shuffled ones and the developer part are unchanged.
+A thread's core: the words in at least CORE_SHARE of its story titles, and in at least CORE_MIN_TITLES of them
+(`heads` counts the title words). Headlines name what a report is about, so a thread whose headlines nearly
+all name one thing ("Michelle Obama", "Galaxy S5", "Paris") is about that thing, and a story that never
+mentions it is not part of it however alike the two read: a profile of Barack Obama's youth embeds and shares
+names like the Michelle Obama thread, and a piece on smartphone batteries like the Galaxy S5 one. A story may
+link only if it holds every core word (`holds`: in its kept terms and names, its title, the words of the
+entities it names, or the full text of its members that arrived in this batch), and two threads fold only if
+each holds the other's core. The entities' words matter after the extract stage, whose entity ids replace the
+capitalised words as names: a first-lady story whose top terms had lost "obama" (a word of most of the
+corpus's reports) was kept out of the Michelle Obama thread though it names her (`analyze`-path WikiRef
+samples 94.0 -> 94.1 fed topic by topic, 93.2 -> 93.7 shuffled in batches of 10; the `stories` stage alone,
+whose names are words, is unchanged). A thread whose titles vary (a football league: clubs, deals, rights) has
+no core and no such test. Stories that joined before the core formed are moved out when it gains a word
+(`_evict`, logged as "thread_move"). On WikiRef the threads go from 94.4 to 96.3 (developer part) and 91.7 to
+94.6 (held-out-shaped samples); UCI threads are unchanged (bench/results/stories_quality.md). A fold of two
+threads (below) can form a core too, so the check runs again after the folds: fed in label order (a file
+sorted by topic, as WikiRef's is), a profile of Barack Obama's youth opened a thread that first-lady stories
+joined while others formed their own, and stayed in the folded Michelle Obama thread; the held-out-shaped
+samples in that order go from 93.1 to 94.0, shuffled ones and the developer part are unchanged.
 
 Candidate threads come from the persistent SQLite key index (`thread_keys`: top terms, names and LSH
 bands, as for stories), bounded as the story index is (`candidate_threads`): a key held by more than
@@ -91,6 +94,7 @@ from storytrace.store.stories import (
     StoryRow,
     ThreadRow,
     delete_thread,
+    entity_names,
     get_threads,
     log_event,
     max_thread_seq,
@@ -218,19 +222,27 @@ def head_words(title: str, sources: Iterable[str]) -> frozenset[str]:
     return title_words(title) - frozenset().union(*(title_words(source) for source in sources))
 
 
-def holds(story: StoryRow, words: frozenset[str], arrived: Sequence[Mapping[str, float]] = ()) -> bool:
-    """Whether the story is known to contain every one of `words`: in its kept terms, names or title, or
-    in the full text of a member that arrived in this batch (`arrived`: their term counts, at hand only
-    while the batch runs; older members count through the story's kept terms)."""
+def holds(
+    story: StoryRow,
+    words: frozenset[str],
+    arrived: Sequence[Mapping[str, float]] = (),
+    named: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether the story is known to contain every one of `words`: in its kept terms, names or title, in
+    the words of the names it counts (`named`, see `ThreadLinker.named`), or in the full text of a member
+    that arrived in this batch (`arrived`: their term counts, at hand only while the batch runs; older
+    members count through the story's kept terms)."""
     title = title_words(story.title) if words else frozenset()
     return all(
-        w in story.terms or w in story.names or w in title or any(w in counts for counts in arrived) for w in words
+        w in story.terms or w in story.names or w in title or w in named or any(w in counts for counts in arrived)
+        for w in words
     )
 
 
-def thread_holds(thread: ThreadRow, words: frozenset[str]) -> bool:
-    """Whether a thread is known to contain every one of `words`: in its kept terms, names or title words."""
-    return all(w in thread.terms or w in thread.names or w in thread.heads for w in words)
+def thread_holds(thread: ThreadRow, words: frozenset[str], named: frozenset[str] = frozenset()) -> bool:
+    """Whether a thread is known to contain every one of `words`: in its kept terms, names (or their
+    words, `named`) or title words."""
+    return all(w in thread.terms or w in thread.names or w in named or w in thread.heads for w in words)
 
 
 def link_score(
@@ -238,9 +250,11 @@ def link_score(
     thread: ThreadRow,
     arrived: Sequence[Mapping[str, float]] = (),
     background: np.ndarray | None = None,
+    named: frozenset[str] = frozenset(),
 ) -> tuple[float, bool]:
     """(link score, whether the pair may link at all) between a story and a thread; `background` is the
-    corpus's mean direction (`background.Background`), None while the corpus is too small to have one."""
+    corpus's mean direction (`background.Background`), None while the corpus is too small to have one;
+    `named` the words of the story's names (`holds`)."""
     concurrent = _concurrent(story.first_day, story.last_day, thread.first_day, thread.last_day)
     score, allowed = _link(
         story.vector_sum,
@@ -252,7 +266,7 @@ def link_score(
         concurrent,
         background,
     )
-    return score, allowed and holds(story, core_words(thread), arrived)
+    return score, allowed and holds(story, core_words(thread), arrived, named)
 
 
 def _concurrent(first_a: int | None, last_a: int | None, first_b: int | None, last_b: int | None) -> bool:
@@ -322,6 +336,7 @@ class ThreadLinker:
         self._changed: set[str] = set()  # threads saved since the last retitle
         self._arrived: Mapping[str, Sequence[Mapping[str, float]]] = {}
         self._cores_read: dict[str, frozenset[str]] = {}  # the core of each thread as stored before this batch
+        self._name_words: dict[str, frozenset[str]] = {}  # a name's words (`named`), read once per batch
         self.background: np.ndarray | None = None  # the corpus's mean direction, set by the stage per batch
 
     def resolve(self, thread_id: str) -> str:
@@ -342,6 +357,7 @@ class ThreadLinker:
         (rebuilt only for a member's minor edit, `StoryClusterer.quiet`) updates its thread's sums but sets
         off no fold: a fold its thread now matches waits for a real arrival."""
         self._arrived = arrived or {}
+        self._read_name_words([n for s in stories for n in s.names])
         changed = 0
         for story in sorted(stories, key=lambda s: s.seq):
             old = previous.get(story.story_id)
@@ -383,7 +399,25 @@ class ThreadLinker:
             changed += self._evict(stories)
         self._read.clear()
         self._cores_read.clear()
+        self._name_words.clear()
         return changed + merged
+
+    def named(self, names: Iterable[str]) -> frozenset[str]:
+        """The words of the names a story or thread counts, as `holds` reads them. After the extract stage a
+        name is an entity id standing for its canonical name ("Michelle Obama"), or type:key for a mention
+        it did not link: a story naming the entity holds the core word "obama" even when its kept terms
+        lost it (a word in most of a corpus's reports falls out of an article's MAX_TERMS, and only the
+        batch's own members are read in full). Without that stage a name is a word, held as itself."""
+        names = list(names)
+        self._read_name_words(names)
+        return frozenset().union(*(self._name_words[n] for n in names))
+
+    def _read_name_words(self, names: Sequence[str]) -> None:
+        unknown = sorted({n for n in names if n not in self._name_words})
+        if unknown:
+            found = entity_names(self.store, unknown)
+            for name in unknown:
+                self._name_words[name] = title_words(found.get(name) or name.partition(":")[2])
 
     def _evict(self, stories: list[StoryRow]) -> int:
         """Move out of each touched thread whose core gained a word in this batch the stories that lack
@@ -401,10 +435,11 @@ class ThreadLinker:
             if not core - self._cores_read.get(thread_id, frozenset()):
                 continue
             stored = [m for m in thread_story_rows(self.store, thread_id) if m.story_id not in batch]
+            self._read_name_words([n for m in stored for n in m.names])
             leaving = [
                 m
                 for m in stored + [s for s in stories if s.thread_id == thread_id]
-                if not holds(m, core, self._arrived.get(m.story_id, ()))
+                if not holds(m, core, self._arrived.get(m.story_id, ()), self.named(m.names))
             ]
             moved += self._move_out(thread, leaving, batch)
         return moved
@@ -436,6 +471,7 @@ class ThreadLinker:
                         shrunk.append(thread.thread_id)
                 self._read.clear()
                 self._cores_read.clear()
+                self._name_words.clear()
             if not shrunk:
                 break
             pages = [shrunk[i : i + REKEY_PAGE] for i in range(0, len(shrunk), REKEY_PAGE)]
@@ -512,7 +548,9 @@ class ThreadLinker:
                     concurrent,
                     self.background,
                 )
-                cores = thread_holds(thread, core_words(other)) and thread_holds(other, core_words(thread))
+                cores = thread_holds(thread, core_words(other), self.named(thread.names)) and thread_holds(
+                    other, core_words(thread), self.named(other.names)
+                )
                 if score >= LINK_THRESHOLD and allowed and cores and (best is None or score > best[0]):
                     best = (score, other)
             if best is None:
@@ -556,7 +594,9 @@ class ThreadLinker:
         ids = candidate_threads(self.store, keys) - {exclude}
         best: tuple[float, ThreadRow] | None = None
         for thread in self._threads(ids).values():
-            score, allowed = link_score(story, thread, self._arrived.get(story.story_id, ()), self.background)
+            score, allowed = link_score(
+                story, thread, self._arrived.get(story.story_id, ()), self.background, self.named(story.names)
+            )
             if score >= LINK_THRESHOLD and allowed and (best is None or (score, -thread.seq) > (best[0], -best[1].seq)):
                 best = (score, thread)
         return best[1] if best else None
