@@ -534,6 +534,7 @@ class ThreadLinker:
             if thread is None:
                 continue
             names = top_names(thread.names)
+            named = self.named(thread.names)
             keys = index_keys(thread.vector_sum, thread.terms, names)
             best: tuple[float, ThreadRow] | None = None
             for other in self._threads(candidate_threads(self.store, keys) - {thread.thread_id}).values():
@@ -548,7 +549,7 @@ class ThreadLinker:
                     concurrent,
                     self.background,
                 )
-                cores = thread_holds(thread, core_words(other), self.named(thread.names)) and thread_holds(
+                cores = thread_holds(thread, core_words(other), named) and thread_holds(
                     other, core_words(thread), self.named(other.names)
                 )
                 if score >= LINK_THRESHOLD and allowed and cores and (best is None or score > best[0]):
@@ -593,10 +594,9 @@ class ThreadLinker:
         keys = index_keys(story.vector_sum, story.terms, key_names(story))
         ids = candidate_threads(self.store, keys) - {exclude}
         best: tuple[float, ThreadRow] | None = None
+        arrived, named = self._arrived.get(story.story_id, ()), self.named(story.names)
         for thread in self._threads(ids).values():
-            score, allowed = link_score(
-                story, thread, self._arrived.get(story.story_id, ()), self.background, self.named(story.names)
-            )
+            score, allowed = link_score(story, thread, arrived, self.background, named)
             if score >= LINK_THRESHOLD and allowed and (best is None or (score, -thread.seq) > (best[0], -best[1].seq)):
                 best = (score, thread)
         return best[1] if best else None
