@@ -55,16 +55,17 @@ link only if it holds every core word (`holds`: in its kept terms and names, its
 entities it names, or the full text of its members that arrived in this batch), and two threads fold only if
 each holds the other's core. The entities' words matter after the extract stage, whose entity ids replace the
 capitalised words as names: a first-lady story whose top terms had lost "obama" (a word of most of the
-corpus's reports) was kept out of the Michelle Obama thread though it names her (`analyze`-path WikiRef
-samples 94.0 -> 94.1 fed topic by topic, 93.2 -> 93.7 shuffled in batches of 10; the `stories` stage alone,
-whose names are words, is unchanged). A thread whose titles vary (a football league: clubs, deals, rights) has
-no core and no such test. Stories that joined before the core formed are moved out when it gains a word
-(`_evict`, logged as "thread_move"). On WikiRef the threads go from 94.4 to 96.3 (developer part) and 91.7 to
-94.6 (held-out-shaped samples); UCI threads are unchanged (bench/results/stories_quality.md). A fold of two
-threads (below) can form a core too, so the check runs again after the folds: fed in label order (a file
-sorted by topic, as WikiRef's is), a profile of Barack Obama's youth opened a thread that first-lady stories
-joined while others formed their own, and stayed in the folded Michelle Obama thread; the held-out-shaped
-samples in that order go from 93.1 to 94.0, shuffled ones and the developer part are unchanged.
+corpus's reports) was kept out of the Michelle Obama thread though it names her (the fold of the thread it
+opened is checked on summaries, which carry no text; `analyze`-path WikiRef samples 94.0 -> 94.1 fed topic by
+topic, 93.2 -> 93.7 shuffled in batches of 10; the `stories` stage alone, whose names are words, is
+unchanged). A thread whose titles vary (a football league: clubs, deals, rights) has no core and no such test.
+Stories that joined before the core formed are moved out when it gains a word (`_evict`, logged as
+"thread_move"). On WikiRef the threads go from 94.4 to 96.3 (developer part) and 91.7 to 94.6 (held-out-shaped
+samples); UCI threads are unchanged (bench/results/stories_quality.md). A fold of two threads (below) can form
+a core too, so the check runs again after the folds: fed in label order (a file sorted by topic, as WikiRef's
+is), a profile of Barack Obama's youth opened a thread that first-lady stories joined while others formed
+their own, and stayed in the folded Michelle Obama thread; the held-out-shaped samples in that order go from
+93.1 to 94.0, shuffled ones and the developer part are unchanged.
 
 Candidate threads come from the persistent SQLite key index (`thread_keys`: top terms, names and LSH
 bands, as for stories), bounded as the story index is (`candidate_threads`): a key held by more than
