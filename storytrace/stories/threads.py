@@ -390,18 +390,18 @@ class ThreadLinker:
             else:
                 self._save(thread)
         changed += self._evict(stories)
-        merged = self._consolidate(
+        folded = self._consolidate(
             {s.thread_id for s in stories if s.thread_id is not None and s.story_id not in quiet}
         )
         for story in stories:
             if story.thread_id is not None:
                 story.thread_id = self.resolve(story.thread_id)
-        if merged:  # a fold can give the surviving thread a core that the stories it held before lack
-            changed += self._evict(stories)
+        if folded:  # a fold can give the surviving thread a core that the stories it held before lack
+            changed += self._evict(stories, {self.resolve(t) for t in folded})
         self._read.clear()
         self._cores_read.clear()
         self._name_words.clear()
-        return changed + merged
+        return changed + len(folded)
 
     def named(self, names: Iterable[str]) -> frozenset[str]:
         """The words of the names a story or thread counts, as `holds` reads them. After the extract stage a
@@ -420,15 +420,17 @@ class ThreadLinker:
             for name in unknown:
                 self._name_words[name] = title_words(found.get(name) or name.partition(":")[2])
 
-    def _evict(self, stories: list[StoryRow]) -> int:
+    def _evict(self, stories: list[StoryRow], only: Collection[str] | None = None) -> int:
         """Move out of each touched thread whose core gained a word in this batch the stories that lack
         it: they joined before the core existed (a thread's first stories are linked on similarity
         alone), which is how a few reports on a neighbouring subject end up inside a large thread. A
         moved story goes to its best other thread or opens one. Threads beyond CORE_CHECK_MAX stories
-        are not re-read (bounded cost); their new members are held to the core as they arrive."""
+        are not re-read (bounded cost); their new members are held to the core as they arrive. With `only`,
+        just those of the touched threads are checked (the threads a fold just formed)."""
         moved = 0
         batch = {s.story_id for s in stories}
-        for thread_id in sorted({s.thread_id for s in stories if s.thread_id is not None}):
+        touched = {s.thread_id for s in stories if s.thread_id is not None}
+        for thread_id in sorted(touched if only is None else touched & only):
             thread = self._threads([thread_id]).get(thread_id)
             if thread is None or thread.size > CORE_CHECK_MAX:
                 continue
@@ -520,15 +522,15 @@ class ThreadLinker:
         found = [self._read[t] for t in set(thread_ids) if t in self._read]
         return {t.thread_id: t for t in sorted(found, key=lambda t: t.seq)}
 
-    def _consolidate(self, thread_ids: set[str]) -> int:
+    def _consolidate(self, thread_ids: set[str]) -> list[str]:
         """Merge each touched thread into its best-linked other thread when the two match at
         LINK_THRESHOLD (the story-to-thread rule applied to thread summaries: the touched thread's top
         KEY_NAMES names against all names kept by the other, as for a story).
 
         Threads are formed online, so a topic whose first stories disagreed starts in several threads;
         once those have grown, their summaries match. The younger thread (higher seq) is folded into
-        the older, its stories re-pointed and the merge logged. Returns the number of merges."""
-        merges = 0
+        the older, its stories re-pointed and the merge logged. Returns the threads kept, one per merge."""
+        kept: list[str] = []
         for thread_id in sorted(thread_ids):
             live = self.resolve(thread_id)
             thread = self._threads([live]).get(live)
@@ -560,8 +562,8 @@ class ThreadLinker:
             keep, gone = sorted((thread, best[1]), key=lambda t: t.seq)
             self._fold(keep, gone)
             self.aliases[gone.thread_id] = keep.thread_id
-            merges += 1
-        return merges
+            kept.append(keep.thread_id)
+        return kept
 
     def _fold(self, keep: ThreadRow, gone: ThreadRow) -> None:
         """Fold thread `gone` into `keep`: sums add, its stories move, the merge is logged."""
