@@ -811,6 +811,36 @@ def test_a_core_that_a_fold_forms_moves_out_the_stories_lacking_it(tmp_path: Pat
         assert [e["kind"] for e in story_events(store)] == ["thread_merge", "thread_move"]
 
 
+def test_a_fold_reads_the_full_text_of_the_members_that_arrived_for_the_core(tmp_path: Path) -> None:
+    """A football piece linked too weakly to the league's thread and opened its own; later stories of the
+    batch moved the thread towards it, but the fold was checked on the two summaries, and the piece's kept
+    terms lack "premier", a word of its text and of the thread's core (fed topic by topic, WikiRef samples
+    split the Premier League so). A fold reads the full text of the members that arrived in the batch, as
+    a story's own link does."""
+    league = ({"premier": 1.0, "league": 1.0, "club": 1.0}, {"premier": 2, "league": 2, "city": 1})
+    transfer = ({"robinho": 1.0, "chelsea": 1.0, "league": 0.3}, {"chelsea": 2, "city": 1})
+    for text, folds in (({"premier": 1.0, "league": 3.0, "robinho": 2.0}, True), ({"league": 3.0}, False)):
+        with open_store(tmp_path / f"{folds}.db") as store, store.transaction():
+            linker = ThreadLinker(store)
+            first = [_titled(f"p{i}", i, f"Premier League {word}", league) for i, word in enumerate("abcdef")]
+            linker.update(first, {})
+            save_stories(store, first)
+            thread_id = first[0].thread_id
+            assert core_words(get_threads(store, [thread_id])[thread_id]) == {"premier", "league"}
+            piece = replace(_titled("r", 10, "Man City beat Chelsea to Robinho", transfer), vector_sum=random_unit(5))
+            towards = [
+                replace(
+                    _titled(f"q{i}", 11 + i, f"Premier League {w}", league),
+                    vector_sum=random_unit(1) + 2 * random_unit(5),
+                )
+                for i, w in enumerate("ghi")
+            ]
+            linker.update([piece, *towards], {}, {"r": [text]})
+            assert {s.thread_id for s in towards} == {thread_id}
+            assert (piece.thread_id == thread_id) is folds
+            assert [e["kind"] for e in story_events(store)] == ["thread_merge"] * folds  # its own thread, folded
+
+
 def test_a_story_moved_out_of_the_thread_it_opened_gets_a_new_thread_id(tmp_path: Path) -> None:
     """The thread keeps the id its first story gave it; that story, moved out, opens a thread of its own
     under another id, so neither overwrites the other."""

@@ -53,19 +53,24 @@ mentions it is not part of it however alike the two read: a profile of Barack Ob
 names like the Michelle Obama thread, and a piece on smartphone batteries like the Galaxy S5 one. A story may
 link only if it holds every core word (`holds`: in its kept terms and names, its title, the words of the
 entities it names, or the full text of its members that arrived in this batch), and two threads fold only if
-each holds the other's core. The entities' words matter after the extract stage, whose entity ids replace the
-capitalised words as names: a first-lady story whose top terms had lost "obama" (a word of most of the
-corpus's reports) was kept out of the Michelle Obama thread though it names her (the fold of the thread it
-opened is checked on summaries, which carry no text; `analyze`-path WikiRef samples 94.0 -> 94.1 fed topic by
-topic, 93.2 -> 93.7 shuffled in batches of 10; the `stories` stage alone, whose names are words, is
-unchanged). A thread whose titles vary (a football league: clubs, deals, rights) has no core and no such test.
-Stories that joined before the core formed are moved out when it gains a word (`_evict`, logged as
-"thread_move"). On WikiRef the threads go from 94.4 to 96.3 (developer part) and 91.7 to 94.6 (held-out-shaped
-samples); UCI threads are unchanged (bench/results/stories_quality.md). A fold of two threads (below) can form
-a core too, so the check runs again after the folds: fed in label order (a file sorted by topic, as WikiRef's
-is), a profile of Barack Obama's youth opened a thread that first-lady stories joined while others formed
-their own, and stayed in the folded Michelle Obama thread; the held-out-shaped samples in that order go from
-93.1 to 94.0, shuffled ones and the developer part are unchanged.
+each holds the other's core (`thread_holds`, which reads the full text of their members that arrived in this
+batch too: fed topic by topic, "Man City beat Chelsea to Robinho" met the Premier League thread when it held
+one story, linked too weakly and opened its own; by the batch's end the two linked, but the fold was checked
+on summaries, and the piece's kept terms had lost "premier", a word of its text. On the WikiRef
+held-out-shaped samples in label order 94.0 -> 94.3 (one sample's league, split in four threads, is whole),
+shuffled 94.6 -> 94.7, the developer part and UCI unchanged). The entities' words matter after the extract
+stage, whose entity ids replace the capitalised words as names: a first-lady story whose top terms had lost
+"obama" (a word of most of the corpus's reports) was kept out of the Michelle Obama thread though it names her
+(the fold of the thread it opened is checked on summaries, which carry no text; `analyze`-path WikiRef samples
+94.0 -> 94.1 fed topic by topic, 93.2 -> 93.7 shuffled in batches of 10; the `stories` stage alone, whose
+names are words, is unchanged). A thread whose titles vary (a football league: clubs, deals, rights) has no
+core and no such test. Stories that joined before the core formed are moved out when it gains a word
+(`_evict`, logged as "thread_move"). On WikiRef the threads go from 94.4 to 96.3 (developer part) and 91.7 to
+94.6 (held-out-shaped samples); UCI threads are unchanged (bench/results/stories_quality.md). A fold of two
+threads (below) can form a core too, so the check runs again after the folds: fed in label order (a file
+sorted by topic, as WikiRef's is), a profile of Barack Obama's youth opened a thread that first-lady stories
+joined while others formed their own, and stayed in the folded Michelle Obama thread; the held-out-shaped
+samples in that order go from 93.1 to 94.0, shuffled ones and the developer part are unchanged.
 
 Candidate threads come from the persistent SQLite key index (`thread_keys`: top terms, names and LSH
 bands, as for stories), bounded as the story index is (`candidate_threads`): a key held by more than
@@ -240,10 +245,19 @@ def holds(
     )
 
 
-def thread_holds(thread: ThreadRow, words: frozenset[str], named: frozenset[str] = frozenset()) -> bool:
+def thread_holds(
+    thread: ThreadRow,
+    words: frozenset[str],
+    named: frozenset[str] = frozenset(),
+    arrived: Sequence[Mapping[str, float]] = (),
+) -> bool:
     """Whether a thread is known to contain every one of `words`: in its kept terms, names (or their
-    words, `named`) or title words."""
-    return all(w in thread.terms or w in thread.names or w in named or w in thread.heads for w in words)
+    words, `named`) or title words, or in the full text of a member that arrived in this batch (`arrived`,
+    as for `holds`)."""
+    return all(
+        w in thread.terms or w in thread.names or w in named or w in thread.heads or any(w in c for c in arrived)
+        for w in words
+    )
 
 
 def link_score(
@@ -390,8 +404,12 @@ class ThreadLinker:
             else:
                 self._save(thread)
         changed += self._evict(stories)
+        texts: dict[str, list[Mapping[str, float]]] = {}
+        for story in stories:
+            if story.thread_id is not None:
+                texts.setdefault(self.resolve(story.thread_id), []).extend(self._arrived.get(story.story_id, ()))
         folded = self._consolidate(
-            {s.thread_id for s in stories if s.thread_id is not None and s.story_id not in quiet}
+            {s.thread_id for s in stories if s.thread_id is not None and s.story_id not in quiet}, texts
         )
         for story in stories:
             if story.thread_id is not None:
@@ -522,14 +540,20 @@ class ThreadLinker:
         found = [self._read[t] for t in set(thread_ids) if t in self._read]
         return {t.thread_id: t for t in sorted(found, key=lambda t: t.seq)}
 
-    def _consolidate(self, thread_ids: set[str]) -> list[str]:
+    def _consolidate(
+        self, thread_ids: set[str], texts: dict[str, list[Mapping[str, float]]] | None = None
+    ) -> list[str]:
         """Merge each touched thread into its best-linked other thread when the two match at
         LINK_THRESHOLD (the story-to-thread rule applied to thread summaries: the touched thread's top
-        KEY_NAMES names against all names kept by the other, as for a story).
+        KEY_NAMES names against all names kept by the other, as for a story). `texts`: per live thread,
+        the term counts of its members that arrived in this batch, which the core check reads as `holds`
+        does for a story (a fold is checked on summaries, whose kept terms can lack a core word that the
+        full text of a member has).
 
         Threads are formed online, so a topic whose first stories disagreed starts in several threads;
         once those have grown, their summaries match. The younger thread (higher seq) is folded into
         the older, its stories re-pointed and the merge logged. Returns the threads kept, one per merge."""
+        texts = {} if texts is None else texts
         kept: list[str] = []
         for thread_id in sorted(thread_ids):
             live = self.resolve(thread_id)
@@ -552,15 +576,16 @@ class ThreadLinker:
                     concurrent,
                     self.background,
                 )
-                cores = thread_holds(thread, core_words(other), named) and thread_holds(
-                    other, core_words(thread), self.named(other.names)
-                )
+                cores = thread_holds(
+                    thread, core_words(other), named, texts.get(thread.thread_id, ())
+                ) and thread_holds(other, core_words(thread), self.named(other.names), texts.get(other.thread_id, ()))
                 if score >= LINK_THRESHOLD and allowed and cores and (best is None or score > best[0]):
                     best = (score, other)
             if best is None:
                 continue
             keep, gone = sorted((thread, best[1]), key=lambda t: t.seq)
             self._fold(keep, gone)
+            texts.setdefault(keep.thread_id, []).extend(texts.pop(gone.thread_id, ()))
             self.aliases[gone.thread_id] = keep.thread_id
             kept.append(keep.thread_id)
         return kept
