@@ -26,7 +26,7 @@ test: $(STAMP)
 
 # The quality evaluations (several minutes each on 2 cores); throughput benches run one by one.
 bench: $(STAMP)
-	for name in reuse_msrp reuse_synth stories_quality stories_ceiling stories_corrections threads_links threads_one_topic timeline_tense timeline_anaphora extract_polnear entities_polnear; do \
+	for name in reuse_msrp reuse_synth stories_quality stories_cli_samples stories_ceiling stories_corrections threads_links threads_one_topic timeline_tense timeline_anaphora extract_polnear entities_polnear; do \
 		$(BIN)/python -m bench.$$name || exit 1; \
 	done
 
