@@ -25,7 +25,6 @@ capitalised words, no reuse links), the figure stories_quality.py reports for th
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import tempfile
@@ -44,6 +43,7 @@ from bench.stories_quality import (
     HOLDOUT_SAMPLES,
     SHUFFLES,
     Corpus,
+    corpus_files,
     holdout_like,
     load_corpus,
     shuffled_orders,
@@ -191,12 +191,7 @@ def file_rows(name: str, path: Path) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    for name in FORMATS:
-        parser.add_argument(f"--{name}", type=Path, metavar="FILE", help=f"run this {name} file instead")
-    parser.add_argument("--out", type=Path, help="where to write the table (default: the developer results)")
-    args = parser.parse_args(argv)
-    files = {name: getattr(args, name) for name in FORMATS if getattr(args, name)}
+    files, out = corpus_files(argv, __doc__.splitlines()[0])
     lines = [
         "# Stories and threads through ingest, `analyze` and export",
         "",
@@ -209,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "|---|---|---|---|---|---|",
     ]
     lines += [row for name, path in files.items() for row in file_rows(name, path)] if files else developer_rows()
-    out = args.out or (None if files else RESULTS)
+    out = out or (None if files else RESULTS)
     if out is None:
         print("\n".join(lines))
     else:

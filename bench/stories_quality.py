@@ -477,16 +477,21 @@ def _row(name: str, method: str, m: dict[str, float]) -> str:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def corpus_files(argv: Sequence[str] | None, description: str) -> tuple[dict[str, Path], Path | None]:
+    """The files a story bench is given in place of the developer parts (--uci, --wikiref), and --out."""
+    parser = argparse.ArgumentParser(description=description)
     for name in DEV_FILES:
-        parser.add_argument(f"--{name}", type=Path, metavar="FILE", help=f"score this {name} file instead")
+        parser.add_argument(f"--{name}", type=Path, metavar="FILE", help=f"use this {name} file instead")
     parser.add_argument("--out", type=Path, help="where to write the table (default: the developer results)")
     args = parser.parse_args(argv)
-    files = {name: getattr(args, name) for name in DEV_FILES if getattr(args, name)}
+    return {name: getattr(args, name) for name in DEV_FILES if getattr(args, name)}, args.out
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    files, out = corpus_files(argv, __doc__.splitlines()[0])
     dev = not files
     files = files or dict(DEV_FILES)
-    out = args.out or (RESULTS if dev else None)
+    out = out or (RESULTS if dev else None)
     lines = [
         "# Story clustering quality (B-cubed, %)",
         "",
