@@ -494,7 +494,7 @@ def test_uci_sample_bcubed_floor() -> None:
 def test_one_topic_corpus_threads_floor() -> None:
     """PolNeAR's campaign coverage: no thread takes the corpus (832 of 927 articles without the corpus
     background), and threads follow its recurring matters (headline pseudo-gold, bench/threads_one_topic.py:
-    F1 49.2 measured, 29.6 without the background), also in a store clustered without it and upgraded
+    F1 49.3 measured, 29.6 without the background), also in a store clustered without it and upgraded
     (largest thread 161, F1 49.2)."""
     from bench.threads_one_topic import polnear_articles, thread_figures
     from bench.timeline_tense import DATA

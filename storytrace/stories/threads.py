@@ -477,8 +477,8 @@ class ThreadLinker:
         loses any (at most REGATE_ROUNDS rounds); then the changed threads are consolidated.
 
         PolNeAR clustered without the background (its largest thread 832 of 927 articles, matters B-cubed
-        F1 29.6, bench/threads_one_topic.py) and then regated: largest thread 161, F1 49.2, as a fresh build
-        (134, 49.2); one round alone left 250, with no consolidation the F1 was 45.3."""
+        F1 29.6, bench/threads_one_topic.py) and then regated: largest thread 161, F1 49.2, about a fresh
+        build's (134, 49.3); one round alone left 250, with no consolidation the F1 was 45.3."""
         if self.background is None:
             return 0
         moved = 0
