@@ -91,7 +91,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -238,11 +238,7 @@ def holds(
     the words of the names it counts (`named`, see `ThreadLinker.named`), or in the full text of a member
     that arrived in this batch (`arrived`: their term counts, at hand only while the batch runs; older
     members count through the story's kept terms)."""
-    title = title_words(story.title) if words else frozenset()
-    return all(
-        w in story.terms or w in story.names or w in title or w in named or any(w in counts for counts in arrived)
-        for w in words
-    )
+    return not words or _in_any(words, (story.terms, story.names, title_words(story.title), named, *arrived))
 
 
 def thread_holds(
@@ -254,10 +250,12 @@ def thread_holds(
     """Whether a thread is known to contain every one of `words`: in its kept terms, names (or their
     words, `named`) or title words, or in the full text of a member that arrived in this batch (`arrived`,
     as for `holds`)."""
-    return all(
-        w in thread.terms or w in thread.names or w in named or w in thread.heads or any(w in c for c in arrived)
-        for w in words
-    )
+    return not words or _in_any(words, (thread.terms, thread.names, named, thread.heads, *arrived))
+
+
+def _in_any(words: frozenset[str], places: Sequence[Container[str]]) -> bool:
+    """Whether every one of `words` is in at least one of `places`."""
+    return all(any(w in place for place in places) for w in words)
 
 
 def link_score(
@@ -561,7 +559,6 @@ class ThreadLinker:
             if thread is None:
                 continue
             names = top_names(thread.names)
-            named = self.named(thread.names)
             keys = index_keys(thread.vector_sum, thread.terms, names)
             best: tuple[float, ThreadRow] | None = None
             for other in self._threads(candidate_threads(self.store, keys) - {thread.thread_id}).values():
@@ -576,10 +573,13 @@ class ThreadLinker:
                     concurrent,
                     self.background,
                 )
-                cores = thread_holds(
-                    thread, core_words(other), named, texts.get(thread.thread_id, ())
-                ) and thread_holds(other, core_words(thread), self.named(other.names), texts.get(other.thread_id, ()))
-                if score >= LINK_THRESHOLD and allowed and cores and (best is None or score > best[0]):
+                if (
+                    score >= LINK_THRESHOLD
+                    and allowed
+                    and (best is None or score > best[0])
+                    and self._holds_core(thread, core_words(other), texts)
+                    and self._holds_core(other, core_words(thread), texts)
+                ):
                     best = (score, other)
             if best is None:
                 continue
@@ -589,6 +589,12 @@ class ThreadLinker:
             self.aliases[gone.thread_id] = keep.thread_id
             kept.append(keep.thread_id)
         return kept
+
+    def _holds_core(
+        self, thread: ThreadRow, core: frozenset[str], texts: Mapping[str, Sequence[Mapping[str, float]]]
+    ) -> bool:
+        """`thread_holds` for a fold, its names' words read only when there is a core to hold."""
+        return not core or thread_holds(thread, core, self.named(thread.names), texts.get(thread.thread_id, ()))
 
     def _fold(self, keep: ThreadRow, gone: ThreadRow) -> None:
         """Fold thread `gone` into `keep`: sums add, its stories move, the merge is logged."""
