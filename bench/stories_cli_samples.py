@@ -152,7 +152,7 @@ def developer_rows() -> list[str]:
     corpora = {name: load_corpus(name) for name in FORMATS}
     wikiref = corpora["wikiref"]
     shuffled = [holdout_like(wikiref, seed) for seed in range(HOLDOUT_SAMPLES)]
-    by_label = [sorted(s, key=lambda i: (wikiref.labels[i], wikiref.articles[i].id)) for s in shuffled]
+    by_label = [wikiref.in_label_order(s) for s in shuffled]
     plans = [
         ("wikiref", "67 documents, shuffled", shuffled),
         ("wikiref", "67 documents, in label order", by_label),

@@ -27,7 +27,7 @@ import os
 import random
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,6 +110,11 @@ class Corpus:
     articles: list[Article]
     labels: list[str]
     vectors: np.ndarray
+
+    def in_label_order(self, indices: Iterable[int]) -> list[int]:
+        """`indices` topic by topic, as a file sorted by label (the WikiRef developer file) is ingested; by id
+        within a label, since the held-out file's order there is not known."""
+        return sorted(indices, key=lambda i: (self.labels[i], self.articles[i].id))
 
     def subset(self, indices: Sequence[int]) -> Corpus:
         """The documents at `indices`, in that order."""
@@ -324,7 +329,7 @@ def holdout_like_threads(corpus: Corpus, whole_text: np.ndarray, dev_threshold: 
         labels = part.labels
         threads = stage_clusters(part, list(range(len(sample))))[1]
         scores.append(bcubed(threads, labels)[2])
-        by_label = sorted(range(len(sample)), key=lambda i: (labels[i], part.articles[i].id))
+        by_label = part.in_label_order(range(len(sample)))
         sorted_scores.append(bcubed(stage_clusters(part, by_label)[1], labels)[2])
         baseline.append(agglomerative(whole_text[sample], labels)["F1"])
         fixed.append(agglomerative(whole_text[sample], labels, threshold=dev_threshold)["F1"])
