@@ -120,6 +120,18 @@ def test_small_batches_give_the_same_relations(
     assert {pair: r["relation"] for pair, r in relations.items() if "zz-copy" not in pair} == expected
 
 
+def test_prepared_texts_dropped_after_each_use_give_the_same_relations(
+    seeds_dir: Path, tmp_store: SQLiteStore, seed_store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The aligner's prepared texts are held for a batch's pairs only to save time: remade for every
+    pair (one held at a time), every relation and passage is the same."""
+    monkeypatch.setattr("storytrace.reuse.stage.PREPARED_WORDS", 0)
+    upsert_articles(tmp_store, [Article(id=p.stem, text=p.read_text()) for p in sorted(seeds_dir.glob("*.txt"))])
+    analyze(tmp_store, ["extract", "reuse"])
+    assert _relations(tmp_store) == _relations(seed_store)
+    assert any(r["passages"] for r in _relations(seed_store).values())
+
+
 def test_headline_pairs_skip_sentence_alignment(tmp_store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
     """One-sentence articles can never be rewrites, so the cross-encoder never sees them; a copied
     headline is still a duplicate."""

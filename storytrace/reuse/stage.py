@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +21,7 @@ from storytrace.model import AlignedSentence, Article, ReuseRelation
 from storytrace.nlp.vectors import doc_vectors, sentence_vectors
 from storytrace.pipeline import exporter, stage
 from storytrace.progress import Progress
-from storytrace.reuse.align import align
+from storytrace.reuse.align import Prepared, align_prepared, prepare
 from storytrace.reuse.boilerplate import MIN_ARTICLES, boilerplate_spans, clear_of
 from storytrace.reuse.fingerprints import fingerprints
 from storytrace.reuse.lsh import as_signed
@@ -49,6 +49,7 @@ MAX_BUCKET = 500
 MIN_FINGERPRINTS = 2
 DOC_COSINE = 0.6
 WINDOW_DAYS = 14
+PREPARED_WORDS = 1_000_000  # words of prepared texts held while a batch is verified: about 50 MB
 
 
 @stage("reuse", after=("extract",))
@@ -182,12 +183,13 @@ def _verify(store: SQLiteStore, pairs: dict[tuple[str, str], set], known: dict[s
     involved = sorted({x for p in pairs for x in p})
     sketches = repo.load_sketch_rows(store, involved)
     boiler = {i: _boilerplate(store, sketches[i][1], sketches[i][2]) for i in involved}
+    prepared = _prepared_texts(known, boiler)
     evidences: dict[tuple[str, str], Evidence] = {}
     for x, y in sorted(pairs):
         a, b = known[x], known[y]
         same = "same_text" in pairs[x, y] or a.content_hash == b.content_hash
         estimate = jaccard(sketches[x][0], sketches[y][0])
-        evidences[x, y] = Evidence(align(a.text, b.text, boiler[x], boiler[y]), same_text=same, jaccard=estimate)
+        evidences[x, y] = Evidence(align_prepared(prepared(x), prepared(y)), same_text=same, jaccard=estimate)
     sentences = _add_sentence_evidence(store, {p: e for p, e in evidences.items() if needs_sentences(e)}, known, boiler)
     relations = []
     for (x, y), evidence in evidences.items():
@@ -220,6 +222,29 @@ def _verify(store: SQLiteStore, pairs: dict[tuple[str, str], set], known: dict[s
             )
         )
     return relations
+
+
+def _prepared_texts(known: dict[str, Article], boiler: dict[str, list[tuple[int, int]]]) -> Callable[[str], Prepared]:
+    """The aligner's form of each article (`align.prepare`), made once for all of its pairs in a batch (27 on
+    average among 4,783 UCI headlines) and held up to PREPARED_WORDS words, beyond which the held ones
+    are dropped. On those headlines (document vectors cached) the stage takes 22 to 23 s instead of 28 to
+    33, with the same relations; on 924 PolNeAR articles, where the cross-encoder takes most of it, 30 s
+    instead of 31 to 34."""
+    held: dict[str, Prepared] = {}
+    words = 0
+
+    def get(article_id: str) -> Prepared:
+        nonlocal words
+        found = held.get(article_id)
+        if found is None:
+            if words > PREPARED_WORDS:
+                held.clear()
+                words = 0
+            found = held[article_id] = prepare(known[article_id].text, boiler[article_id])
+            words += found.n_words
+        return found
+
+    return get
 
 
 def _boilerplate(store: SQLiteStore, source: str | None, lines: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
