@@ -12,8 +12,8 @@ them (figures without that merge are printed too). textacy runs per paragraph in
 would pin other versions in ours), with the same spaCy model.
 
 Throughput: the whole `extract` stage on a fresh store of the first THROUGHPUT_ARTICLES train articles
-(long enough that starting spaCy workers, seconds, does not dominate), with 1 and 2 spaCy processes and
-with the stage's default (`process_count`), each in a fresh interpreter; peak memory from its ru_maxrss
+(long enough that starting workers, seconds, does not dominate), in one process, with 2 worker processes
+and with the stage's default (`process_count`), each in a fresh interpreter; peak memory from its ru_maxrss
 (main, and largest worker).
 """
 
@@ -114,7 +114,7 @@ def evaluate(preds: list[list[Prediction]], articles: list, gold_kind: str, thre
 
 def stage_run(split: str, limit: int | None, processes: int) -> dict[str, float]:
     """One timed run of the whole `extract` stage on a fresh store (model load excluded), in this process,
-    with `processes` spaCy processes (0: the stage's default)."""
+    with `processes` worker processes (0: the stage's default)."""
     from storytrace.extract.nlp import load_nlp
     from storytrace.extract.stage import run_extract
     from storytrace.progress import SILENT
@@ -149,6 +149,10 @@ def throughput(split: str, limit: int | None, processes: int) -> dict[str, float
         command += ["--limit", str(limit)]
     run = subprocess.run(command, capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent)
     return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def _processes(count: int) -> str:
+    return "in one process" if count == 1 else f"{count} worker processes"
 
 
 def row(name: str, s: Scores, with_speaker: bool = True) -> str:
@@ -216,7 +220,7 @@ def main() -> None:
         size = THROUGHPUT_ARTICLES if args.limit is None else args.limit
         for processes in (1, 2, 0):
             run = throughput(THROUGHPUT_SPLIT, size, processes)
-            label = f"n_process={processes}" if processes else f"default (n_process={run['processes']})"
+            label = _processes(processes) if processes else f"default ({_processes(run['processes'])})"
             lines.append(
                 f"Whole `extract` stage, {THROUGHPUT_SPLIT} split, {label}: {run['per_minute']:.0f} articles/min "
                 f"({run['seconds']:.1f} s for {run['articles']} articles); peak memory (ru_maxrss) "

@@ -36,7 +36,7 @@ def configured_processes() -> int | None:
 def process_count(pending: int) -> int:
     """Worker processes for a run of `pending` articles: $STORYTRACE_NLP_PROCESSES when set, else one per
     usable core (at most MAX_AUTO_PROCESSES) from MIN_PARALLEL articles on. On 2 cores, 300 PolNeAR
-    articles: extraction 261 -> 393-419 articles/min with two workers, the same rows written
+    articles: extraction 326 -> 584-640 articles/min with two workers, the same rows written
     (bench/results/extract.md)."""
     if configured := configured_processes():
         return configured
@@ -47,14 +47,15 @@ def process_count(pending: int) -> int:
 
 
 @contextmanager
-def mapped(fn: Callable[[Item], Result], processes: int) -> Iterator[Callable[[Sequence[Item]], list[Result]]]:
-    """A function giving `fn` of each item of a batch, in order: in this process when `processes` is 1,
-    else over that many worker processes, kept for the whole `with` block. `fn` must be a module-level
-    function of picklable items. Workers are forked where the platform can (no imports to repeat: a
-    spawned worker takes about a second to start); they only run `fn`, never touching the store."""
+def mapped(fn: Callable[[Item], Result], processes: int) -> Iterator[Callable[[Sequence[Item]], Iterator[Result]]]:
+    """A function giving `fn` of each item of a batch, in order, as they come: in this process when
+    `processes` is 1, else over that many worker processes, kept for the whole `with` block (the caller
+    writes the first results while the workers compute the rest). `fn` must be a module-level function of
+    picklable items. Workers are forked where the platform can (no imports to repeat: a spawned worker
+    takes about a second to start); they only run `fn`, never touching the store."""
     if processes <= 1:
-        yield lambda items: [fn(item) for item in items]
+        yield lambda items: map(fn, items)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(method)) as pool:
-        yield lambda items: list(pool.map(fn, items, chunksize=max(1, len(items) // (4 * processes))))
+        yield lambda items: pool.map(fn, items, chunksize=max(1, len(items) // (4 * processes)))

@@ -26,5 +26,5 @@ def test_worker_processes_follow_the_run_size_and_the_override(monkeypatch: pyte
 def test_a_batch_mapped_over_workers_keeps_its_order() -> None:
     for processes in (1, 2):
         with mapped(str.upper, processes) as upper:
-            assert upper(["b", "a", "c"] * 20) == ["B", "A", "C"] * 20
-            assert upper([]) == []
+            assert list(upper(["b", "a", "c"] * 20)) == ["B", "A", "C"] * 20
+            assert list(upper([])) == []

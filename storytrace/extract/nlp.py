@@ -56,6 +56,7 @@ def load_nlp() -> Language:
     return nlp
 
 
-def parse(texts: Iterable[str], n_process: int = 1, batch_size: int = 32) -> Iterator[Doc]:
-    """Docs for `texts`, in order, streamed through `nlp.pipe` (several processes when n_process > 1)."""
-    yield from load_nlp().pipe(texts, n_process=n_process, batch_size=batch_size)
+def parse(texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
+    """Docs for `texts`, in order, streamed through `nlp.pipe` in this process (the extract stage spreads
+    articles over worker processes itself, `extract.stage.extract_articles`)."""
+    yield from load_nlp().pipe(texts, batch_size=batch_size)
