@@ -70,8 +70,8 @@ class _Run:
 
 @dataclass(slots=True, frozen=True)
 class Prepared:
-    """One text's words as the alignment reads them. An article meets many candidates in a batch (27 on
-    average among 4,783 UCI headlines), so its words, windows and masks are computed once, not per pair."""
+    """One text's words as the alignment reads them, computed once for every pair the text is in (an
+    article meets many candidates in a batch, `reuse.stage._prepared_texts`)."""
 
     starts: np.ndarray
     ends: np.ndarray
