@@ -141,9 +141,8 @@ def summary(label: str, figures: Sequence[Figures], seconds: float | None = None
 
 def stage_figures(corpus: Corpus, samples: Sequence[Sequence[int]], level: int) -> list[Figures]:
     """The `stories` stage alone on the same samples, in the same order (stories_quality.py's figure)."""
-    return [
-        bcubed(stage_clusters(corpus.subset(s), list(range(len(s))))[level], corpus.subset(s).labels) for s in samples
-    ]
+    parts = [corpus.subset(s) for s in samples]
+    return [bcubed(stage_clusters(part, list(range(len(part.articles))))[level], part.labels) for part in parts]
 
 
 def developer_rows() -> list[str]:
