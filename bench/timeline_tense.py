@@ -59,6 +59,11 @@ stated year or month ("the first half of 2015", "the last week of October": 8), 
 and century ("the 19th century", "the early 1900s", once 1900 to 1909: 29), none read before, and the one
 count read as a year ("a poll of 2047 registered voters"), each checked by hand against its sentence. "Married
 him ... on Memorial Day weekend, when she was running" is of a year the text does not give.
+A fifth, bench/gold/polnear_quarters.jsonl (8), and bench/gold/uci_quarters.jsonl (42, the UCI developer
+headlines), hold every quarter of a year written without "of" ("Q4", "the fourth quarter", "first-quarter
+average", "last quarter", "Q3 2013"; "the third quarter of 2016" is in the fourth), none read before: each is
+checked by hand as the calendar quarter it names (TimeML's "2015-Q4"), or null where it must stay text (a
+metaphor, "the GOP contest well into the fourth quarter"; a sentence that says "fiscal").
 A day named after a feast or an event ("Super Tuesday") is counted apart: it is no longer the nearest such
 weekday.
 
@@ -73,7 +78,7 @@ import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from unittest import mock
 
@@ -87,6 +92,9 @@ GOLD = Path(__file__).parent / "gold" / "polnear_date_tense.jsonl"
 SPANS = Path(__file__).parent / "gold" / "polnear_past_spans.jsonl"
 COUNTED = Path(__file__).parent / "gold" / "polnear_counted_times.jsonl"
 STATED = Path(__file__).parent / "gold" / "polnear_stated_dates.jsonl"
+QUARTERS = Path(__file__).parent / "gold" / "polnear_quarters.jsonl"
+UCI_QUARTERS = Path(__file__).parent / "gold" / "uci_quarters.jsonl"
+UCI = DATA.parent / "uci-news-stories" / "uci_news_stories_dev.csv"
 RESULTS = Path(__file__).parent / "results" / "timeline_tense.md"
 
 
@@ -108,6 +116,14 @@ def dated_articles() -> Iterator[tuple[str, str, date]]:
     for name, text in polnear_texts(("train", "dev")):
         if name in published:
             yield name, text, date.fromisoformat(published[name])
+
+
+def uci_headlines() -> Iterator[tuple[str, str, date]]:
+    """(row id, headline, publication day) of each UCI developer headline: business news, where quarters are
+    written most ("Urban Outfitters Q4 profit rises", "American Eagle falls on first-quarter forecast")."""
+    with open(UCI, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            yield row["ID"], row["TITLE"], datetime.fromtimestamp(int(row["TIMESTAMP"]) / 1000, UTC).date()
 
 
 def polnear_metadata() -> list[dict[str, str]]:
@@ -191,6 +207,9 @@ def main() -> None:
     spans = load_spans()
     counted = load_spans(COUNTED)
     stated = load_spans(STATED)
+    quarters = load_spans(QUARTERS)
+    uci_quarters = load_spans(UCI_QUARTERS)
+    headlines = mentions(list(uci_headlines()))
     shipped = mentions(articles)
     titles = sum(
         m.when is None and (m.text.split()[0] in ("This", "Last", "Next") or m.text.lower() in WEEKDAYS)
@@ -226,6 +245,11 @@ def main() -> None:
         'year or month ("the first half of 2015", "the last week of October"), decades and centuries ("the \'80s", '
         '"the 19th century"), and a count that is no year ("a poll of 2047 registered voters") '
         f"(bench/gold/polnear_stated_dates.jsonl) | {spans_right(shipped, stated)} of {len(stated)} |",
+        '| quarters ("Q4", "the fourth quarter", "third-quarter profit", "last quarter", "Q3 2016"), each checked by '
+        'hand as the calendar quarter it names, or text where its sentence says "fiscal" or it is a metaphor '
+        f"(bench/gold/polnear_quarters.jsonl; bench/gold/uci_quarters.jsonl, UCI developer headlines) | PolNeAR "
+        f"{spans_right(shipped, quarters)} of {len(quarters)}; UCI {spans_right(headlines, uci_quarters)} of "
+        f"{len(uci_quarters)} |",
         '| titles in capitals kept as text (ABC\'s "This Week", "CBS This Morning", "Saturday Night Live") '
         f"| {titles} |",
         "",

@@ -175,10 +175,10 @@ def looks_ahead(text: str, start: int, end: int) -> bool:
     deficit projected over the next decade"). A time from publication on ("the next two years") whose own
     clause reads as past is told of another time ("he spent the next two years in prison") only when nothing
     in its sentence looks ahead: the past cues near it are often not its verb ("projected", "if elected")."""
-    return any(cue["future"] for cue in _cues(_sentence_around(text, start, end)))
+    return any(cue["future"] for cue in _cues(sentence_around(text, start, end)))
 
 
-def _sentence_around(text: str, start: int, end: int) -> str:
+def sentence_around(text: str, start: int, end: int) -> str:
     """The sentence holding text[start:end], at most CLAUSE_CHARS either side."""
     return _clause_before(text, start, _SENTENCE_END) + text[start:end] + _clause_after(text, end, _SENTENCE_END)
 

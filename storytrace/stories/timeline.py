@@ -56,7 +56,11 @@ Resolution rules (news is mostly written in the past tense about the days just b
 - "the first half of 2015", "the third quarter of 2016": its months; "the last week of October", "the first
   two weeks of May", "the second half of July": its days (`_part_of`). "The first half of the year", "the
   last week of this month": of a date just before it (`anaphora`), else of the publication's year or month,
-  last year's when told of the past and not yet begun (`_part_nearest`).
+  last year's when told of the past and not yet begun (`_part_nearest`). "Q3 2016" is the third quarter of
+  2016; "Q4", "the fourth quarter", "third-quarter profit", "last quarter" are placed against publication
+  where their sentence is about money or they are written "Q1" to "Q4" (`quarters.py`: "Q4 earnings" in a
+  March article are the last quarter of the year before), not read in a game report, and kept as text
+  otherwise or where the sentence says "fiscal".
 - "Monday 4 November" is one date, as "Friday, December 4, 2015" is; "25/11/2023", "11/25/2023" and
   "5.11.2024" (dotted: day first) are days, "5/11/2024" (May 11 or 5 November) is kept as text.
 - Ranges are one mention with `until`, the last day (or year) of the period: "March 19-26", "5-8 April",
@@ -102,7 +106,8 @@ from storytrace.stories.calendar_names import (
     share_of,
     share_period,
 )
-from storytrace.stories.tense import Tense, date_tense, looks_ahead, told_in_past
+from storytrace.stories.quarters import quarter_pattern, quarter_period
+from storytrace.stories.tense import Tense, date_tense, looks_ahead, sentence_around, told_in_past
 from storytrace.text import in_title_case
 
 # A weekday and a part of the day, both capitalised, open a programme's name ("Saturday Night Live", "Monday
@@ -190,6 +195,7 @@ _RANGE_KINDS = frozenset(
     {
         "century",
         "period_part",
+        "quarter",
         "month_day_range",
         "day_month_range",
         "year_range",
@@ -208,7 +214,7 @@ _RANGE_KINDS = frozenset(
 # Kinds whose resolution may depend on whether the text places them before or after publication.
 _TENSED = frozenset(
     "month_day_range day_month_range month_day day_month holiday in_month weekday weekday_range weekend "
-    "relative_season coming_span part_of_period period_part".split()
+    "relative_season coming_span part_of_period period_part quarter".split()
 )
 # Kinds counted from the publication day that a clause told of the past counts from another time, which the text
 # may not give ("he spent the next two years in prison", "by the end of the year he had climbed to 35 percent"):
@@ -291,6 +297,8 @@ _SOURCES: list[tuple[str, str, str, int]] = [
         rf"|(?:{_MONTH}\b)?(?:(?(month),?\s+|)(?P<year>{_YEAR})\b)?)",
         0,
     ),
+    # "Q3 2016", "the fourth quarter", "third-quarter profit", "last quarter" (quarters.py).
+    ("quarter", "QtTfFsS1234lLnNpPcCmM", quarter_pattern(_YEAR), 0),
     ("month_year", "JFMASOND", rf"\b{_MONTH}\s+(?:of\s+)?(?P<year>{_YEAR})\b", 0),
     # The words before a month, weekday or year may open a sentence ("In 2019, ..."): matched in any case.
     (
@@ -447,6 +455,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "decade": ("0s", "0's", "0\u2019s"),
     "century": ("century",),
     "period_part": ("half of", "quarter of", "week of", "weeks of"),
+    "quarter": ("quarter", "q1", "q2", "q3", "q4"),
     # A holiday's name up to any apostrophe ("new year" in "New Year’s Eve"), lowered.
     "holiday": tuple(dict.fromkeys(name.lower().split("'")[0] for name in HOLIDAYS)),
     "past_span": ("past", "last"),
@@ -711,6 +720,8 @@ def resolve_range(
         return _count_range(match, published)
     if kind == "period_part":
         return _part_of(match, published, tense)
+    if kind == "quarter":
+        return quarter_period(match, sentence_around(match.string, *match.span()), published, tense == "past")
     if kind == "century":
         nth = match["nth"].lower()
         number = _ORDINAL_WORDS.get(" ".join(nth.split())) or int(nth[:-2])
@@ -957,8 +968,10 @@ def _needs_tense(kind: str, match: re.Match[str]) -> bool:
     if kind not in _TENSED:
         return False
     groups = match.groupdict()
-    if groups.get("year") or groups.get("year2"):
+    if groups.get("year") or groups.get("year2") or groups.get("yy"):
         return False
+    if kind == "quarter":  # "last quarter", "this quarter" say which
+        return not groups["rel"]
     word = (groups.get("rel") or groups.get("prep") or "").lower()
     # "this June" and "the end of this year" say which; "this Thursday" may be past.
     settled = ("next", "last", "this") if kind in ("in_month", "part_of_period", "period_part") else ("next", "last")
