@@ -58,7 +58,9 @@ A fourth, bench/gold/polnear_stated_dates.jsonl (162), holds every year before 1
 stated year or month ("the first half of 2015", "the last week of October": 8), every decade written "the '80s"
 and century ("the 19th century", "the early 1900s", once 1900 to 1909: 29), none read before, and the one
 count read as a year ("a poll of 2047 registered voters"), each checked by hand against its sentence. "Married
-him ... on Memorial Day weekend, when she was running" is of a year the text does not give.
+him ... on Memorial Day weekend, when she was running" is of a year the text does not give. Two of its years
+were fiscal ones, "the 2015 fiscal year" and "fiscal year 2014" (the US government's, which begin in October):
+first checked as the calendar years they had been read as, they are now text.
 A fifth, bench/gold/polnear_quarters.jsonl (8), and bench/gold/uci_quarters.jsonl (42, the UCI developer
 headlines), hold every quarter of a year written without "of" ("Q4", "the fourth quarter", "first-quarter
 average", "last quarter", "Q3 2013"; "the third quarter of 2016" is in the fourth), none read before: each is

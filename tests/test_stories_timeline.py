@@ -181,7 +181,19 @@ def test_resolution(text: str, published: date | None, when: str, granularity: s
                 ("19th century", "1800", "1899", "year"),  # centuries
             ],
         ),
-        ("Shares of 21st Century Fox; people in their 20s; the '20s.", FRIDAY, []),  # a name, an age, which '20s?
+        # A name, an age, and "the '20s", kept as text: the 1920s or the 2020s?
+        ("Shares of 21st Century Fox; people in their 20s; the '20s.", FRIDAY, [("'20s", None, None, None)]),
+        (  # a fiscal year's months depend on whose it is: kept as text, not read as the calendar's
+            "The deficit in fiscal 2015, fiscal year 2016, the 2017 fiscal year and FY2018, unlike in 2014.",
+            FRIDAY,
+            [
+                ("fiscal 2015", None, None, None),
+                ("fiscal year 2016", None, None, None),
+                ("the 2017 fiscal year", None, None, None),
+                ("FY2018", None, None, None),
+                ("in 2014", "2014", None, "year"),
+            ],
+        ),
         ("Prices rose over the past fortnight.", FRIDAY, [("past fortnight", "2024-10-25", "2024-11-08", "day")]),
         # Hours reach back (or on) the days they may cover, at any hour of the publication day.
         ("Nothing occurred in the last 24 hours.", FRIDAY, [("last 24 hours", "2024-11-07", "2024-11-08", "day")]),

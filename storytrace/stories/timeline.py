@@ -46,7 +46,9 @@ Resolution rules (news is mostly written in the past tense about the days just b
   text); a count given as a range, "six to eight weeks ago", "40 or 50 years ago", is the range it spans,
   and two joined by "and", "20 and 50 years ago", two times; "tonight", "this morning": that day, "last
   night" the day before; "early / mid / late 2015": year.
-- "the 1990s" is the range 1990 to 1999, and so is "the '90s" (the '30s to the '90s: "the '20s" may be either);
+- "the 1990s" is the range 1990 to 1999, and so is "the '90s" (the '30s to the '90s: "the '20s", the 1920s or
+  the 2020s, is kept as text); "fiscal 2015", "FY2016" and "the 2017 fiscal year" are kept as text (whose fiscal
+  year decides its months);
   "the 1800s" and "the 19th century" are 1800 to 1899 ("21st Century Fox" is a name); "last / this / next
   weekend" and "over (or at) the weekend" the range
   Saturday to Sunday: the latest weekend started on or before publication (the coming one when the
@@ -299,6 +301,16 @@ _SOURCES: list[tuple[str, str, str, int]] = [
     ),
     # "Q3 2016", "the fourth quarter", "third-quarter profit", "last quarter" (quarters.py).
     ("quarter", "QtTfFsS1234lLnNpPcCmM", quarter_pattern(_YEAR), 0),
+    # A fiscal year by its number ("fiscal 2015", "FY2016", "the 2017 fiscal year") is kept as text: whose year it
+    # is decides its months (the US government's 2015 began in October 2014), and read as a year the number was
+    # the calendar's.
+    (
+        "fiscal_label",
+        "fFtT",
+        rf"\b(?:(?i:fiscal)(?:[\s-]+(?i:year))?\s+{_YEAR}\b|FY\s?['\u2019]?(?:{_YEAR}|\d\d)\b"
+        rf"|(?i:the)\s+{_YEAR}\s+(?i:fiscal)\s+(?i:year)\b)",
+        0,
+    ),
     ("month_year", "JFMASOND", rf"\b{_MONTH}\s+(?:of\s+)?(?P<year>{_YEAR})\b", 0),
     # The words before a month, weekday or year may open a sentence ("In 2019, ..."): matched in any case.
     (
@@ -359,12 +371,13 @@ _SOURCES: list[tuple[str, str, str, int]] = [
     ),
     ("year_season", "sSfFaAwW", rf"\b(?P<part>{_SEASON_NAMES})\s+(?:of\s+)?(?P<year>{_YEAR})\b", re.IGNORECASE),
     # "the 1990s": a range of ten years ("the early 1990s" too: the text keeps the nuance, the date does not),
-    # and "the ’60s", "the late '90s" (the 1930s to the 1990s: "the '20s" is a century apart in 2016 and 2026);
-    # "the 1800s" a century; not "1000s of protesters", which are thousands, nor "in their 20s", an age.
+    # and "the ’60s", "the late '90s" (the 1930s to the 1990s; "the '20s" is a century apart in 2016 and 2026, and
+    # "the '00s" and "the '10s" too: kept as text); "the 1800s" a century; not "1000s of protesters", which are
+    # thousands, nor "in their 20s", an age.
     (
         "decade",
         "12'\u2019",
-        rf"(?:\b(?P<year>(?:1[1-9]|2[01])\d0)|{_AFTER_DECADE_WORD}['\u2019](?P<yy>[3-9]0))"
+        rf"(?:\b(?P<year>(?:1[1-9]|2[01])\d0)|{_AFTER_DECADE_WORD}['\u2019](?P<yy>\d0))"
         r"['\u2019]?s\b",
         0,
     ),
@@ -456,6 +469,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "century": ("century",),
     "period_part": ("half of", "quarter of", "week of", "weeks of"),
     "quarter": ("quarter", "q1", "q2", "q3", "q4"),
+    "fiscal_label": ("fiscal", "fy"),
     # A holiday's name up to any apostrophe ("new year" in "New Year’s Eve"), lowered.
     "holiday": tuple(dict.fromkeys(name.lower().split("'")[0] for name in HOLIDAYS)),
     "past_span": ("past", "last"),
@@ -727,6 +741,8 @@ def resolve_range(
         number = _ORDINAL_WORDS.get(" ".join(nth.split())) or int(nth[:-2])
         return f"{100 * (number - 1):04d}", f"{100 * (number - 1) + 99:04d}", "year"
     if kind == "decade":  # "the 1800s" is a century, "the 2000s" a decade
+        if match["yy"] and int(match["yy"]) < 30:  # "the '20s": the 1920s or the 2020s
+            return None, None, None
         first = int(match["year"]) if match["year"] else 1900 + int(match["yy"])
         return str(first), str(first + (99 if first % 100 == 0 and first < 2000 else 9)), "year"
     if kind in ("year_range", "year_span", "fiscal_year"):
@@ -876,6 +892,8 @@ def resolve(
             return None, None
         month = _month_of(match)
         return f"{_year_of_month(month, published, match['prep'].lower(), tense):04d}-{month:02d}", "month"
+    if kind == "fiscal_label":
+        return None, None
     if kind in ("in_year", "year_range_end", "year_modifier"):
         return match["year"], "year"
     if published is None:
