@@ -126,6 +126,9 @@ register_migrations(
         # Timelines stored while "the first half of the year", "the last week of this month" and "the last 24
         # hours" were no date are rebuilt.
         "-- parts of the year\nDELETE FROM stage_done WHERE stage = 'timeline';",
+        # Timelines stored while quarters ("Q4", "the fourth quarter", "Q3 2016") were no date, and "fiscal year
+        # 2014" and "the 2015 fiscal year" were calendar years, are rebuilt.
+        "-- quarters and fiscal years\nDELETE FROM stage_done WHERE stage = 'timeline';",
     ],
 )
 
