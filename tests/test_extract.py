@@ -218,6 +218,19 @@ def test_a_number_past_what_a_float_holds_is_no_claim(nlp) -> None:  # type: ign
     assert [(c.value, c.unit) for c in claims] == [(12, "percent")]
 
 
+def test_a_power_is_one_number_and_a_year_with_its_era_no_count(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "10^80" was a count of "^" (10) and one of atoms (80); "1 BC" a count of "bc".
+    text = (
+        "The universe holds 10^80 atoms. Rome was founded in 753 BC and Augustus died in AD 14. "
+        "He sold 5 BC Hydro shares."
+    )
+    claims = extract_article("t", nlp(text), load_aliases()).claims
+    assert [(c.text, c.value, c.unit) for c in claims] == [
+        ("10^80 atoms", 1e80, "atoms"),
+        ("5 BC Hydro shares", 5, "shares"),
+    ]
+
+
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory, nlp) -> Iterator[SQLiteStore]:  # type: ignore[no-untyped-def]
     if not SEEDS.is_dir():

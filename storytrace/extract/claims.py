@@ -64,6 +64,11 @@ _CLAUSE_WORDS = 6  # at most this many words of a relative clause join the subje
 DURATION_UNITS = frozenset({"years", "months", "weeks", "days", "hours"})
 _NUMBER_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")  # 3,000.5 or 2.5; not a version 4.4.2
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")  # a bare year the NER did not tag DATE is a date, not a count
+# A number with an era ("753 BC", "AD 14", "1 BCE") is a year, which the small model tags CARDINAL and whose
+# era it reads as the counted noun ("1 BC" was a count of "bc").
+ERAS_AFTER = frozenset({"BC", "B.C.", "BCE", "B.C.E.", "AD", "A.D.", "CE", "C.E."})
+ERAS_BEFORE = frozenset({"AD", "A.D."})
+POWER = "^"  # "10^6": the base and the exponent are two entities with the caret between
 
 
 @dataclass(slots=True)
@@ -79,7 +84,9 @@ class FoundClaim:
 
 def extract_claims(doc: Doc) -> list[FoundClaim]:
     claims = []
-    for ent in map(_with_currency_symbol, _number_spans(doc)):
+    for ent in map(_with_currency_symbol, _with_exponents(_number_spans(doc))):
+        if _is_era_year(ent):
+            continue
         value = parse_value(ent)
         if value is None or (value == 1 and not any(t.like_num and t.text[0].isdigit() for t in ent)):
             continue
@@ -118,6 +125,31 @@ def _number_spans(doc: Doc) -> list[Span]:
     return sorted(spans, key=lambda s: s.start)
 
 
+def _with_exponents(spans: list[Span]) -> list[Span]:
+    """The spans with each power written with a caret ("10^6", "10 ^ 80") made one span of base, caret and
+    exponent: read apart, the base was a count of "^" and the exponent a count of what follows."""
+    merged: list[Span] = []
+    for span in spans:
+        previous = merged[-1] if merged else None
+        doc = span.doc
+        if previous is not None and span.start == previous.end + 1 and doc[previous.end].text == POWER:
+            merged[-1] = Span(doc, previous.start, span.end, label=previous.label_)
+        else:
+            merged.append(span)
+    return merged
+
+
+def _is_era_year(ent: Span) -> bool:
+    """Whether the number is a year with its era ("753 BC", "AD 14"), not a count of a name that starts like
+    one ("5 BC Hydro shares")."""
+    doc = ent.doc
+    era_at = ent.end if ent.end < len(doc) and doc[ent.end].text in ERAS_AFTER else None
+    if era_at is not None and era_at + 1 < len(doc) and doc[era_at + 1].is_title:
+        era_at = None
+    before = doc[ent.start - 1].text if ent.start > 0 else ""
+    return era_at is not None or before in ERAS_BEFORE or ent[-1].text in ERAS_AFTER or ent[0].text in ERAS_BEFORE
+
+
 def _with_currency_symbol(ent: Span) -> Span:
     """The entity with the currency symbol just before it, which the small model often leaves out of
     a MONEY entity ("$" + "1,299.50"): without it the amount has no unit and would be dropped."""
@@ -137,6 +169,16 @@ def _is_duration(ent: Span) -> bool:
 def parse_value(ent: Span) -> float | None:
     """The number an entity states: digits or number words, times any scale word (million, bn...); None for
     one past what a float holds (400 nines), which no comparison can use and JSON cannot write."""
+    if POWER in (tokens := [t.text for t in ent]):
+        at = tokens.index(POWER)
+        base, exponent = (parse_value(part) if len(part) else None for part in (ent[:at], ent[at + 1 :]))
+        if base is None or exponent is None:
+            return None
+        try:
+            value = base**exponent
+        except OverflowError:
+            return None
+        return value if isinstance(value, float) and math.isfinite(value) else None
     value: float | None = None
     scale = 1.0
     for token in ent:
