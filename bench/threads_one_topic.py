@@ -10,7 +10,8 @@ as one gold thread, and B-cubed precision and recall of the threads over those h
 (a headline naming "debate" and nothing else is one matter, whichever debate), but it tells a thread
 that follows matters from one that holds the whole corpus. The `stories` stage runs alone, in
 publication order, so names are capitalised words (no extract stage); WikiRef and UCI, where threads
-have gold, are in stories_quality.md.
+have gold, are in stories_quality.md. The same pseudo-gold tells whether a thread's title names what it
+follows: the last column counts the titles that name their thread's matter.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from unittest.mock import patch
 
 from bench import publish
@@ -32,7 +34,7 @@ from storytrace.store import open_store
 from storytrace.store.articles import upsert_articles
 from storytrace.stories import background, threads
 from storytrace.stories.metrics import bcubed
-from storytrace.stories.stage import REGATED_KEY, export_stories, run_stories
+from storytrace.stories.stage import REGATED_KEY, export_stories, export_threads, run_stories
 
 RESULTS = Path(__file__).parent / "results" / "threads_one_topic.md"
 SPLITS = ("train", "dev", "annotator-training")
@@ -91,6 +93,29 @@ class ThreadRun:
     precision: float
     recall: float
     f1: float
+    titled: tuple[int, int, int]  # threads whose title names their matter, as shipped / by the largest story; threads
+
+
+def titles_naming_the_matter(
+    articles: list[Article], stories: list[dict[str, Any]], thread_rows: list[dict[str, Any]]
+) -> tuple[int, int, int]:
+    """Of the threads where one matter names at least half of the (at least three) member headlines that name
+    one: how many titles name that matter (`MATTERS` pattern), as shipped and as the largest story's title (the
+    rule before `threads.representative_title`), and how many such threads."""
+    matter = {a.id: matter_of(a.title) for a in articles}
+    story = {r["story_id"]: r for r in stories}
+    shipped = largest = count = 0
+    for thread in thread_rows:
+        members = [story[s] for s in thread["stories"]]
+        named = Counter(m for r in members for a in r["articles"] if (m := matter[a]))
+        if sum(named.values()) < 3 or (top := named.most_common(1)[0])[1] * 2 < sum(named.values()):
+            continue
+        biggest = max(members, key=lambda r: len(r["articles"]))  # the first of the largest: the oldest
+        pattern = MATTERS[top[0]]
+        count += 1
+        shipped += bool(re.search(pattern, thread["title"], re.I))
+        largest += bool(re.search(pattern, biggest["title"], re.I))
+    return shipped, largest, count
 
 
 def thread_figures(articles: list[Article], upgrade: bool = False) -> ThreadRun:
@@ -107,12 +132,14 @@ def thread_figures(articles: list[Article], upgrade: bool = False) -> ThreadRun:
                     store.execute("DELETE FROM meta WHERE key = ?", (key,))
         run_stories(store, SILENT)
         rows = list(export_stories(store))
+        thread_rows = list(export_threads(store))
     thread_of = {a: r["thread_id"] or r["story_id"] for r in rows for a in r["articles"]}
     labelled = [(a.id, m) for a in articles if (m := matter_of(a.title))]
     precision, recall, f1 = bcubed([thread_of[i] for i, _ in labelled], [m for _, m in labelled])
     sizes = Counter(thread_of.values())
     largest = [n for _, n in sizes.most_common(5)]
-    return ThreadRun(len(rows), len(sizes), largest, len(labelled), precision, recall, f1)
+    titled = titles_naming_the_matter(articles, rows, thread_rows)
+    return ThreadRun(len(rows), len(sizes), largest, len(labelled), precision, recall, f1, titled)
 
 
 def main() -> None:
@@ -128,14 +155,24 @@ def main() -> None:
         "`stories` stage alone, publication order. Matters: headlines naming exactly one of "
         f"{len(MATTERS)} recurring matters ({', '.join(MATTERS)}), each one gold thread.",
         "",
-        "| thread link | stories | threads | largest threads (articles) | matter headlines | P | R | F1 |",
-        "|---|---|---|---|---|---|---|---|",
+        "| thread link | stories | threads | largest threads (articles) | matter headlines | P | R | F1 "
+        "| titles naming the thread's matter: shipped / largest story's |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, run in runs.items():
+        shipped, largest, count = run.titled
         lines.append(
             f"| {name} | {run.stories} | {run.threads} | {', '.join(map(str, run.largest))} | {run.labelled} "
-            f"| {100 * run.precision:.1f} | {100 * run.recall:.1f} | {100 * run.f1:.1f} |"
+            f"| {100 * run.precision:.1f} | {100 * run.recall:.1f} | {100 * run.f1:.1f} "
+            f"| {shipped} / {largest} of {count} |"
         )
+    lines += [
+        "",
+        "Titles: of the threads where one matter names at least half of the (at least three) member headlines "
+        "that name one, how many titles name that matter: as shipped (of a thread's ten largest stories, the one "
+        "whose titled article reads closest to the whole thread, `threads.representative_title`) and as the "
+        "largest story's title alone (the rule before).",
+    ]
     publish(lines, RESULTS)
 
 

@@ -48,6 +48,7 @@ from storytrace.stories.stage import (
     run_stories,
 )
 from storytrace.stories.threads import (
+    KEYS_META,
     LINK_THRESHOLD,
     NAME_FLOOR,
     NAME_WEIGHT,
@@ -57,6 +58,8 @@ from storytrace.stories.threads import (
     core_words,
     head_words,
     link_score,
+    rekey_threads,
+    representative_title,
     thread_label,
 )
 
@@ -858,29 +861,39 @@ def test_a_story_moved_out_of_the_thread_it_opened_gets_a_new_thread_id(tmp_path
         assert core_words(get_threads(store, [opened])[opened]) == {"michelle", "obama"}  # the move keeps it
 
 
-def test_a_thread_is_titled_by_its_largest_story_as_it_grows(tmp_path: Path) -> None:
+def test_a_thread_is_titled_by_the_one_of_its_largest_stories_nearest_the_whole(tmp_path: Path) -> None:
+    """Of a thread's TITLE_CANDIDATES largest stories, the one whose titled article reads closest to the
+    thread titles it (the larger on a tie, the largest where no article vector is kept): the largest story
+    alone may be a one-off that grew. Kept current as the thread grows."""
     port = ({"harbourton": 1.0, "strike": 1.0}, {"harbourton": 2, "union": 1})
     path = tmp_path / "t.db"
     with open_store(path) as store, store.transaction():
         linker = ThreadLinker(store)
-        first, big = (_story_row(f"s{i}", i, random_unit(1), *port) for i in (1, 2))
+        first, big, aside = (_story_row(f"s{i}", i, random_unit(1), *port) for i in (1, 2, 3))
         first.title, big.title, big.size = "Dockers walk out", "Port strike enters second week", 3
-        linker.update([first, big], {})
-        save_stories(store, [first, big])
+        aside.title, aside.size = "Golf courses reach into their bag of tricks", 5
+        aside.title_vector = random_unit(7)  # the largest story's article reads far from the thread
+        first.title_vector, big.title_vector = random_unit(1) + 0.1 * random_unit(8), random_unit(1)
+        linker.update([first, big, aside], {})
+        save_stories(store, [first, big, aside])
         linker.retitle()
         (thread,) = get_threads(store, [first.thread_id]).values()
         assert thread.title == "Port strike enters second week"
-        previous = {first.story_id: replace(first)}
-        first.size = 4
-        linker.update([first], previous)
-        save_stories(store, [first])
+        previous = {big.story_id: replace(big)}
+        big.title_vector = random_unit(9)  # a new member retitled it by an article far from the thread
+        linker.update([big], previous)
+        save_stories(store, [big])
         linker.retitle()
         assert get_threads(store, [first.thread_id])[first.thread_id].title == "Dockers walk out"
-        # A store written before threads were retitled is retitled when it is upgraded.
+        # A store written before threads were titled so is titled again when it is upgraded.
         store.execute("UPDATE threads SET title = 'stale'")
-        rewind_schema(store, "stories", "stories_thread_size")
+        store.set_meta(KEYS_META, "100;heads")
     with open_store(path) as store:
+        assert rekey_threads(store) == 1
         assert [t.title for t in get_threads(store, [first.thread_id]).values()] == ["Dockers walk out"]
+    assert representative_title(random_unit(1), [("Larger", None), ("Smaller", None)]) == "Larger"
+    assert representative_title(random_unit(1), [("Larger", random_unit(1)), ("Same", random_unit(1))]) == "Larger"
+    assert representative_title(random_unit(1), []) is None
 
 
 def test_threads_saved_with_older_keys_are_indexed_again_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -591,14 +591,26 @@ def move_thread_stories(store: SQLiteStore, from_thread: str, to_thread: str) ->
     store.execute("UPDATE stories SET thread_id = ? WHERE thread_id = ?", (to_thread, from_thread))
 
 
-def retitle_threads(store: SQLiteStore, thread_ids: Iterable[str]) -> None:
-    """Set each thread's title to that of its largest story (the oldest among equals); a thread without
-    stories keeps its title."""
-    store.executemany(
-        "UPDATE threads SET title = COALESCE((SELECT title FROM stories WHERE thread_id = ?1 "
-        "ORDER BY size DESC, seq LIMIT 1), title) WHERE thread_id = ?1",
-        ((t,) for t in thread_ids),
-    )
+def title_candidates(
+    store: SQLiteStore, thread_ids: Iterable[str], limit: int
+) -> dict[str, tuple[np.ndarray, list[tuple[str, np.ndarray | None]]]]:
+    """Per stored thread: its summed direction, and the title and titled article's vector of each of its
+    `limit` largest stories, largest first (the oldest among equals; read through stories_thread_size)."""
+    found = {}
+    for thread_id in thread_ids:
+        row = store.query("SELECT vector_sum FROM threads WHERE thread_id = ?", (thread_id,))
+        if row:
+            stories = store.query(
+                "SELECT title, title_vector FROM stories WHERE thread_id = ? ORDER BY size DESC, seq LIMIT ?",
+                (thread_id, limit),
+            )
+            found[thread_id] = (_vector(row[0][0]), [(r[0], _vector(r[1])) for r in stories])
+    return found
+
+
+def set_thread_titles(store: SQLiteStore, titles: Iterable[tuple[str, str]]) -> None:
+    """Set each (thread id, title)."""
+    store.executemany("UPDATE threads SET title = ? WHERE thread_id = ?", ((t, i) for i, t in titles))
 
 
 @dataclass(slots=True)

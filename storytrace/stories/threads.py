@@ -105,13 +105,14 @@ from storytrace.store.stories import (
     log_event,
     max_thread_seq,
     move_thread_stories,
-    retitle_threads,
     save_thread,
     set_story_thread,
+    set_thread_titles,
     thread_id_pages,
     thread_postings,
     thread_story_rows,
     thread_titles,
+    title_candidates,
 )
 from storytrace.stories.cluster import DEFAULT_PARAMS
 from storytrace.stories.features import keyed_words, title_words
@@ -135,22 +136,24 @@ THREAD_NAMES = 40
 CORE_SHARE = 0.8  # 0.7 to 0.9, and 4 to 6 titles: WikiRef held-out-shaped 94.2 to 94.7 (this pair 94.6)
 CORE_MIN_TITLES = 5
 THREAD_HEADS = 50  # title words counted per thread: a core word is among the most frequent by definition
+TITLE_CANDIDATES = 10  # the largest stories a thread's title is chosen from (`representative_title`)
 CORE_CHECK_MAX = 200  # threads re-read when their core grows; a larger one only holds new members to it
 
 
 # What the stored thread keys and title word counts were derived with: the STORED_TERMS of the keys, and
 # "heads" since threads count their stories' title words.
 KEYS_META = "threads.stored_terms"
-KEYS_VERSION = f"{STORED_TERMS};heads"
+KEYS_VERSION = f"{STORED_TERMS};heads;titles"
 REKEY_PAGE = 1000
 REGATE_ROUNDS = 10  # PolNeAR upgrade: 7 rounds moved stories (510, 67, 29, 18, 9, 2, 2)
 
 
 def rekey_threads(store: SQLiteStore) -> int:
-    """Index every stored thread again and recount its stories' title words when what they are derived
-    from changed (STORED_TERMS, or a store from before title words were counted): a thread saved by an
-    older version would otherwise be found less often, and be held to no core, until it is next touched.
-    Runs once per change, a page of threads at a time; returns the number of threads re-indexed."""
+    """Index every stored thread again, recount its stories' title words and title it again when what they
+    are derived from changed (STORED_TERMS, or a store from before title words were counted or threads were
+    titled by `representative_title`): a thread saved by an older version would otherwise be found less
+    often, be held to no core and keep its old title until it is next touched. Runs once per change, a page
+    of threads at a time; returns the number of threads re-indexed."""
     if store.get_meta(KEYS_META) == KEYS_VERSION:
         return 0
     count = 0
@@ -163,9 +166,44 @@ def rekey_threads(store: SQLiteStore) -> int:
                 )
                 thread.heads = heaviest(words, THREAD_HEADS)
                 save_thread(store, thread, thread_keys(thread))
+            retitle_threads(store, page)
             count += len(page)
         store.set_meta(KEYS_META, KEYS_VERSION)
     return count
+
+
+def retitle_threads(store: SQLiteStore, thread_ids: Sequence[str]) -> None:
+    """Title each thread by `representative_title` of its TITLE_CANDIDATES largest stories."""
+    found = title_candidates(store, thread_ids, TITLE_CANDIDATES)
+    set_thread_titles(
+        store,
+        (
+            (thread_id, title)
+            for thread_id, (direction, stories) in found.items()
+            if (title := representative_title(direction, stories))
+        ),
+    )
+
+
+def representative_title(direction: np.ndarray, stories: Sequence[tuple[str, np.ndarray | None]]) -> str | None:
+    """Of `stories` (title, titled article's vector; largest first), the title whose article reads closest to
+    the thread's direction, the larger story on a tie; None without stories.
+
+    A large story is an event the matter is known by, but the largest alone may be a one-off that grew (on
+    PolNeAR, a thread on Mexico and the border wall was titled "Golf Courses Forced to Reach Into Bag of
+    Tricks", one on the economy "The Latest: Cruz to give away engraved shotgun"). Of the largest few, the one
+    nearest the thread as a whole says what it follows: of the 14 PolNeAR threads where one campaign matter
+    (bench/threads_one_topic.py) names most of the headlines, 7 titles name it, against 4 for the largest story
+    alone and 6 for the nearest of all stories; WikiRef's and UCI's topic threads keep their titles or get one
+    as close ("Michelle Obama Finds Her Role on the World Stage" for "Michelle Obama makes Vogue cover")."""
+    if not stories:
+        return None
+    unit_direction = unit(direction)
+    scored = [
+        (float(unit(vector) @ unit_direction) if vector is not None else -2.0, -rank, title)
+        for rank, (title, vector) in enumerate(stories)
+    ]
+    return max(scored)[2]
 
 
 def candidate_threads(store: SQLiteStore, keys: Sequence[str]) -> set[str]:
@@ -208,7 +246,7 @@ def thread_label(thread: ThreadRow) -> str | None:
     """What the thread follows, in the words its headlines share: its core words as its title writes
     them, in the title's order (a core word the title lacks follows, as keyed); None without a core.
 
-    A thread's title is its largest story's headline, which says what that story reported ("Samsung
+    A thread's title is one of its story's headlines, which says what that story reported ("Samsung
     Galaxy S5 review: a solid improvement"); the label says what the whole thread is about ("Samsung
     Galaxy S5"), and a thread whose headlines share nothing has no label rather than an invented one."""
     core = core_words(thread)
@@ -670,9 +708,8 @@ class ThreadLinker:
         thread.terms = heaviest({t: w for t, w in terms.items() if w > 1e-6}, THREAD_TERMS)
 
     def retitle(self) -> None:
-        """Title every thread changed since the last call by its largest story; call once the batch's
-        stories are saved. A thread opens with its first story's title, which may be a one-off report;
-        its largest story is the event the matter is best known by, and it changes as the thread grows."""
+        """Title every thread changed since the last call (`retitle_threads`); call once the batch's stories
+        are saved. A thread opens with its first story's title, which may be a one-off report."""
         retitle_threads(self.store, sorted(self._changed))
         self._changed.clear()
 
