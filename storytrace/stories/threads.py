@@ -140,8 +140,8 @@ TITLE_CANDIDATES = 10  # the largest stories a thread's title is chosen from (`r
 CORE_CHECK_MAX = 200  # threads re-read when their core grows; a larger one only holds new members to it
 
 
-# What the stored thread keys and title word counts were derived with: the STORED_TERMS of the keys, and
-# "heads" since threads count their stories' title words.
+# What the stored thread keys, title word counts and titles were derived with: the STORED_TERMS of the keys,
+# "heads" since threads count their stories' title words, "titles" since `representative_title` titles them.
 KEYS_META = "threads.stored_terms"
 KEYS_VERSION = f"{STORED_TERMS};heads;titles"
 REKEY_PAGE = 1000
