@@ -66,7 +66,8 @@ register_migrations(
         "ALTER TABLE stories ADD COLUMN title_is_lead INTEGER NOT NULL DEFAULT 0;",
         # Timelines stored before events kept their sentence are rebuilt on the next run (dates only, fast).
         "ALTER TABLE timeline ADD COLUMN context TEXT; DELETE FROM stage_done WHERE stage = 'timeline';",
-        # A thread is titled by its largest story (threads.ThreadLinker.retitle), found through this index.
+        # A thread was titled by its largest story, found through this index (now chosen among its largest few,
+        # threads.retitle_threads).
         """
         DROP INDEX IF EXISTS stories_thread;
         CREATE INDEX IF NOT EXISTS stories_thread_size ON stories(thread_id, size DESC, seq);
