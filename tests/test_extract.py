@@ -184,6 +184,16 @@ def test_the_first_word_of_a_named_day_is_no_entity(nlp) -> None:  # type: ignor
     assert [(m.text, m.type) for m in mentions] == [("Paris", "place")]
 
 
+def test_a_super_pac_is_a_kind_of_committee_not_its_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    """ "Super PAC" was an organisation of its own, and "the Super PAC Priorities USA Action" one named so."""
+    text = (
+        "A Super PAC backing Cruz spent $5 million. The Super PAC Priorities USA Action ran ads. "
+        "Super PACs seemed to matter less."
+    )
+    mentions = extract_article("t", nlp(text), load_aliases()).mentions
+    assert [(m.text, m.type) for m in mentions] == [("Cruz", "person"), ("Priorities USA Action", "organisation")]
+
+
 def test_a_name_with_an_adverb_in_it_is_still_a_name(nlp) -> None:  # type: ignore[no-untyped-def]
     """The NER calls "the Clean Grid Now" a law; the coalition after it says what it is."""
     text = "Police put the crowd at 2,000. Organisers from the Clean Grid Now coalition said 6,000 people took part."

@@ -62,6 +62,7 @@ MAX_INSTITUTION_WORDS = 2  # lowercase words between a place and the body it nam
 # Parts of speech no part of a person's name has: the NER takes a sentence's first word into the name that
 # follows it ("Will Sanders win?", "Certainly Donald Trump has gone ..."), which the tagger still reads.
 _NOT_NAME_POS = frozenset({"AUX", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "PART", "INTJ"})
+_PAC = frozenset({"pac", "pacs"})
 # Words before a name that say it is a place: "in Harbourton", "from Kyiv".
 _PLACE_PREPOSITIONS = frozenset({"in", "from", "to", "near", "across", "outside", "inside"})
 _TYPE_PRIORITY = ("place", "person", "organisation")  # tie-break of the type vote
@@ -255,6 +256,12 @@ def _names_in(span: Span) -> list[Span]:
         ):
             first += 1
         while end > first and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+            end -= 1
+        # "Super PAC" is a kind of committee, not its name ("Super PAC Priorities USA Action"); the NER may take
+        # "Super" alone from "Super PACs".
+        while end - first >= 2 and doc[first].lower_ == "super" and doc[first + 1].lower_ in _PAC:
+            first += 2
+        if end > first and doc[end - 1].lower_ == "super" and end < len(doc) and doc[end].lower_ in _PAC:
             end -= 1
         if end > first and not all(t.pos_ == "ADJ" for t in doc[first:end]):
             names.append(Span(doc, first, end, label=span.label_))
