@@ -337,7 +337,7 @@ def test_resolution(text: str, published: date | None, when: str, granularity: s
                 ("next quarter", "2016-04", "2016-06", "month"),
             ],
         ),
-        ("He scored 12 points in the fourth quarter.", date(2016, 1, 20), []),
+        ("He scored 12 points in the fourth quarter. Audi Q3 sales rose 5%.", date(2016, 1, 20), []),
         (
             "The quarterback threw for 300 yards. A quarter of voters agree. The last quarter-century was hard.",
             FRIDAY,

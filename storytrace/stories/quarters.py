@@ -35,9 +35,9 @@ _RELATIVE = "|".join(word.replace(" ", r"\s+") for word in _STEPS)
 def quarter_pattern(year: str) -> str:
     """The regex of a quarter (groups q or nth, with year or yy, or rel), `year` that of a four-digit year.
     Not "the third quarter of 2016" (a part of a stated period, read before), nor "quarterback", "a quarter of
-    voters", "the last quarter-century"."""
+    voters", "the last quarter-century", nor a car ("Audi Q3 sales rose")."""
     return (
-        rf"\b(?:Q(?P<q>[1-4])\b(?:\s*(?:of\s+)?(?P<year>{year})\b|\s*['\u2019](?P<yy>\d\d)\b)?"
+        rf"\b(?:(?<!Audi\s)Q(?P<q>[1-4])\b(?:\s*(?:of\s+)?(?P<year>{year})\b|\s*['\u2019](?P<yy>\d\d)\b)?"
         rf"|(?:(?i:the)\s+)?(?P<nth>(?i:{'|'.join(_RANKS)}))[-\s]+(?i:quarter)\b(?:,?\s+(?P<year2>{year})\b)?"
         rf"|(?P<rel>(?i:{_RELATIVE}))\s+(?i:quarter)\b)"
         r"(?!\s+of\b|[-\s]*(?i:century|finals?|mile)\b)"
