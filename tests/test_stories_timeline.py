@@ -194,6 +194,16 @@ def test_resolution(text: str, published: date | None, when: str, granularity: s
                 ("in 2014", "2014", None, "year"),
             ],
         ),
+        (  # a date that recurs names no one day: kept as text, where the same date told once is read
+            "Every Friday, and by the start of November each year, and every year on July 4; then on Friday.",
+            FRIDAY,
+            [
+                ("Friday", None, None, None),
+                ("the start of November", None, None, None),
+                ("July 4", None, None, None),
+                ("Friday", "2024-11-08", None, "day"),
+            ],
+        ),
         ("Prices rose over the past fortnight.", FRIDAY, [("past fortnight", "2024-10-25", "2024-11-08", "day")]),
         # Hours reach back (or on) the days they may cover, at any hour of the publication day.
         ("Nothing occurred in the last 24 hours.", FRIDAY, [("last 24 hours", "2024-11-07", "2024-11-08", "day")]),

@@ -139,6 +139,7 @@ def test_a_range_is_one_event_with_its_end(tmp_path: Path) -> None:
         ("years of any century, and the 2012 election", "time_when", "2008"),  # before "since 1888": a redo
         ("parts of the year", "time_when", "2008"),  # before "the first half of the year": a redo
         ("quarters and fiscal years", "time_when", "2008"),  # before "Q4" was read: a redo
+        ("dates that recur", "time_when", "2008"),  # before "every Friday" was kept as text: a redo
     ],
 )
 def test_an_older_store_rebuilds_its_timelines(tmp_path: Path, script: str, column: str, stored: str) -> None:

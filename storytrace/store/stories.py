@@ -130,6 +130,9 @@ register_migrations(
         # Timelines stored while quarters ("Q4", "the fourth quarter", "Q3 2016") were no date, and "fiscal year
         # 2014" and "the 2015 fiscal year" were calendar years, are rebuilt.
         "-- quarters and fiscal years\nDELETE FROM stage_done WHERE stage = 'timeline';",
+        # Timelines stored while a date that recurs ("every Friday", "by the start of November each year") was
+        # read as one day are rebuilt.
+        "-- dates that recur\nDELETE FROM stage_done WHERE stage = 'timeline';",
     ],
 )
 

@@ -76,6 +76,8 @@ Resolution rules (news is mostly written in the past tense about the days just b
 - A date counted from another date of the text ("the following day", "two years later", "that year", "in
   October of that year") is counted from the nearest date before it in its sentence or the one before
   (`anaphora.py`); one counted from an undated event ("the day after the election") is kept as text.
+- A date that recurs ("every Friday", "each November", "every year on July 4", "by the start of November each
+  year") names no one day: kept as text (`recurring`), as TimeML writes such times as a SET, not a date.
 Without a publication date only self-contained dates (with a year), and those counted from them, resolve;
 the others are kept with `when=None` and their text, never guessed.
 """
@@ -1026,6 +1028,8 @@ def date_mentions(text: str, published: date | None) -> list[DateMention]:
 def _read(kind: str, match: re.Match[str], text: str, published: date | None) -> tuple[str | None, ...] | None:
     """(when, until, granularity) of one match, all None when it stays text; None when it is no range after
     all ("March 5-3")."""
+    if recurring(text, match.start(), match.end()):
+        return None, None, None
     tense = _tense(kind, match, text, published)
     if kind in _TOLD_FROM_NOW and tense == "past":  # counted from another time: kept as text
         return None, None, None
@@ -1038,6 +1042,25 @@ def _read(kind: str, match: re.Match[str], text: str, published: date | None) ->
     except (OverflowError, ValueError):  # counted past a calendar end from a publication day near it
         return None, None, None
     return period if period is None or _in_calendar(*period[:2]) else (None, None, None)
+
+
+# "every Friday", "each other week", "every year on July 4", "each spring in May"; and after the date, "in
+# November each year", "by 1 December every year".
+_RECURS_BEFORE = re.compile(
+    r"\b(?:every|each)\s+(?:(?:other|second|third)\s+)?"
+    r"(?:(?:year|month|week|spring|summer|fall|autumn|winter)\s+(?:on|in|at|around|by)\s+(?:the\s+)?)?$",
+    re.IGNORECASE,
+)
+_RECURS_AFTER = re.compile(r"^,?\s+(?:each|every)\s+(?:(?:other|second)\s+)?(?:year|month|week)\b", re.IGNORECASE)
+RECUR_REACH = 40  # characters looked at on either side: longer than any lead-in the patterns above allow
+
+
+def recurring(text: str, start: int, end: int) -> bool:
+    """Whether the date at text[start:end] recurs ("every Friday", "in November each year"): no one date."""
+    return bool(
+        _RECURS_BEFORE.search(text, max(0, start - RECUR_REACH), start)
+        or _RECURS_AFTER.match(text[end : end + RECUR_REACH])
+    )
 
 
 _ISO_PERIOD = re.compile(r"\d{4}(?:-\d{2}){0,2}")
