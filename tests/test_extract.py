@@ -194,6 +194,20 @@ def test_a_super_pac_is_a_kind_of_committee_not_its_name(nlp) -> None:  # type: 
     assert [(m.text, m.type) for m in mentions] == [("Cruz", "person"), ("Priorities USA Action", "organisation")]
 
 
+def test_a_plural_agent_noun_opening_a_sentence_is_no_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The NER tags "Hydrologists" (the demo's flood report) as an organisation; "Sanders", which the tagger
+    also reads as a plural, is a name wherever the text writes it with a capital inside a sentence."""
+    text = (
+        "Hydrologists said the rainfall was exceptional. Bernie Sanders spoke in Iowa. "
+        "Sanders said he would stay in the race."
+    )
+    mentions = extract_article("t", nlp(text), load_aliases()).mentions
+    assert [(m.text, m.type) for m in mentions if m.type != "place"] == [
+        ("Bernie Sanders", "person"),
+        ("Sanders", "person"),
+    ]
+
+
 def test_a_name_with_an_adverb_in_it_is_still_a_name(nlp) -> None:  # type: ignore[no-untyped-def]
     """The NER calls "the Clean Grid Now" a law; the coalition after it says what it is."""
     text = "Police put the crowd at 2,000. Organisers from the Clean Grid Now coalition said 6,000 people took part."

@@ -160,12 +160,13 @@ def is_role_noun(word: str) -> bool:
 def article_entities(doc: Doc, aliases: AliasTable) -> ArticleEntities:
     """Mentions of people, organisations and places with article-level keys, plus roles and genders."""
     result = ArticleEntities()
+    written_as_names = _written_as_names(doc)
     spans = [
         part
         for ent in doc.ents
         if ent.label_ in ENTITY_TYPES or aliases.lookup(ent.text)
         for part in _names_in(ent)
-        if not _opens_named_day(part)
+        if not _opens_named_day(part) and not _opening_agent_plural(part, written_as_names)
     ]
     named = frozenset(_full_names(spans, aliases).values())
     spans = [part for span in spans for part in _headline_names(span, named, aliases)]
@@ -274,6 +275,34 @@ def _opens_named_day(span: Span) -> bool:
     Friday"), which the NER tags as a place or an organisation and the weekday as a date: on PolNeAR,
     "Super" was a place named 50 times, and a story's key entity."""
     return span.end < len(span.doc) and f"{span.text.lower()} {span.doc[span.end].lower_}" in NAMED_DAYS
+
+
+def _written_as_names(doc: Doc) -> frozenset[str]:
+    """The words the text capitalises inside a sentence, where a capital marks a name."""
+    return frozenset(t.text for t in doc if t.text[:1].isupper() and not _opens_sentence(t))
+
+
+def _opens_sentence(token: Token) -> bool:
+    """Whether only punctuation (an opening quote) comes before the token in its sentence."""
+    return all(t.is_punct for t in token.doc[token.sent.start : token.i])
+
+
+def _opening_agent_plural(span: Span, written_as_names: frozenset[str]) -> bool:
+    """Whether the span is one plural agent noun opening its sentence ("Hydrologists said ...", "Hackers
+    ..."), capitalised only by its place, which the NER tags as an organisation or a person: a plural the
+    tagger reads as a common noun (NNS), whose singular names people by what they do (`is_role_noun`), and
+    which the text never capitalises inside a sentence ("Sanders" of "Bernie Sanders" is a name)."""
+    if len(span) != 1:
+        return False
+    token = span[0]
+    singular = token.lower_[:-1]
+    return (
+        token.tag_ == "NNS"
+        and token.lower_.endswith("s")
+        and is_role_noun(singular)
+        and _opens_sentence(token)
+        and token.text not in written_as_names
+    )
 
 
 def _full_names(spans: list[Span], aliases: AliasTable) -> dict[str, str]:
