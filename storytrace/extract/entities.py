@@ -289,15 +289,17 @@ def _opens_sentence(token: Token) -> bool:
 
 def _opening_agent_plural(span: Span, written_as_names: frozenset[str]) -> bool:
     """Whether the span is one plural agent noun opening its sentence ("Hydrologists said ...", "Hackers
-    ..."), capitalised only by its place, which the NER tags as an organisation or a person: a plural the
-    tagger reads as a common noun (NNS), whose singular names people by what they do (`is_role_noun`), and
-    which the text never capitalises inside a sentence ("Sanders" of "Bernie Sanders" is a name)."""
+    ..."), capitalised only by its place, which the NER tags as an organisation or a person: a plural (the
+    tagger reads the demo's "Hydrologists" as a proper one, NNPS, after a paragraph break) whose singular
+    names people by what they do (`is_role_noun`), and which the text never capitalises inside a sentence
+    ("Sanders" of "Bernie Sanders" is a name). On PolNeAR 5 mentions go (Aides, Cheers, Hackers, Fingers),
+    none of them a name."""
     if len(span) != 1:
         return False
     token = span[0]
     singular = token.lower_[:-1]
     return (
-        token.tag_ == "NNS"
+        token.tag_ in ("NNS", "NNPS")
         and token.lower_.endswith("s")
         and is_role_noun(singular)
         and _opens_sentence(token)
