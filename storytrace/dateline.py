@@ -17,6 +17,21 @@ DATELINE_LINE = re.compile(rf"(?P<place>{_PLACE})\s*(?:{_AGENCY})?\s*{_DASH}?")
 _DATELINE_OPENING = re.compile(rf"(?P<place>{_PLACE}){_WIRE_DATE}\s*(?:(?:{_AGENCY})\s*{_DASH}|{_DASH})\s")
 
 
+# A paragraph opening with a wire credit, with or without its place: "WASHINGTON (AP) —", "(Reuters) - Cyprus ...".
+_CREDIT_OPENING = re.compile(
+    rf"^[ \t]*(?:(?P<place>{_PLACE}){_WIRE_DATE}\s*)?\((?P<agency>[A-Za-z][A-Za-z .&\-]{{0,30}})\)\s*{_DASH}\s",
+    re.MULTILINE,
+)
+
+
+def agency_credits(text: str) -> list[tuple[int, int]]:
+    """The spans of the agencies credited by the datelines that open paragraphs of `text` ("AP" of
+    "WASHINGTON (AP) —"). A credit says who filed the report, as a byline does, not what it is about: read as
+    a name, the wire agency became a key entity of every story it filed and a name shared by unrelated ones
+    (58 of PolNeAR's 928 texts credit one: AP 31 times, UPI 21, Reuters 6)."""
+    return [m.span("agency") for m in _CREDIT_OPENING.finditer(text) if m["place"] is None or is_place(m["place"])]
+
+
 def is_place(place: str) -> bool:
     """An upper-case run is a place only if it has some letters and few words (not a shouted sentence)."""
     head = place.split(",")[0]

@@ -12,6 +12,7 @@ from cached_vectors import random_unit, store_vectors
 from old_schema import rewind_schema
 from outlet_reports import BODIES, planet_reports
 
+from storytrace.dateline import agency_credits
 from storytrace.demo import corpus_paths, load_gold
 from storytrace.demo.run import run_demo
 from storytrace.demo.score import score_demo
@@ -36,7 +37,7 @@ from storytrace.stories import stage as stories_stage
 from storytrace.stories.background import MIN_ARTICLES as BACKGROUND_MIN
 from storytrace.stories.background import Background
 from storytrace.stories.cluster import FULL_PARTIAL_SHARE, Params, StoryClusterer, link_strength
-from storytrace.stories.features import build_features, lead_sentence, term_counts, url_words
+from storytrace.stories.features import build_features, lead_sentence, name_keys, term_counts, url_words
 from storytrace.stories.index import MAX_CANDIDATES, MAX_POSTING, CandidateIndex, lsh_keys
 from storytrace.stories.metrics import bcubed
 from storytrace.stories.relink import recluster_weakened
@@ -149,6 +150,14 @@ def test_a_long_lead_is_cut_at_a_word_boundary() -> None:
 )
 def test_a_lead_title_is_the_first_sentence_without_the_dateline(text: str, lead: str) -> None:
     assert lead_sentence(text) == lead
+
+
+def test_a_dateline_credit_is_no_name_of_the_report() -> None:
+    """The agency a dateline credits filed the report; it is a name only where the text speaks of it."""
+    text = "WASHINGTON (AP) — Merkel met Obama.\n\n(Reuters) - Merkel left.\n\nThe AP asked Obama about it."
+    assert agency_credits(text) == [(12, 14), (38, 45)]
+    assert name_keys(Article(id="x", text=text)) == {"washington", "merkel", "obama", "ap"}
+    assert name_keys(Article(id="y", text=text.rpartition("\n\n")[0])) == {"washington", "merkel", "obama"}
 
 
 def test_merging_keeps_a_headline_over_a_lead() -> None:
@@ -393,6 +402,23 @@ def test_a_bridging_merge_within_a_batch_moves_the_members_assigned_earlier_in_i
         assert builder.report["merges"] == 1 and builder.report["new_stories"] == 2
         (row,) = list(export_stories(store))
         assert sorted(row["articles"]) == ["a1", "a2", "a3"]
+
+
+def test_a_dateline_credit_is_no_key_entity(tmp_path: Path) -> None:
+    """The extract stage keeps "AP" of "(AP) —" as a mention (the text names it), but the agency that filed
+    a report is no name of its story: every report it files would share it."""
+    article = Article(id="a1", text="WASHINGTON (AP) — Merkel met Obama.")
+    rows = [("a1", 12, 14, "AP", "organisation", "ap"), ("a1", 18, 24, "Merkel", "person", "merkel")]
+    with open_store(tmp_path / "e.db") as store:
+        upsert_articles(store, [article])
+        store_vectors(store, [article], [random_unit(3)])
+        with store.transaction():
+            store.executemany(
+                "INSERT INTO mentions (article, start_char, end_char, text, type, key) VALUES (?, ?, ?, ?, ?, ?)", rows
+            )
+        StoryBuilder(store).run_batch([article])
+        (story,) = list(export_stories(store))
+    assert story["entities"] == ["person:merkel"]
 
 
 def test_key_entities_tied_on_members_go_to_the_most_mentioned(tmp_path: Path) -> None:

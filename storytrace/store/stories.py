@@ -12,7 +12,7 @@ import json
 import sqlite3
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -431,17 +431,23 @@ class IdFates:
 _ENTITY_KEY = "COALESCE(k.entity_id, m.type || ':' || m.key)"
 
 
-def article_entities(store: SQLiteStore, ids: Sequence[str], k: int) -> dict[str, frozenset[str]]:
-    """The k most mentioned entity ids of each article (extract stage); unlinked mentions use type:key."""
+def article_entities(
+    store: SQLiteStore, ids: Sequence[str], k: int, skip: Mapping[str, Sequence[tuple[int, int]]] | None = None
+) -> dict[str, frozenset[str]]:
+    """The k most mentioned entity ids of each article (extract stage); unlinked mentions use type:key. The
+    mentions starting inside an article's `skip` spans (character offsets) are not counted."""
+    skip = skip or {}
     found: dict[str, Counter[str]] = defaultdict(Counter)
     rows = store.select_in(
-        f"SELECT m.article, {_ENTITY_KEY} AS entity FROM mentions m "
+        f"SELECT m.article, m.start_char, {_ENTITY_KEY} AS entity FROM mentions m "
         "LEFT JOIN entity_keys k ON k.type = m.type AND k.key = m.key WHERE m.article IN ({marks}) "
         "ORDER BY m.article, m.start_char",
         ids,
     )
     for row in rows:
-        found[row["article"]][row["entity"]] += 1
+        spans = skip.get(row["article"], ())
+        if not any(a <= row["start_char"] < b for a, b in spans):
+            found[row["article"]][row["entity"]] += 1
     return {a: frozenset(e for e, _ in counts.most_common(k)) for a, counts in found.items()}
 
 

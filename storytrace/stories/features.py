@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from storytrace.dateline import opening_dateline
+from storytrace.dateline import agency_credits, opening_dateline
 from storytrace.model import Article
 from storytrace.stories.calendar_names import MONTHS, WEEKDAYS
 from storytrace.stories.ranking import heaviest
@@ -141,11 +141,16 @@ def name_keys(article: Article, k: int = NAMES_PER_ARTICLE) -> frozenset[str]:
     """The k most mentioned capitalised words of the body that do not open a sentence (acronyms too).
 
     A cheap stand-in for entities when none were extracted. Headlines are skipped: many are in
-    Title Case, where capitals mark nothing.
+    Title Case, where capitals mark nothing; so are the agencies datelines credit ("(AP) —"), which say
+    who filed the report, not what it is about (`agency_credits`).
     """
     counts: Counter[str] = Counter()
+    credits = agency_credits(article.text)
     for sentence in sentences(article.text):
         for i, span in enumerate(words(sentence.text)):
+            start = sentence.start + span.start
+            if credits and any(a <= start < b for a, b in credits):
+                continue
             acronym = len(span.text) > 1 and span.text.isupper()
             if acronym or (i > 0 and span.text[:1].isupper()):
                 key = fold(span.text)

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from storytrace.dateline import agency_credits
 from storytrace.model import Article, TimelineEvent
 from storytrace.nlp.embed import get_encoder
 from storytrace.nlp.vectors import doc_text, doc_vectors
@@ -71,13 +72,22 @@ def _linked(
     return linked
 
 
+def article_names(store: SQLiteStore, articles: Sequence[Article]) -> dict[str, frozenset[str]]:
+    """The entity ids each article counts as its names (`repo.article_entities`), less the agencies its
+    datelines credit (`agency_credits`): the extract stage keeps "AP" of "WASHINGTON (AP) —" as a mention,
+    since the text names it, but who filed a report is no name of its story, and one shared by every report
+    an agency files."""
+    credits = {a.id: spans for a in articles if (spans := agency_credits(a.text))}
+    return repo.article_entities(store, [a.id for a in articles], NAMES_PER_ARTICLE, credits)
+
+
 def _features(
     store: SQLiteStore, articles: list[Article], entities: Mapping[str, frozenset[str]] | None = None
 ) -> list[ArticleFeatures]:
     """The articles' features, with their entity ids (`entities`, read here unless the caller has them)."""
     vectors = doc_vectors(store, articles)
     if entities is None:
-        entities = repo.article_entities(store, [a.id for a in articles], NAMES_PER_ARTICLE)
+        entities = article_names(store, articles)
     return [build_features(a, v, entities.get(a.id)) for a, v in zip(articles, vectors, strict=True)]
 
 
@@ -158,7 +168,7 @@ class StoryBuilder:
         days = [d for a in ordered if (d := day_number(a.published_at)) is not None]
         self.load_live(min(days) if days else None)
         ids = [a.id for a in ordered]
-        entities = repo.article_entities(self.store, ids, NAMES_PER_ARTICLE)
+        entities = article_names(self.store, ordered)
         features = _features(self.store, ordered, entities)
         vectors = {f.article_id: f.vector for f in features}
         links = repo.reuse_neighbours(self.store, ids)
