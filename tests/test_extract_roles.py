@@ -140,6 +140,14 @@ def test_place_names_by_context_vote(nlp) -> None:  # type: ignore[no-untyped-de
     assert types["Mill Quarter"] == "place"
 
 
+def test_a_person_after_to_or_from_is_no_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    """ "To" and "from" stand before people as often as before places: a person named once, after one, was a
+    place in its article, and a place entity of that name apart from the person."""
+    text = "The senator sent a letter to Mitt Romney on Monday. Later she flew from Harbourton to Lisburgh."
+    types = {m.text: m.type for m in extract_article("t", nlp(text), load_aliases()).mentions}
+    assert types == {"Mitt Romney": "person", "Harbourton": "place", "Lisburgh": "place"}
+
+
 def test_claim_subjects_and_bounded_durations(nlp) -> None:  # type: ignore[no-untyped-def]
     claims = extract_article(
         "t",

@@ -65,6 +65,13 @@ _NOT_NAME_POS = frozenset({"AUX", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ",
 _PAC = frozenset({"pac", "pacs"})
 # Words before a name that say it is a place: "in Harbourton", "from Kyiv".
 _PLACE_PREPOSITIONS = frozenset({"in", "from", "to", "near", "across", "outside", "inside"})
+# Of those, the ones as often before a person: "a letter to Obama", "a call from Hillary Clinton"; after a verb
+# of going they still say place ("flew to Lisburgh", a town the NER took for a person).
+_PERSON_PREPOSITIONS = frozenset({"from", "to"})
+_MOTION_LEMMAS = frozenset(
+    "go come fly travel move return head drive walk sail flee ride relocate escape arrive depart evacuate migrate "
+    "emigrate immigrate commute march retreat".split()
+)
 _TYPE_PRIORITY = ("place", "person", "organisation")  # tie-break of the type vote
 _ROLE_SUFFIXES = ("er", "or", "ist", "ent", "ant", "ian", "man", "woman", "person")
 _TITLE_DEPS = frozenset({"compound", "amod", "poss", "case", "punct", "npadvmod", "nmod", "nummod"})
@@ -230,7 +237,13 @@ def _context_type(mention: ArticleMention, doc: Doc) -> str | None:
     if (" " in mention.text.strip() and last in PLACE_NOUNS) or _geographic(mention.text):
         return "place"  # "Tanners Lane", "River Ardle", whatever the NER said
     according = before is not None and before.i > 0 and doc[before.i - 1].lower_ == "according"
-    if before is not None and before.lower_ in _PLACE_PREPOSITIONS and last not in ORGANISATION_NOUNS and not according:
+    if (
+        before is not None
+        and before.lower_ in _PLACE_PREPOSITIONS
+        and last not in ORGANISATION_NOUNS
+        and not according
+        and not (before.lower_ in _PERSON_PREPOSITIONS and mention.type == "person" and not _after_motion(before))
+    ):
         return "place"
     root = span.root
     while root.dep_ == "compound" and root.head is not root:
@@ -240,6 +253,11 @@ def _context_type(mention: ArticleMention, doc: Doc) -> str | None:
     if before is not None and before.lower_ in ROLE_NOUNS and before.text[:1].isupper():
         return "person"  # a title: "Prosecutor Clara Benn"
     return None
+
+
+def _after_motion(preposition: Token) -> bool:
+    """Whether the preposition hangs on a verb of going ("flew to", "fled from")."""
+    return preposition.head.pos_ == "VERB" and preposition.head.lemma_.lower() in _MOTION_LEMMAS
 
 
 def _names_in(span: Span) -> list[Span]:
