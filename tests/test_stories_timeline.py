@@ -204,6 +204,7 @@ def test_resolution(text: str, published: date | None, when: str, granularity: s
                 ("Friday", "2024-11-08", None, "day"),
             ],
         ),
+        ("They saw each other Friday.", FRIDAY, [("Friday", "2024-11-08", None, "day")]),  # a pronoun, no "each"
         ("Prices rose over the past fortnight.", FRIDAY, [("past fortnight", "2024-10-25", "2024-11-08", "day")]),
         # Hours reach back (or on) the days they may cover, at any hour of the publication day.
         ("Nothing occurred in the last 24 hours.", FRIDAY, [("last 24 hours", "2024-11-07", "2024-11-08", "day")]),

@@ -297,7 +297,14 @@ def _opens_named_day(span: Span) -> bool:
 
 def _written_as_names(doc: Doc) -> frozenset[str]:
     """The words the text capitalises inside a sentence, where a capital marks a name."""
-    return frozenset(t.text for t in doc if t.text[:1].isupper() and not _opens_sentence(t))
+    names: set[str] = set()
+    for sentence in doc.sents:
+        opened = False  # past the sentence's first word (an opening quote is no word)
+        for token in sentence:
+            if opened and token.text[:1].isupper():
+                names.add(token.text)
+            opened = opened or not token.is_punct
+    return frozenset(names)
 
 
 def _opens_sentence(token: Token) -> bool:

@@ -1044,10 +1044,10 @@ def _read(kind: str, match: re.Match[str], text: str, published: date | None) ->
     return period if period is None or _in_calendar(*period[:2]) else (None, None, None)
 
 
-# "every Friday", "each other week", "every year on July 4", "each spring in May"; and after the date, "in
-# November each year", "by 1 December every year".
+# "every Friday", "every other week", "every year on July 4", "each spring in May"; and after the date, "in
+# November each year", "by 1 December every year". Not "each other" ("they saw each other Friday").
 _RECURS_BEFORE = re.compile(
-    r"\b(?:every|each)\s+(?:(?:other|second|third)\s+)?"
+    r"\b(?:every\s+(?:(?:other|second|third)\s+)?|each\s+)"
     r"(?:(?:year|month|week|spring|summer|fall|autumn|winter)\s+(?:on|in|at|around|by)\s+(?:the\s+)?)?$",
     re.IGNORECASE,
 )
