@@ -409,6 +409,15 @@ def test_a_dateline_credit_is_no_key_entity(tmp_path: Path) -> None:
     a report is no name of its story: every report it files would share it."""
     article = Article(id="a1", text="WASHINGTON (AP) — Merkel met Obama.")
     rows = [("a1", 12, 14, "AP", "organisation", "ap"), ("a1", 18, 24, "Merkel", "person", "merkel")]
+    story, _ = _one_story_with_mentions(tmp_path, article, rows)
+    assert story["entities"] == ["person:merkel"]
+
+
+def _one_story_with_mentions(
+    tmp_path: Path, article: Article, rows: list[tuple[str, int, int, str, str, str]]
+) -> tuple[dict, dict]:
+    """The story and thread records of one article clustered alone, with these stored mentions (article,
+    start, end, text, type, key) as the extract stage would have left them."""
     with open_store(tmp_path / "e.db") as store:
         upsert_articles(store, [article])
         store_vectors(store, [article], [random_unit(3)])
@@ -418,7 +427,8 @@ def test_a_dateline_credit_is_no_key_entity(tmp_path: Path) -> None:
             )
         StoryBuilder(store).run_batch([article])
         (story,) = list(export_stories(store))
-    assert story["entities"] == ["person:merkel"]
+        (thread,) = list(export_threads(store))
+    return story, thread
 
 
 def test_key_entities_tied_on_members_go_to_the_most_mentioned(tmp_path: Path) -> None:
@@ -431,16 +441,7 @@ def test_key_entities_tied_on_members_go_to_the_most_mentioned(tmp_path: Path) -
         for i, (kind, key, count) in enumerate(mentions)
         for n in range(count)
     ]
-    with open_store(tmp_path / "e.db") as store:
-        upsert_articles(store, [article])
-        store_vectors(store, [article], [random_unit(3)])
-        with store.transaction():
-            store.executemany(
-                "INSERT INTO mentions (article, start_char, end_char, text, type, key) VALUES (?, ?, ?, ?, ?, ?)", rows
-            )
-        StoryBuilder(store).run_batch([article])
-        (story,) = list(export_stories(store))
-        (thread,) = list(export_threads(store))
+    story, thread = _one_story_with_mentions(tmp_path, article, rows)
     expected = ["person:volkov", "person:renner", "organisation:harbourton port protection"]
     assert story["entities"] == thread["entities"] == expected
 
