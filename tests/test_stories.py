@@ -522,9 +522,9 @@ def test_uci_sample_bcubed_floor() -> None:
 
 @pytest.mark.slow
 def test_one_topic_corpus_threads_floor() -> None:
-    """PolNeAR's campaign coverage: no thread takes the corpus (832 of 927 articles without the corpus
+    """PolNeAR's campaign coverage: no thread takes the corpus (842 of 927 articles without the corpus
     background), and threads follow its recurring matters (headline pseudo-gold, bench/threads_one_topic.py:
-    F1 47.2 measured in publication order, 47.2 to 54.3 over five orders of each day's articles; 29.6
+    F1 47.2 measured in publication order, 47.2 to 54.3 over five orders of each day's articles; 30.1
     without the background), also in a store clustered without it and upgraded (largest thread 134, F1
     47.3). Thread titles name their thread's matter in 8 of the 14 threads that have one, against 6 when a
     thread was titled by its largest story (`threads.representative_title`)."""
