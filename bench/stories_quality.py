@@ -46,7 +46,7 @@ from storytrace.stories.features import ArticleFeatures, build_features
 from storytrace.stories.index import index_keys
 from storytrace.stories.metrics import bcubed
 from storytrace.stories.split import spread_step
-from storytrace.stories.stage import export_stories, run_stories
+from storytrace.stories.stage import BATCH, export_stories, publication_order, run_stories
 
 DATA = Path(os.environ.get("STORYTRACE_SHARED", "/work/shared")) / "data"
 CACHE = Path(os.environ.get("STORYTRACE_BENCH_CACHE", "/tmp/storytrace-bench"))
@@ -101,7 +101,6 @@ WIKIREF_TOPIC_SIZES = {
 WIKIREF_HOLDOUT = 67
 UCI_HOLDOUT_STORIES = 26  # data/uci-news-stories/SOURCE.md: 26 of the 87 stories are held out, whole
 HOLDOUT_SAMPLES = 12
-BATCH = 500  # articles per stage batch: stories are consolidated after each batch, as the stage does
 
 
 @dataclass(slots=True)
@@ -160,8 +159,9 @@ def load_corpus(name: str, path: Path | None = None) -> Corpus:
 def online_clusters(
     corpus: Corpus, order: Sequence[int], params: Params = DEFAULT_PARAMS, splits: list[Split] | None = None
 ) -> list[str]:
-    """Story id per article (indexed like corpus.articles) after one online pass in `order`, consolidated
-    and checked for splits after each batch as the stage does; the splits made are added to `splits`."""
+    """Story id per article (indexed like corpus.articles) after one online pass in `order`, fed as the
+    stage feeds it: BATCH articles at a time, each batch in publication order, consolidated and checked
+    for splits after each batch; the splits made are added to `splits`."""
     features: list[ArticleFeatures] = [
         build_features(a, v) for a, v in zip(corpus.articles, corpus.vectors, strict=True)
     ]
@@ -169,7 +169,7 @@ def online_clusters(
     story_of: dict[int, str] = {}
     seq_of: dict[int, int] = {}
     sizes: dict[str, int] = {}
-    for seq, i in enumerate(order, start=1):
+    for seq, i in enumerate(_as_staged(corpus, order), start=1):
         clusterer.weigh_terms(features[i])
         story_of[i] = clusterer.assign(features[i], seq).story_id
         seq_of[i] = seq
@@ -181,6 +181,17 @@ def online_clusters(
             clusterer.touched.clear()
             sizes = {s: story.size for s, story in clusterer.stories.items()}
     return [clusterer.resolve(story_of[i]) for i in range(len(order))]
+
+
+def _as_staged(corpus: Corpus, order: Sequence[int]) -> list[int]:
+    """`order` as the `stories` stage reads it: a page of BATCH articles at a time, each page in
+    publication order (`publication_order`)."""
+    index_of = {a.id: i for i, a in enumerate(corpus.articles)}
+    staged: list[int] = []
+    for start in range(0, len(order), BATCH):
+        page = [corpus.articles[i] for i in order[start : start + BATCH]]
+        staged.extend(index_of[a.id] for a in publication_order(page))
+    return staged
 
 
 def _split_touched(

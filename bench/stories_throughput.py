@@ -8,7 +8,7 @@ event-specific name) and its cached MiniLM vector pulled towards an event-specif
 and emits 3-7 articles on consecutive days with Gaussian noise on the vector, so the stream has
 realistic term statistics and a known event structure. Embedding is NOT timed: it is the bottleneck
 by far (the UCI headlines embedded at about 80/s on this loaded 2-core machine). The figure is
-feature building (TF-IDF, names) + candidate retrieval + assignment + consolidation every 2,000
+feature building (TF-IDF, names) + candidate retrieval + assignment + consolidation every BATCH
 articles, as the stage does per batch. Memory: resident set before and after the assignment (the
 difference is what the clusterer and its outputs hold), and the peak.
 
@@ -43,12 +43,11 @@ from storytrace.store.vectors import save_vectors
 from storytrace.stories.cluster import StoryClusterer
 from storytrace.stories.features import build_features
 from storytrace.stories.metrics import bcubed
-from storytrace.stories.stage import export_stories, run_stories
+from storytrace.stories.stage import BATCH, export_stories, run_stories
 
 N_ARTICLES = int(os.environ.get("STORIES_BENCH_N", "100000"))
 EVENTS = N_ARTICLES // 5
 DAYS = 120
-BATCH = 2000
 RESULTS = Path(__file__).parent / "results" / "stories_throughput.md"
 
 

@@ -85,3 +85,12 @@ def timeline_anaphora(timeline_tense: ModuleType) -> ModuleType:
 def entities_polnear(timeline_tense: ModuleType) -> ModuleType:
     """bench/entities_polnear.py, which reads PolNeAR where bench/timeline_tense.py does (skipped with it)."""
     return load_bench("entities_polnear")
+
+
+@pytest.fixture(scope="session")
+def stories_quality() -> ModuleType:
+    """bench/stories_quality.py; skips when the UCI developer stories are absent."""
+    module = load_bench("stories_quality")
+    if not module.DEV_FILES["uci"].exists():
+        pytest.skip("the UCI stories are not available under ../shared/data")
+    return module

@@ -54,7 +54,7 @@ REGATED_KEY = "threads.regated"  # threads formed before the corpus background w
 CONTEXT_CHARS = 240  # of the sentence around a stated date kept as the event's context
 
 
-def _publication_order(articles: list[Article]) -> list[Article]:
+def publication_order(articles: list[Article]) -> list[Article]:
     """Dated articles by day (stable, so ingestion order breaks ties), then undated in ingestion order."""
     return sorted(articles, key=lambda a: (day_number(a.published_at) is None, day_number(a.published_at) or 0))
 
@@ -164,7 +164,7 @@ class StoryBuilder:
 
     def run_batch(self, articles: list[Article]) -> None:
         background = self.background  # read, or seeded from the members, before changed members leave
-        ordered = _publication_order(articles)
+        ordered = publication_order(articles)
         days = [d for a in ordered if (d := day_number(a.published_at)) is not None]
         self.load_live(min(days) if days else None)
         ids = [a.id for a in ordered]
