@@ -209,6 +209,41 @@ def test_a_plural_agent_noun_opening_a_sentence_is_no_name(nlp) -> None:  # type
     ]
 
 
+def test_a_cabinet_title_a_handle_and_a_state_abbreviation(nlp) -> None:  # type: ignore[no-untyped-def]
+    """ "State" of "Secretary of State" was an organisation, "Twitter @NolteNC" a person and "Calif." a place
+    apart from California; Twitter, which the NER tags a person, is an organisation by the alias file."""
+    text = (
+        "Former Secretary of State Hillary Clinton spoke. Secretary of Defense Leon Panetta agreed. "
+        "The State Department said nothing. The gunmen struck in San Bernardino, Calif., on Wednesday. "
+        "Follow John Nolte on Twitter @NolteNC. The senator wrote on Twitter on Sunday."
+    )
+    mentions = extract_article("t", nlp(text), load_aliases()).mentions
+    assert [(m.text, m.type, m.key) for m in mentions] == [
+        ("Hillary Clinton", "person", "hillary clinton"),
+        ("Leon Panetta", "person", "leon panetta"),
+        ("State Department", "organisation", "state department"),
+        ("San Bernardino", "place", "san bernardino"),
+        ("Calif.", "place", "california"),
+        ("John Nolte", "person", "john nolte"),
+        ("Twitter", "organisation", "twitter"),
+    ]
+
+
+def test_an_abbreviated_state_is_the_state(tmp_store: SQLiteStore) -> None:
+    """A corpus that writes only "Calif." still names the entity California, and "Fla." joins Florida."""
+    upsert_articles(
+        tmp_store,
+        [
+            Article(id="a", text="The shooting in San Bernardino, Calif., shocked the nation."),
+            Article(id="b", text="Rubio campaigned in Miami, Fla., on Monday."),
+            Article(id="c", text="Florida votes on March 15."),
+        ],
+    )
+    analyze(tmp_store, ["extract"])
+    places = {e["name"]: e["aliases"] for e in export_rows(tmp_store, "entities") if e["type"] == "place"}
+    assert places["California"] == ["Calif."] and places["Florida"] == ["Fla."]
+
+
 def test_a_name_with_an_adverb_in_it_is_still_a_name(nlp) -> None:  # type: ignore[no-untyped-def]
     """The NER calls "the Clean Grid Now" a law; the coalition after it says what it is."""
     text = "Police put the crowd at 2,000. Organisers from the Clean Grid Now coalition said 6,000 people took part."

@@ -29,7 +29,8 @@ import hashlib
 from difflib import SequenceMatcher
 
 from storytrace.extract.aliases import AliasTable
-from storytrace.extract.keys import surname
+from storytrace.extract.entities import US_STATE_ABBREVIATIONS
+from storytrace.extract.keys import name_key, surname
 from storytrace.store import SQLiteStore
 from storytrace.store import extract as repo
 
@@ -64,8 +65,10 @@ def _linking_order(type_key: tuple[str, str]) -> tuple[bool, int, str, str]:
 
 
 def fixed_names(aliases: AliasTable) -> dict[str, str]:
-    """Canonical display names from the alias file, by key."""
-    return {c.key: c.name for c in aliases.by_key.values()}
+    """Canonical display names by key: the alias file's, and the US states' that AP style abbreviates (an
+    article may write only "Calif.")."""
+    states = {name_key(state): state for state in US_STATE_ABBREVIATIONS.values()}
+    return states | {c.key: c.name for c in aliases.by_key.values()}
 
 
 def _find(store: SQLiteStore, type_: str, key: str, aliases: AliasTable) -> str:
