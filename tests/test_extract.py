@@ -214,6 +214,7 @@ def test_a_cabinet_title_a_handle_and_a_state_abbreviation(nlp) -> None:  # type
     apart from California; Twitter, which the NER tags a person, is an organisation by the alias file."""
     text = (
         "Former Secretary of State Hillary Clinton spoke. Secretary of Defense Leon Panetta agreed. "
+        "So did the Assistant Secretary of State for Political Affairs. "
         "The State Department said nothing. The gunmen struck in San Bernardino, Calif., on Wednesday. "
         "Follow John Nolte on Twitter @NolteNC. The senator wrote on Twitter on Sunday."
     )

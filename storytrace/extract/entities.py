@@ -307,6 +307,8 @@ def _names_in(span: Span) -> list[Span]:
         if _after_cabinet_title(doc, first) and doc[first].lower_ in _DEPARTMENT_WORDS:
             while first < end and doc[first].lower_ in _DEPARTMENT_WORDS:
                 first += 1
+            if first < end and doc[first].pos_ != "PROPN":  # more of the title: "State for Political Affairs"
+                first = end
             label = "PERSON"  # what follows a title is its holder: "Secretary of Defense Leon Panetta"
         if (
             end > first
