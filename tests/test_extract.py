@@ -216,7 +216,7 @@ def test_a_cabinet_title_a_handle_and_a_state_abbreviation(nlp) -> None:  # type
         "Former Secretary of State Hillary Clinton spoke. Secretary of Defense Leon Panetta agreed. "
         "So did the Assistant Secretary of State for Political Affairs. "
         "The State Department said nothing. The gunmen struck in San Bernardino, Calif., on Wednesday. "
-        "Follow John Nolte on Twitter @NolteNC. The senator wrote on Twitter on Sunday."
+        "Sen. Rand Paul (R-Ky.) left. Follow John Nolte on Twitter @NolteNC. The senator wrote on Twitter on Sunday."
     )
     mentions = extract_article("t", nlp(text), load_aliases()).mentions
     assert [(m.text, m.type, m.key) for m in mentions] == [
@@ -225,6 +225,8 @@ def test_a_cabinet_title_a_handle_and_a_state_abbreviation(nlp) -> None:  # type
         ("State Department", "organisation", "state department"),
         ("San Bernardino", "place", "san bernardino"),
         ("Calif.", "place", "california"),
+        ("Rand Paul", "person", "rand paul"),
+        ("Ky.", "place", "kentucky"),
         ("John Nolte", "person", "john nolte"),
         ("Twitter", "organisation", "twitter"),
     ]

@@ -84,6 +84,7 @@ US_STATE_ABBREVIATIONS = dict(
         "Vt. Vermont; Va. Virginia; W.Va. West Virginia; Wis. Wisconsin; Wyo. Wyoming"
     ).split("; ")
 )
+_PARTY_LETTERS = frozenset({"R", "D", "I"})  # "(R-Fla.)": Republican, Democrat, independent
 # Words before a name that say it is a place: "in Harbourton", "from Kyiv".
 _PLACE_PREPOSITIONS = frozenset({"in", "from", "to", "near", "across", "outside", "inside"})
 # Of those, the ones as often before a person: "a letter to Obama", "a call from Hillary Clinton"; after a verb
@@ -439,15 +440,13 @@ def _mention(span: Span, aliases: AliasTable, full_names: dict[str, str]) -> Art
 
 
 def _abbreviated_state(span: Span) -> bool:
-    """A US state abbreviated after a town and a comma ("San Bernardino, Calif."); elsewhere "Mass." may be
-    the service the NER also tags a place ("They attended Mass.")."""
-    return (
-        len(span) == 1
-        and span.text in US_STATE_ABBREVIATIONS
-        and ENTITY_TYPES.get(span.label_) == "place"
-        and span.start > 1
-        and span.doc[span.start - 1].text == ","
-    )
+    """A US state abbreviated after a town and a comma ("San Bernardino, Calif.") or in a lawmaker's party
+    and state ("Marco Rubio (R-Fla.)"); elsewhere "Mass." may be the service the NER also tags a place
+    ("They attended Mass.")."""
+    if len(span) != 1 or span.text not in US_STATE_ABBREVIATIONS or ENTITY_TYPES.get(span.label_) != "place":
+        return False
+    before = [t.text for t in span.doc[max(0, span.start - 2) : span.start]]
+    return len(before) == 2 and (before[1] == "," or (before[1] == "-" and before[0] in _PARTY_LETTERS))
 
 
 def _place_institution(span: Span, mention: ArticleMention) -> ArticleMention | None:
