@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -151,6 +151,12 @@ def fold(token: str) -> str:
     token = SPELLING_VARIANTS.get(token, token)
     # British -ise/-isation spellings fold onto -ize/-ization.
     return re.sub(r"is(e|ed|es|ing|ation|ations)$", r"iz\1", token) if len(token) > 5 else token
+
+
+def starts_within(offset: int, spans: Iterable[tuple[int, int]]) -> bool:
+    """Whether a span starting at `offset` starts inside one of `spans` (start inclusive, end exclusive):
+    a name the NER ran past a span's end still starts inside it."""
+    return any(start <= offset < end for start, end in spans)
 
 
 def clip_around(text: str, start: int, end: int, limit: int) -> str:

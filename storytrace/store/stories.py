@@ -19,6 +19,7 @@ from typing import Any, Literal
 import numpy as np
 
 from storytrace.store.core import SQLiteStore, register_migrations
+from storytrace.text import starts_within
 
 register_migrations(
     "stories",
@@ -445,8 +446,7 @@ def article_entities(
         ids,
     )
     for row in rows:
-        spans = skip.get(row["article"], ())
-        if not any(a <= row["start_char"] < b for a, b in spans):
+        if not starts_within(row["start_char"], skip.get(row["article"], ())):
             found[row["article"]][row["entity"]] += 1
     return {a: frozenset(e for e, _ in counts.most_common(k)) for a, counts in found.items()}
 

@@ -33,7 +33,7 @@ from storytrace.model import Article
 from storytrace.stories.calendar_names import MONTHS, WEEKDAYS
 from storytrace.stories.ranking import heaviest
 from storytrace.stories.similarity import unit_terms
-from storytrace.text import STOPWORDS, clip_around, fold, sentences, words
+from storytrace.text import STOPWORDS, clip_around, fold, sentences, starts_within, words
 
 CALENDAR_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS)  # capitalised, but never names
 NAME_PREFIX = "n:"  # document frequencies of names are kept beside those of terms, under this prefix
@@ -149,7 +149,7 @@ def name_keys(article: Article, k: int = NAMES_PER_ARTICLE) -> frozenset[str]:
     for sentence in sentences(article.text):
         for i, span in enumerate(words(sentence.text)):
             start = sentence.start + span.start
-            if credits and any(a <= start < b for a, b in credits):
+            if starts_within(start, credits):
                 continue
             acronym = len(span.text) > 1 and span.text.isupper()
             if acronym or (i > 0 and span.text[:1].isupper()):
