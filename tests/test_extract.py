@@ -232,6 +232,20 @@ def test_a_cabinet_title_a_handle_and_a_state_abbreviation(nlp) -> None:  # type
     ]
 
 
+def test_a_name_does_not_end_in_a_function_word(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The NER runs a span on into the next phrase ("the Federal Aviation Administration and", "Le Bourget -
+    the", WikiRef sentences): the name stops before the lowercase function word; "Serie A" keeps its "A"."""
+    text = (
+        "He previously worked for the Federal Aviation Administration and Department of Justice. "
+        "France sent 2,800 police to Le Bourget - the site outside Paris where the talks open. "
+        "They played Aerosmith, Blue Oyster Cult and Stevie Wonder. Inter Milan won Serie A in 2010."
+    )
+    names = [m.text for m in extract_article("t", nlp(text), load_aliases()).mentions]
+    assert "Federal Aviation Administration" in names and "Le Bourget" in names and "Blue Oyster Cult" in names
+    assert "Serie A" in names
+    assert not [n for n in names if n.split()[-1].islower()]
+
+
 def test_an_abbreviated_state_is_the_state(tmp_store: SQLiteStore) -> None:
     """A corpus that writes only "Calif." still names the entity California, and "Fla." joins Florida."""
     upsert_articles(

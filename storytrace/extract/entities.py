@@ -296,7 +296,7 @@ def _names_in(span: Span) -> list[Span]:
             or (span.label_ == "PERSON" and doc[first].pos_ in _NOT_NAME_POS and end - first > 1)
         ):
             first += 1
-        while end > first and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+        while end > first and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or _dangling(doc[end - 1])):
             end -= 1
         # "Super PAC" is a kind of committee, not its name ("Super PAC Priorities USA Action"); the NER may take
         # "Super" alone from "Super PACs".
@@ -319,6 +319,12 @@ def _names_in(span: Span) -> list[Span]:
             names.append(Span(doc, first, end, label=label))
         start = stop + 1
     return names
+
+
+def _dangling(token: Token) -> bool:
+    """A lowercase function word that cannot end a name: the NER runs a span on into the phrase after it
+    ("Blue Oyster Cult and", "Town Hall for", "Le Bourget - the")."""
+    return token.pos_ in _NOT_NAME_POS and token.is_lower
 
 
 def _after_cabinet_title(doc: Doc, i: int) -> bool:
