@@ -129,19 +129,28 @@ def _parse_mapping(item: str) -> tuple[str, str]:
 def analyze(
     db: DbOption = Path(DEFAULT_DB),
     stage: Annotated[list[str] | None, typer.Option(help="Run only these stages (and what they need).")] = None,
+    redo: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Run this stage again over every article, not only the new ones: after an upgrade, to apply its "
+            "new rules to what an older version made (extract, reuse or timeline)."
+        ),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Run every analysis stage on what is new since the last run."""
+    from storytrace.pipeline import analysis_plan
     from storytrace.pipeline import analyze as run_analysis
     from storytrace.workers import configured_processes
 
     try:
         configured_processes()
+        analysis_plan(stage, redo or ())
     except ValueError as error:
         console.print(f"[red]error:[/] {escape(str(error))}")
         raise typer.Exit(code=2) from error
     with _open(db) as store:
-        reports = run_analysis(store, stage, progress=_progress(quiet))
+        reports = run_analysis(store, stage, progress=_progress(quiet), redo=redo or ())
     for name, report in reports.items():
         details = ", ".join(f"{k}={v}" for k, v in report.items())
         console.print(f"[bold]{name}[/]: {details}", highlight=False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +30,7 @@ class Stage:
     run: StageFn
     after: tuple[str, ...] = ()
     doc: str = ""
+    redo: bool = False  # `analyze --redo` may run it again over every article (see `stage`)
 
 
 @dataclass(slots=True)
@@ -42,11 +43,16 @@ class Registry:
 REGISTRY = Registry()
 
 
-def stage(name: str, after: tuple[str, ...] = ()) -> Callable[[StageFn], StageFn]:
-    """Register an analysis stage. It must be incremental: re-running on unchanged data is a no-op."""
+def stage(name: str, after: tuple[str, ...] = (), redo: bool = False) -> Callable[[StageFn], StageFn]:
+    """Register an analysis stage. It must be incremental: re-running on unchanged data is a no-op.
+
+    `redo`: the stage replaces what it made of an article whenever it takes it again, so running it once
+    more over every article gives what a fresh store would; `analyze --redo` then applies an upgrade's
+    rules to what an older version made. A stage whose results hang on the order articles came in (the
+    stories, whose ids must stay) is not redone."""
 
     def register(fn: StageFn) -> StageFn:
-        REGISTRY.stages[name] = Stage(name, fn, after, (fn.__doc__ or "").strip())
+        REGISTRY.stages[name] = Stage(name, fn, after, (fn.__doc__ or "").strip(), redo)
         return fn
 
     return register
@@ -117,9 +123,27 @@ def ordered_stages(names: list[str] | None = None) -> list[Stage]:
     return ordered
 
 
-def analyze(store: SQLiteStore, stages: list[str] | None = None, progress: Progress = SILENT) -> dict[str, Any]:
-    """Run every (or the named) analysis stage, in order; returns each stage's report."""
-    return {s.name: s.run(store, progress) for s in ordered_stages(stages)}
+def analyze(
+    store: SQLiteStore, stages: list[str] | None = None, progress: Progress = SILENT, redo: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Run every (or the named) analysis stage, in order; returns each stage's report. The `redo` stages
+    first take every article again (`requeue_all`), and run though `stages` does not name them."""
+    ordered = analysis_plan(stages, redo)
+    with store.transaction():
+        for name in redo:
+            store.requeue_all(name)
+    return {s.name: s.run(store, progress) for s in ordered}
+
+
+def analysis_plan(stages: list[str] | None = None, redo: Sequence[str] = ()) -> list[Stage]:
+    """The stages `analyze` runs, in order; a ValueError names a stage that is unknown or cannot be redone."""
+    ordered = ordered_stages(None if stages is None else [*stages, *redo])
+    registry = load_stages()
+    refused = sorted(name for name in set(redo) if name not in registry.stages or not registry.stages[name].redo)
+    if refused:
+        known = ", ".join(name for name, s in registry.stages.items() if s.redo)
+        raise ValueError(f"cannot redo {', '.join(refused)}: only {known} can run again over every article")
+    return ordered
 
 
 def export_rows(store: SQLiteStore, what: str) -> Iterator[dict[str, Any]]:

@@ -7,6 +7,7 @@ each stage cover the details.
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,52 @@ def test_rerunning_analyze_changes_nothing(seed_db: str) -> None:
     _run("analyze", "--db", seed_db, "--quiet")
     after = {what: _export(seed_db, what) for what in before}
     assert after == before
+
+
+def test_redo_runs_a_stage_again_over_every_article(seed_db: str, tmp_path: Path) -> None:
+    """What an older version made stays until `--redo` (a plain run finds nothing new); redoing the
+    per-article stages gives what a fresh store holds, the stories keep their ids, and their names and their
+    threads' are read again from the new entities."""
+    kinds = ("quotes", "mentions", "entities", "claims", "reuse", "timeline", "stories", "threads")
+    fresh = {what: _export(seed_db, what) for what in kinds}
+    assert [q for q in fresh["quotes"] if q["article"] == SEED_IDS[0]]
+    assert [e for s in fresh["timeline"] for e in s["events"] if SEED_IDS[4] in e["articles"]]
+    db = str(tmp_path / "older.db")
+    sqlite3.connect(seed_db).execute("VACUUM INTO ?", (db,)).connection.close()
+    with sqlite3.connect(db) as older:  # as if an older version had found no quotes, dates or names in them
+        older.execute("DELETE FROM quotes WHERE article = ?", (SEED_IDS[0],))
+        older.execute("DELETE FROM timeline WHERE article_id = ?", (SEED_IDS[4],))
+        older.execute("UPDATE stories SET names = '{}'")
+        older.execute("UPDATE threads SET names = '{}'")
+    _run("analyze", "--db", db, "--quiet")
+    assert not [q for q in _export(db, "quotes") if q["article"] == SEED_IDS[0]]
+    assert not [s for s in _export(db, "stories") if s["entities"]]
+    _run("analyze", "--db", db, "--quiet", "--redo", "extract", "--redo", "timeline", "--redo", "reuse")
+    assert {what: _export(db, what) for what in kinds} == fresh
+
+
+def test_a_name_no_member_mentions_any_more_is_no_key_entity(seed_db: str, tmp_path: Path) -> None:
+    """Between a redone extraction and the next stories run, a story's counted names can hold an entity
+    its articles no longer mention: it is not listed."""
+    db = str(tmp_path / "renamed.db")
+    sqlite3.connect(seed_db).execute("VACUUM INTO ?", (db,)).connection.close()
+    lone = next(s for s in _export(db, "stories") if s["articles"] == [SEED_IDS[4]])
+    first = lone["entities"][0]
+    entity = next(e["entity_id"] for e in _export(db, "entities") if e["name"] == first)
+    with sqlite3.connect(db) as store:
+        store.execute(
+            "DELETE FROM mentions WHERE article = ? AND key IN (SELECT key FROM entity_keys WHERE entity_id = ?)",
+            (SEED_IDS[4], entity),
+        )
+    after = next(s for s in _export(db, "stories") if s["articles"] == [SEED_IDS[4]])
+    assert first not in after["entities"] and after["entities"][: len(lone["entities"]) - 1] == lone["entities"][1:]
+
+
+def test_a_stage_that_cannot_be_redone_or_is_unknown_is_a_clear_error(seed_db: str) -> None:
+    result = runner.invoke(app, ["analyze", "--db", seed_db, "--quiet", "--redo", "stories"])
+    assert result.exit_code == 2 and "cannot redo stories" in result.output and "extract" in result.output
+    result = runner.invoke(app, ["analyze", "--db", seed_db, "--quiet", "--stage", "storys"])
+    assert result.exit_code == 2 and "unknown stage(s): storys" in result.output
 
 
 def test_stats_counts_what_is_stored(seed_db: str) -> None:

@@ -42,7 +42,7 @@ MAX_RIVALS = 50  # people sharing a name beyond which none is "the" one: "John" 
 
 
 def entity_id(type_: str, key: str) -> str:
-    return "ent_" + hashlib.sha1(f"{type_}:{key}".encode()).hexdigest()[:16]
+    return repo.ENTITY_ID_PREFIX + hashlib.sha1(f"{type_}:{key}".encode()).hexdigest()[:16]
 
 
 def link_new_keys(store: SQLiteStore, aliases: AliasTable, articles: list[str]) -> set[str]:

@@ -48,7 +48,7 @@ def extract_articles(items: Sequence[tuple[str, str, str | None]]) -> list[Artic
     ]
 
 
-@stage("extract")
+@stage("extract", redo=True)
 def run_extract(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
     """Entities, quotes with speakers and numeric claims, per article, then entity identity corpus-wide."""
     aliases = load_aliases()

@@ -52,7 +52,7 @@ WINDOW_DAYS = 14
 PREPARED_WORDS = 1_000_000  # words of prepared texts held while a batch is verified: about 50 MB
 
 
-@stage("reuse", after=("extract",))
+@stage("reuse", after=("extract",), redo=True)
 def run_reuse(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
     """Find duplicates, versions, partial reuse and rewrites of new or changed articles."""
     counts: Counter[str] = Counter(articles=0)

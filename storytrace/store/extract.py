@@ -65,6 +65,7 @@ register_migrations(
 )
 
 
+ENTITY_ID_PREFIX = "ent_"  # an entity's id is this and a hash of its type and key (`canon.entity_id`)
 _DETERMINERS = frozenset({"the", "a", "an"})  # descriptions ("the secretary-general") are aliases, not names
 
 

@@ -9,6 +9,7 @@ to `story_events` instead of renumbering.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from bisect import bisect_right
 from collections import Counter, defaultdict
@@ -19,6 +20,7 @@ from typing import Any, Literal
 import numpy as np
 
 from storytrace.store.core import SQLiteStore, register_migrations
+from storytrace.store.extract import ENTITY_ID_PREFIX
 from storytrace.text import starts_within
 
 register_migrations(
@@ -432,6 +434,15 @@ class IdFates:
 _ENTITY_KEY = "COALESCE(k.entity_id, m.type || ':' || m.key)"
 
 
+_ENTITY_ID = re.compile(re.escape(ENTITY_ID_PREFIX) + "[0-9a-f]{16}")
+
+
+def is_entity_key(name: str) -> bool:
+    """Whether a story's name is keyed as `article_entities` keys it (an entity id, or type:key for a
+    mention the extract stage did not link), not a capitalised word of the stories stage run alone."""
+    return _ENTITY_ID.fullmatch(name) is not None or ":" in name
+
+
 def article_entities(
     store: SQLiteStore, ids: Sequence[str], k: int, skip: Mapping[str, Sequence[tuple[int, int]]] | None = None
 ) -> dict[str, frozenset[str]]:
@@ -528,13 +539,23 @@ def get_threads(store: SQLiteStore, thread_ids: Iterable[str]) -> dict[str, Thre
     return found
 
 
+def story_id_pages(store: SQLiteStore, size: int) -> Iterator[list[str]]:
+    """Every story id in creation order, `size` at a time (`_id_pages`)."""
+    return _id_pages(store, "SELECT story_id AS id, seq FROM stories WHERE seq > ? ORDER BY seq LIMIT ?", size)
+
+
 def thread_id_pages(store: SQLiteStore, size: int) -> Iterator[list[str]]:
-    """Every thread id in creation order, `size` at a time (each page read afresh, so the caller may
-    rewrite the threads of a page before asking for the next)."""
+    """Every thread id in creation order, `size` at a time (`_id_pages`)."""
+    return _id_pages(store, "SELECT thread_id AS id, seq FROM threads WHERE seq > ? ORDER BY seq LIMIT ?", size)
+
+
+def _id_pages(store: SQLiteStore, sql: str, size: int) -> Iterator[list[str]]:
+    """The ids `sql` pages through by seq: each page is read afresh, so the caller may rewrite the rows of a
+    page before asking for the next."""
     last = -1
-    while page := store.query("SELECT thread_id, seq FROM threads WHERE seq > ? ORDER BY seq LIMIT ?", (last, size)):
+    while page := store.query(sql, (last, size)):
         last = page[-1]["seq"]
-        yield [row["thread_id"] for row in page]
+        yield [row["id"] for row in page]
 
 
 def thread_story_rows(store: SQLiteStore, thread_id: str) -> list[StoryRow]:

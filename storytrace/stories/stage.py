@@ -19,7 +19,6 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from storytrace.dateline import agency_credits
 from storytrace.model import Article, TimelineEvent
 from storytrace.nlp.embed import get_encoder
 from storytrace.nlp.vectors import doc_text, doc_vectors
@@ -33,13 +32,13 @@ from storytrace.stories.background import Background
 from storytrace.stories.cluster import DEFAULT_PARAMS, Params, StoryClusterer, link_strength
 from storytrace.stories.edits import minor_edit
 from storytrace.stories.features import (
-    NAMES_PER_ARTICLE,
     ArticleFeatures,
     build_features,
     day_number,
     df_keys,
     weigh,
 )
+from storytrace.stories.names import article_names, rename_stories
 from storytrace.stories.split import spread_step
 from storytrace.stories.threads import ThreadLinker, rekey_threads, thread_label
 from storytrace.stories.timeline import date_mentions, period_start
@@ -70,15 +69,6 @@ def _linked(
             story = resolve(known[other])
             linked[story] = max(linked.get(story, 0.0), link_strength(relation, score))
     return linked
-
-
-def article_names(store: SQLiteStore, articles: Sequence[Article]) -> dict[str, frozenset[str]]:
-    """The entity ids each article counts as its names (`repo.article_entities`), less the agencies its
-    datelines credit (`agency_credits`): the extract stage keeps "AP" of "WASHINGTON (AP) —" as a mention,
-    since the text names it, but who filed a report is no name of its story, and one shared by every report
-    an agency files."""
-    credits = {a.id: spans for a in articles if (spans := agency_credits(a.text))}
-    return repo.article_entities(store, [a.id for a in articles], NAMES_PER_ARTICLE, credits)
 
 
 def _features(
@@ -400,6 +390,7 @@ class StoryBuilder:
 def run_stories(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
     """Cluster new articles into stories (online, stable ids) and stories into threads."""
     rekey_threads(store)
+    rename_stories(store)
     builder = StoryBuilder(store)
     with store.transaction():
         builder.regate_threads()
@@ -446,7 +437,7 @@ def _stated_in(spans: list[Span], starts: list[int], start: int, end: int) -> st
     return " ".join(clipped.split())
 
 
-@stage("timeline")
+@stage("timeline", redo=True)
 def run_timeline(store: SQLiteStore, progress: Progress) -> dict[str, Any]:
     """Find and resolve the dates stated in new or changed articles, read in worker processes from
     `workers.MIN_PARALLEL` pending articles on (PolNeAR's 927 on 2 cores: 3.9-4.0 s in one process,
@@ -515,9 +506,12 @@ def _display_names(store: SQLiteStore, counts: dict[str, int], articles: Sequenc
     """The k names most members carry among their own top names (`counts`), with canonical entity names
     where the extract stage named them. Ties, which every name of a one-article story is in, go to the name
     the `articles` mention most: a report mentions its subject again and again, and a word of a Title Case
-    headline taken for a name ("NATO Protection") once."""
+    headline taken for a name ("NATO Protection") once. An entity the `articles` no longer mention is left
+    out: the counts are those of the articles as they were clustered, and `analyze --redo extract` under
+    newer rules drops names ("Global Financial Capital of" became "Global Financial Capital")."""
     mentions = repo.entity_mention_counts(store, articles) if articles else {}
-    keys = sorted(counts, key=lambda key: (-counts[key], -mentions.get(key, 0), key))[:k]
+    current = [key for key in counts if not (articles and repo.is_entity_key(key) and not mentions.get(key))]
+    keys = sorted(current, key=lambda key: (-counts[key], -mentions.get(key, 0), key))[:k]
     names = repo.entity_names(store, keys)
     return [names.get(key, key) for key in keys]
 

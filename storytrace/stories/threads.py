@@ -172,6 +172,16 @@ def rekey_threads(store: SQLiteStore) -> int:
     return count
 
 
+def recount_thread_names(store: SQLiteStore) -> None:
+    """Count every thread's names again from its stories' key names, as `_replace_contribution` sums them:
+    once the stories' own names were read again (`stage.rename_stories`). Call inside a transaction."""
+    for page in thread_id_pages(store, REKEY_PAGE):
+        for thread in get_threads(store, page).values():
+            names = Counter(n for story in thread_story_rows(store, thread.thread_id) for n in key_names(story))
+            thread.names = heaviest(names, THREAD_NAMES)
+            save_thread(store, thread, thread_keys(thread))
+
+
 def retitle_threads(store: SQLiteStore, thread_ids: Sequence[str]) -> None:
     """Title each thread by `representative_title` of its TITLE_CANDIDATES largest stories."""
     found = title_candidates(store, thread_ids, TITLE_CANDIDATES)
