@@ -246,6 +246,19 @@ def test_a_name_does_not_end_in_a_function_word(nlp) -> None:  # type: ignore[no
     assert not [n for n in names if n.split()[-1].islower()]
 
 
+def test_the_alias_table_completes_a_name_the_ner_cut(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The NER tags "Islamic" of "The Islamic State" alone, and cuts "Islamic State" into a nationality and an
+    organisation: the alias table's name completes both, and ISIS, ISIL and Daesh are the same group."""
+    text = (
+        "The Islamic State claimed the attack. ISIS fighters fled. He vowed to defeat Islamic State in Syria. "
+        "Obama said ISIL would be destroyed, and Daesh was silent."
+    )
+    mentions = extract_article("t", nlp(text), load_aliases()).mentions
+    group = [m.text for m in mentions if m.key == "islamic state"]
+    assert group == ["Islamic State", "ISIS", "Islamic State", "ISIL", "Daesh"]
+    assert {m.type for m in mentions if m.key == "islamic state"} == {"organisation"}
+
+
 def test_an_abbreviated_state_is_the_state(tmp_store: SQLiteStore) -> None:
     """A corpus that writes only "Calif." still names the entity California, and "Fla." joins Florida."""
     upsert_articles(

@@ -86,6 +86,7 @@ US_STATE_ABBREVIATIONS = dict(
 )
 _PARTY_LETTERS = frozenset({"R", "D", "I"})  # "(R-Fla.)": Republican, Democrat, independent
 # Words before a name that say it is a place: "in Harbourton", "from Kyiv".
+ALIAS_RUN_ON = 2  # tokens after an entity that may complete an alias-table name ("Islamic" + "State")
 _PLACE_PREPOSITIONS = frozenset({"in", "from", "to", "near", "across", "outside", "inside"})
 # Of those, the ones as often before a person: "a letter to Obama", "a call from Hillary Clinton"; after a verb
 # of going they still say place ("flew to Lisburgh", a town the NER took for a person).
@@ -192,7 +193,7 @@ def article_entities(doc: Doc, aliases: AliasTable) -> ArticleEntities:
     written_as_names = _written_as_names(doc)
     spans = [
         part
-        for ent in doc.ents
+        for ent in _joined_by_aliases(doc, aliases)
         if ent.label_ in ENTITY_TYPES or aliases.lookup(ent.text)
         for part in _names_in(ent)
         if not _opens_named_day(part) and not _opening_agent_plural(part, written_as_names)
@@ -224,6 +225,26 @@ def article_entities(doc: Doc, aliases: AliasTable) -> ArticleEntities:
                 if title in HONORIFIC_GENDER:
                     result.genders.setdefault(mention.key, HONORIFIC_GENDER[title])
     return result
+
+
+def _joined_by_aliases(doc: Doc, aliases: AliasTable) -> list[Span]:
+    """The NER's entities, each run on over the next ALIAS_RUN_ON tokens (an adjacent entity among them
+    taken whole) where the longer span is a name of the alias table: the small model cuts "Islamic State"
+    into a nationality and an organisation ("Islamic", "State"), or tags "Islamic" alone."""
+    ents = list(doc.ents)
+    joined = []
+    i = 0
+    while i < len(ents):
+        ent = ents[i]
+        following = ents[i + 1] if i + 1 < len(ents) else None
+        limit = min(ent.end + ALIAS_RUN_ON, following.start if following else len(doc))
+        ends = list(range(ent.end + 1, limit + 1))
+        if following is not None and following.start == ent.end:
+            ends.append(following.end)
+        end = max((e for e in ends if aliases.lookup(doc[ent.start : e].text)), default=ent.end)
+        joined.append(ent if end == ent.end else Span(doc, ent.start, end, label=ent.label_))
+        i += 2 if following is not None and end == following.end and end > ent.end else 1
+    return joined
 
 
 def _vote_types(mentions: list[ArticleMention], doc: Doc, aliases: AliasTable) -> None:
