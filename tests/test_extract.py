@@ -251,11 +251,11 @@ def test_the_alias_table_completes_a_name_the_ner_cut(nlp) -> None:  # type: ign
     organisation: the alias table's name completes both, and ISIS, ISIL and Daesh are the same group."""
     text = (
         "The Islamic State claimed the attack. ISIS fighters fled. He vowed to defeat Islamic State in Syria. "
-        "Obama said ISIL would be destroyed, and Daesh was silent."
+        "Obama said ISIL would be destroyed, and Daesh was silent. They fought ISIS.\nThen they left."
     )
     mentions = extract_article("t", nlp(text), load_aliases()).mentions
     group = [m.text for m in mentions if m.key == "islamic state"]
-    assert group == ["Islamic State", "ISIS", "Islamic State", "ISIL", "Daesh"]
+    assert group == ["Islamic State", "ISIS", "Islamic State", "ISIL", "Daesh", "ISIS"]
     assert {m.type for m in mentions if m.key == "islamic state"} == {"organisation"}
 
 

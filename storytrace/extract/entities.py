@@ -238,7 +238,8 @@ def _joined_by_aliases(doc: Doc, aliases: AliasTable) -> list[Span]:
         ent = ents[i]
         following = ents[i + 1] if i + 1 < len(ents) else None
         limit = min(ent.end + ALIAS_RUN_ON, following.start if following else len(doc))
-        ends = list(range(ent.end + 1, limit + 1))
+        # a run-on ends on a word: "ISIS." keys as "ISIS" and would take the full stop into the name
+        ends = [e for e in range(ent.end + 1, limit + 1) if not (doc[e - 1].is_punct or doc[e - 1].is_space)]
         if following is not None and following.start == ent.end:
             ends.append(following.end)
         end = max((e for e in ends if aliases.lookup(doc[ent.start : e].text)), default=ent.end)
