@@ -15,6 +15,10 @@ from seeds import SEED_IDS
 from typer.testing import CliRunner
 
 from storytrace.cli import app
+from storytrace.store import open_store
+from storytrace.store.articles import get_articles
+from storytrace.stories.features import name_keys
+from storytrace.stories.names import rename_stories
 
 runner = CliRunner()
 
@@ -113,6 +117,22 @@ def test_redo_runs_a_stage_again_over_every_article(seed_db: str, tmp_path: Path
     assert not [s for s in _export(db, "stories") if s["entities"]]
     _run("analyze", "--db", db, "--quiet", "--redo", "extract", "--redo", "timeline", "--redo", "reuse")
     assert {what: _export(db, what) for what in kinds} == fresh
+
+
+def test_renamed_stories_fall_back_to_capitalised_words_as_clustering_does(seed_db: str, tmp_path: Path) -> None:
+    """An article in which a redone extraction found no entity counts its capitalised words as names, as
+    `build_features` does when it clusters one: its story keeps names to match and list."""
+    db = tmp_path / "bare.db"
+    sqlite3.connect(seed_db).execute("VACUUM INTO ?", (str(db),)).connection.close()
+    with open_store(db) as store:
+        with store.transaction():
+            store.execute("DELETE FROM mentions WHERE article = ?", (SEED_IDS[4],))
+            store.requeue_all("extract")
+            store.mark_done("extract", [(r["id"], r["content_hash"]) for r in store.query("SELECT * FROM articles")])
+        assert rename_stories(store) == 3 and rename_stories(store) == 0
+        (article,) = get_articles(store, [SEED_IDS[4]])
+    lone = next(s for s in _export(str(db), "stories") if s["articles"] == [SEED_IDS[4]])
+    assert lone["entities"] and set(lone["entities"]) <= name_keys(article)
 
 
 def test_a_name_no_member_mentions_any_more_is_no_key_entity(seed_db: str, tmp_path: Path) -> None:

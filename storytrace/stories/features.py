@@ -183,6 +183,11 @@ def weigh(features: ArticleFeatures, df: Mapping[str, int], n_docs: int) -> None
     }
 
 
+def article_names_or_words(article: Article, entity_ids: frozenset[str] | None) -> frozenset[str]:
+    """An article's names: its entity ids where the extract stage found any, else its capitalised words."""
+    return entity_ids if entity_ids else name_keys(article)
+
+
 def build_features(article: Article, vector: np.ndarray, entity_ids: frozenset[str] | None = None) -> ArticleFeatures:
     """Features of one article; `terms` is filled later by the clusterer, once document frequencies are known."""
     return ArticleFeatures(
@@ -190,7 +195,7 @@ def build_features(article: Article, vector: np.ndarray, entity_ids: frozenset[s
         content_hash=article.content_hash,
         vector=np.asarray(vector, dtype=np.float32),
         term_counts=term_counts(article),
-        names=entity_ids if entity_ids else name_keys(article),
+        names=article_names_or_words(article, entity_ids),
         day=day_number(article.published_at),
         published_at=article.published_at,
         title=article.title,

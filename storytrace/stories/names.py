@@ -19,7 +19,7 @@ from storytrace.store import SQLiteStore
 from storytrace.store import stories as repo
 from storytrace.store.articles import get_articles
 from storytrace.stories.cluster import DEFAULT_PARAMS
-from storytrace.stories.features import NAMES_PER_ARTICLE
+from storytrace.stories.features import NAMES_PER_ARTICLE, article_names_or_words
 from storytrace.stories.ranking import heaviest
 from storytrace.stories.threads import recount_thread_names
 
@@ -51,8 +51,9 @@ def rename_stories(store: SQLiteStore) -> int:
             for story in stories.values():
                 names: Counter[str] = Counter()
                 for members in repo.member_pages(store, story.story_id, MEMBER_PAGE):
-                    found = article_names(store, get_articles(store, [a for a, _ in members]))
-                    names.update(n for held in found.values() for n in held)
+                    articles = get_articles(store, [a for a, _ in members])
+                    found = article_names(store, articles)
+                    names.update(n for a in articles for n in article_names_or_words(a, found.get(a.id)))
                 story.names = heaviest(names, DEFAULT_PARAMS.story_names)
             repo.save_stories(store, stories.values())
             count += len(stories)
