@@ -85,8 +85,8 @@ US_STATE_ABBREVIATIONS = dict(
     ).split("; ")
 )
 _PARTY_LETTERS = frozenset({"R", "D", "I"})  # "(R-Fla.)": Republican, Democrat, independent
-# Words before a name that say it is a place: "in Harbourton", "from Kyiv".
 ALIAS_RUN_ON = 2  # tokens after an entity that may complete an alias-table name ("Islamic" + "State")
+# Words before a name that say it is a place: "in Harbourton", "from Kyiv".
 _PLACE_PREPOSITIONS = frozenset({"in", "from", "to", "near", "across", "outside", "inside"})
 # Of those, the ones as often before a person: "a letter to Obama", "a call from Hillary Clinton"; after a verb
 # of going they still say place ("flew to Lisburgh", a town the NER took for a person).
