@@ -129,9 +129,10 @@ def analyze(
     """Run every (or the named) analysis stage, in order; returns each stage's report. The `redo` stages
     first take every article again (`requeue_all`), and run though `stages` does not name them."""
     ordered = analysis_plan(stages, redo)
-    with store.transaction():
-        for name in redo:
-            store.requeue_all(name)
+    if redo:
+        with store.transaction():
+            for name in redo:
+                store.requeue_all(name)
     return {s.name: s.run(store, progress) for s in ordered}
 
 

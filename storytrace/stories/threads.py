@@ -41,8 +41,9 @@ resembles and whose names (Trump, Clinton) nearly every report shares: on PolNeA
 campaign coverage) 818 articles shared one thread; now the largest holds 136 after a full `analyze` in
 publication order, and on the 274 headlines naming exactly one of 16 recurring matters (the emails,
 Benghazi, the Iowa caucuses, the wall, ...) the threads' B-cubed F1 against those matters is 51.7 over
-three orders of each day's articles (30.6 without it, when it was added; README, "Threads are cut"). WikiRef (developer part and held-out-
-shaped samples) and UCI threads are unchanged in every figure, for any GENERIC_COS from 0.6 to 0.9: their
+three orders of each day's articles (30.6 without it, when it was added; README, "Threads are cut").
+WikiRef (developer part and held-out-shaped samples) and UCI threads are unchanged in every figure, for
+any GENERIC_COS from 0.6 to 0.9: their
 topic threads never come that close to their corpus's mean. Centring every vector on the mean instead
 split PolNeAR too but cost WikiRef 1.5 points.
 
