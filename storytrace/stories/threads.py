@@ -43,9 +43,8 @@ publication order, and on the 274 headlines naming exactly one of 16 recurring m
 Benghazi, the Iowa caucuses, the wall, ...) the threads' B-cubed F1 against those matters is 51.7 over
 three orders of each day's articles (30.6 without it, when it was added; README, "Threads are cut").
 WikiRef (developer part and held-out-shaped samples) and UCI threads are unchanged in every figure, for
-any GENERIC_COS from 0.6 to 0.9: their
-topic threads never come that close to their corpus's mean. Centring every vector on the mean instead
-split PolNeAR too but cost WikiRef 1.5 points.
+any GENERIC_COS from 0.6 to 0.9: their topic threads never come that close to their corpus's mean.
+Centring every vector on the mean instead split PolNeAR too but cost WikiRef 1.5 points.
 
 A thread's core: the words in at least CORE_SHARE of its story titles, and in at least CORE_MIN_TITLES of them
 (`heads` counts the title words). Headlines name what a report is about, so a thread whose headlines nearly
@@ -175,7 +174,7 @@ def rekey_threads(store: SQLiteStore) -> int:
 
 def recount_thread_names(store: SQLiteStore) -> None:
     """Count every thread's names again from its stories' key names, as `_replace_contribution` sums them:
-    once the stories' own names were read again (`stage.rename_stories`). Call inside a transaction."""
+    once the stories' own names were read again (`names.rename_stories`). Call inside a transaction."""
     for page in thread_id_pages(store, REKEY_PAGE):
         for thread in get_threads(store, page).values():
             names = Counter(n for story in thread_story_rows(store, thread.thread_id) for n in key_names(story))
