@@ -257,6 +257,8 @@ def test_the_alias_table_completes_a_name_the_ner_cut(nlp) -> None:  # type: ign
     group = [m.text for m in mentions if m.key == "islamic state"]
     assert group == ["Islamic State", "ISIS", "Islamic State", "ISIL", "Daesh", "ISIS"]
     assert {m.type for m in mentions if m.key == "islamic state"} == {"organisation"}
+    across = extract_article("t", nlp("He studied Islamic. State officials said nothing."), load_aliases()).mentions
+    assert not [m for m in across if m.key == "islamic state"]
 
 
 def test_an_abbreviated_state_is_the_state(tmp_store: SQLiteStore) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import takewhile
 
 from spacy.tokens import Doc, Span, Token
 
@@ -238,14 +239,19 @@ def _joined_by_aliases(doc: Doc, aliases: AliasTable) -> list[Span]:
         ent = ents[i]
         following = ents[i + 1] if i + 1 < len(ents) else None
         limit = min(ent.end + ALIAS_RUN_ON, following.start if following else len(doc))
-        # a run-on ends on a word: "ISIS." keys as "ISIS" and would take the full stop into the name
-        ends = [e for e in range(ent.end + 1, limit + 1) if not (doc[e - 1].is_punct or doc[e - 1].is_space)]
+        # a run-on takes words only: "ISIS." keys as "ISIS" and would take the full stop into the name, and
+        # "Islamic. State" would join two sentences
+        ends = list(takewhile(lambda e: _is_word(doc[e - 1]), range(ent.end + 1, limit + 1)))
         if following is not None and following.start == ent.end:
             ends.append(following.end)
         end = max((e for e in ends if aliases.lookup(doc[ent.start : e].text)), default=ent.end)
         joined.append(ent if end == ent.end else Span(doc, ent.start, end, label=ent.label_))
         i += 2 if following is not None and end == following.end and end > ent.end else 1
     return joined
+
+
+def _is_word(token: Token) -> bool:
+    return not (token.is_punct or token.is_space)
 
 
 def _vote_types(mentions: list[ArticleMention], doc: Doc, aliases: AliasTable) -> None:
