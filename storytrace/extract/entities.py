@@ -246,7 +246,7 @@ def _joined_by_aliases(doc: Doc, aliases: AliasTable) -> list[Span]:
             ends.append(following.end)
         end = max((e for e in ends if aliases.lookup(doc[ent.start : e].text)), default=ent.end)
         joined.append(ent if end == ent.end else Span(doc, ent.start, end, label=ent.label_))
-        i += 2 if following is not None and end == following.end and end > ent.end else 1
+        i += 2 if following is not None and end == following.end else 1
     return joined
 
 

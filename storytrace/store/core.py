@@ -164,11 +164,11 @@ class SQLiteStore:
         leaves the rest still queued rather than lost. The redo is counted (`redo_count`), so that a later
         stage which keeps what it derived from this one knows to read it again."""
         self.conn.execute("DELETE FROM stage_done WHERE stage = ?", (stage,))
-        self.set_meta(f"redo.{stage}", str(int(self.redo_count(stage)) + 1))
+        self.set_meta(f"redo.{stage}", str(self.redo_count(stage) + 1))
 
-    def redo_count(self, stage: str) -> str:
-        """How many times `requeue_all` has queued every article for the stage ("0" for never)."""
-        return self.get_meta(f"redo.{stage}") or "0"
+    def redo_count(self, stage: str) -> int:
+        """How many times `requeue_all` has queued every article for the stage."""
+        return int(self.get_meta(f"redo.{stage}") or 0)
 
     def requeued(self, stage: str, article_ids: Sequence[str]) -> set[str]:
         """Those of `article_ids`, all processed by the stage before, that were requeued since (`requeue`):

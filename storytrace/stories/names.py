@@ -42,7 +42,7 @@ def rename_stories(store: SQLiteStore) -> int:
     once after each redo of the extract stage (`SQLiteStore.redo_count`); returns the stories renamed.
     Members are read a page at a time, so a story of a million wire copies does not fill memory."""
     redone = store.redo_count("extract")
-    if store.get_meta(NAMES_READ_KEY, "0") == redone:
+    if int(store.get_meta(NAMES_READ_KEY) or 0) == redone:
         return 0
     count = 0
     with store.transaction():
@@ -58,5 +58,5 @@ def rename_stories(store: SQLiteStore) -> int:
             repo.save_stories(store, stories.values())
             count += len(stories)
         recount_thread_names(store)
-        store.set_meta(NAMES_READ_KEY, redone)
+        store.set_meta(NAMES_READ_KEY, str(redone))
     return count
