@@ -14,7 +14,7 @@ and the best single cut on it, counted as wrong links removed minus right links 
 stricter rule on that feature would gain before the fragments it creates are counted). Last, a
 logistic model on all the features, its AUC out of fold (5 folds): how far their combination goes.
 Each link decision is also taken again over every stored thread, which shows what the candidate index
-(`thread_keys`) misses. Last, what the wrong links cost: the threads' B-cubed F1 as made, and with the
+(`thread_keys`) misses. And what the wrong links cost: the threads' B-cubed F1 as made, and with the
 documents of each mixed group of topics put in threads of their own topic by hand (ORACLE_FIXES, cumulative):
 the figure a rule that separated them, and changed nothing else, would reach.
 """

@@ -168,7 +168,7 @@ class SQLiteStore:
 
     def redo_count(self, stage: str) -> int:
         """How many times `requeue_all` has queued every article for the stage."""
-        return int(self.get_meta(f"redo.{stage}") or 0)
+        return self.get_count(f"redo.{stage}")
 
     def requeued(self, stage: str, article_ids: Sequence[str]) -> set[str]:
         """Those of `article_ids`, all processed by the stage before, that were requeued since (`requeue`):
@@ -181,6 +181,10 @@ class SQLiteStore:
     def get_meta(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
+
+    def get_count(self, key: str) -> int:
+        """A count kept in the meta table (0 when never set), as `set_meta` stores it: a decimal string."""
+        return int(self.get_meta(key) or 0)
 
     def set_meta(self, key: str, value: str) -> None:
         self.conn.execute(

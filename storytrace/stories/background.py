@@ -37,7 +37,7 @@ class Background:
 
     def __init__(self, store: SQLiteStore) -> None:
         self.store = store
-        self.count = int(store.get_meta(COUNT_KEY, "0") or 0)
+        self.count = store.get_count(COUNT_KEY)
         stored = store.get_meta(SUM_KEY)
         self.total: np.ndarray | None = None
         if stored:

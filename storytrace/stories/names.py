@@ -42,7 +42,7 @@ def rename_stories(store: SQLiteStore) -> int:
     once after each redo of the extract stage (`SQLiteStore.redo_count`); returns the stories renamed.
     Members are read a page at a time, so a story of a million wire copies does not fill memory."""
     redone = store.redo_count("extract")
-    if int(store.get_meta(NAMES_READ_KEY) or 0) == redone:
+    if store.get_count(NAMES_READ_KEY) == redone:
         return 0
     count = 0
     with store.transaction():

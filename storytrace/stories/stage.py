@@ -105,7 +105,7 @@ class StoryBuilder:
     def __init__(self, store: SQLiteStore, params: Params = DEFAULT_PARAMS) -> None:
         self.store = store
         self.clusterer = StoryClusterer(params=params)
-        self.clusterer.n_docs = int(store.get_meta(N_DOCS_KEY, "0") or 0)
+        self.clusterer.n_docs = store.get_count(N_DOCS_KEY)
         self.seq = repo.max_seq(store)
         self.threads = ThreadLinker(store)
         self._loaded = False
