@@ -187,6 +187,54 @@ def export(
 
 
 @app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words and "quoted phrases", all required (or FTS5 syntax with --fts).')],
+    db: DbOption = Path(DEFAULT_DB),
+    meaning: Annotated[
+        bool, typer.Option("--meaning", help="Rank analysed articles by closeness of meaning instead of by words.")
+    ] = False,
+    fts: Annotated[bool, typer.Option("--fts", help="Read the query as FTS5 syntax (OR, NEAR, prefix*).")] = False,
+    limit: Annotated[int, typer.Option(help="Articles to show, best first.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per hit instead of a table.")] = False,
+) -> None:
+    """Find articles by words or by meaning, each with the story and thread it belongs to."""
+    from storytrace.search import search_meaning, search_words
+    from storytrace.store.search import unembedded_count
+
+    if meaning and fts:
+        console.print("[red]error:[/] --meaning and --fts cannot be combined: FTS5 syntax is for word search")
+        raise typer.Exit(code=2)
+    with _open(db) as store:
+        try:
+            hits = search_meaning(store, query, limit) if meaning else search_words(store, query, limit, raw=fts)
+        except ValueError as error:
+            console.print(f"[red]error:[/] {escape(str(error))}")
+            raise typer.Exit(code=2) from error
+        missing = unembedded_count(store) if meaning else 0
+    if missing:
+        console.print(f"note: {missing} articles are not analysed yet and were not searched; run storytrace analyze")
+    if as_json:
+        for hit in hits:
+            typer.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
+        return
+    if not hits:
+        console.print("no article matches")
+        return
+    out = Console(soft_wrap=True)
+    for hit in hits:  # a block per hit, ids whole so they can be copied into `export` filters and the report
+        head = Text(f"{hit.score:7.3g}  ", style="bold")
+        head.append(hit.article_id, style="cyan")
+        for detail in ((hit.published_at or "")[:10], hit.source):
+            if detail:
+                head.append("  " + detail)
+        out.print(head)
+        for line in (hit.title, hit.snippet):
+            if line:
+                out.print(Text("         " + " ".join(line.split())))
+        out.print(Text(f"         story {hit.story_id or '-'}  thread {hit.thread_id or '-'}", style="dim"))
+
+
+@app.command()
 def stats(db: DbOption = Path(DEFAULT_DB), as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Counts of what the store holds."""
     from storytrace.stats import store_stats

@@ -153,6 +153,23 @@ def fold(token: str) -> str:
     return re.sub(r"is(e|ed|es|ing|ation|ations)$", r"iz\1", token) if len(token) > 5 else token
 
 
+_FOLDED_FROM: dict[str, tuple[str, ...]] = {}
+for _variant, _target in SPELLING_VARIANTS.items():
+    _FOLDED_FROM[_target] = (*_FOLDED_FROM.get(_target, ()), _variant)
+_IZE_ENDING = re.compile(r"iz(e|ed|es|ing|ation|ations)$")
+
+
+def spellings(token: str) -> list[str]:
+    """The spellings `fold` merges with the word's, its folded form first ("Kiev" -> kyiv, kiev; "organise"
+    -> organize, organise): what a search for one spelling must also look for, since the store keeps each
+    article's own."""
+    key = fold(token)
+    forms = [key, *_FOLDED_FROM.get(key, ())]
+    if len(key) > 5 and _IZE_ENDING.search(key):
+        forms.append(_IZE_ENDING.sub(r"is\1", key))
+    return forms
+
+
 def starts_within(offset: int, spans: Iterable[tuple[int, int]]) -> bool:
     """Whether a span starting at `offset` starts inside one of `spans` (start inclusive, end exclusive):
     a name the NER ran past a span's end still starts inside it."""

@@ -90,6 +90,36 @@ def test_claims_have_values_units_and_subjects(seed_db: str) -> None:
     assert any(c["value"] == 32 and c["article"] in SEED_IDS[2:4] for c in claims)
 
 
+def test_search_names_the_story_and_thread_of_each_article(seed_db: str) -> None:
+    """The interview's "NATO umbrella" found by its rewrite's words (and the Kiev copy by "Kyiv"), and by
+    meaning in other words, each hit in the story and thread the export gives its article."""
+    story_of = {a: (s["story_id"], s["thread_id"]) for s in _export(seed_db, "stories") for a in s["articles"]}
+    words = [json.loads(line) for line in _run("search", '"hot phase"', "--db", seed_db, "--json").splitlines()]
+    assert [h["article_id"] for h in words] == [SEED_IDS[1]]
+    assert (words[0]["story_id"], words[0]["thread_id"]) == story_of[SEED_IDS[1]]
+    kyiv = {json.loads(line)["article_id"] for line in _run("search", "Kyiv", "--db", seed_db, "--json").splitlines()}
+    assert set(SEED_IDS[2:4]) <= kyiv  # one wire version spells it "Kiev"
+    query = "Ukraine's president wants his land protected by the western alliance to end the fighting"
+    meaning = [json.loads(line) for line in _run("search", query, "--meaning", "--db", seed_db, "--json").splitlines()]
+    assert meaning[0]["article_id"] in SEED_IDS[0:2]
+    assert all((h["story_id"], h["thread_id"]) == story_of[h["article_id"]] for h in meaning)
+    shown = _run("search", "umbrella", "--db", seed_db)
+    assert SEED_IDS[0] in shown and story_of[SEED_IDS[0]][0] in shown
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("x", "--meaning", "--fts"), "cannot be combined"),
+        (("NATO OR (", "--fts"), "not a valid FTS5"),
+        ((" ",), "empty"),
+    ],
+)
+def test_a_bad_search_is_a_clear_error(seed_db: str, args: tuple[str, ...], message: str) -> None:
+    result = runner.invoke(app, ["search", *args, "--db", seed_db])
+    assert result.exit_code == 2 and message in result.output
+
+
 def test_rerunning_analyze_changes_nothing(seed_db: str) -> None:
     before = {what: _export(seed_db, what) for what in ("reuse", "stories", "quotes", "entities", "claims")}
     _run("analyze", "--db", seed_db, "--quiet")

@@ -97,3 +97,8 @@ def to_blob(vector: np.ndarray) -> bytes:
 
 def from_blob(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+
+
+def from_blobs(blobs: Sequence[bytes]) -> np.ndarray:
+    """A (len(blobs), DIM) matrix of stored vectors, decoded in one pass (a search reads thousands at a time)."""
+    return np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(blobs), DIM).astype(np.float32)
