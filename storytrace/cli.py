@@ -221,7 +221,7 @@ def search(
         console.print("no article matches")
         return
     out = Console(soft_wrap=True)
-    for hit in hits:  # a block per hit, ids whole so they can be copied into `export` filters and the report
+    for hit in hits:  # a block per hit, its ids whole, as the exports and the report give them
         head = Text(f"{hit.score:7.3g}  ", style="bold")
         head.append(hit.article_id, style="cyan")
         for detail in ((hit.published_at or "")[:10], hit.source):

@@ -142,3 +142,23 @@ def test_oversize_records_are_rejected_with_their_size(tmp_store, tmp_path):
         f"{text}: record too large (2,000 bytes > limit 1,000)",
     ]
     assert get_article(tmp_store, "small") is not None and report.counts.added == 1
+
+
+def test_control_characters_never_reach_the_store(tmp_store, tmp_path):
+    """Terminal commands in a hostile record (clear the screen, retitle the window, colour) are dropped from
+    every field before the content hash; tabs and line breaks stay, a form feed breaks the line."""
+    record = {
+        "id": "evil\x1b[2J",
+        "title": "Flood \x1b]0;pwned\x07warning\x9b",
+        "text": "The river rose.\x0cFirefighters \x1b[31mrescued\x1b[0m forty\tresidents.\nThe mayor came.",
+        "source": "Daily\x00 Planet",
+    }
+    (tmp_path / "evil.jsonl").write_text(json.dumps(record) + "\n", "utf-8")
+    assert run(tmp_store, tmp_path).counts.added == 1
+    ((article_id,),) = tmp_store.query("SELECT id FROM articles")
+    article = get_article(tmp_store, article_id)
+    assert article.title == "Flood ]0;pwnedwarning" and article.source == "Daily Planet"
+    assert article.text == "The river rose.\nFirefighters [31mrescued[0m forty\tresidents.\nThe mayor came."
+    clean = {**record, "title": article.title, "text": article.text, "source": article.source}
+    (tmp_path / "evil.jsonl").write_text(json.dumps(clean) + "\n", "utf-8")
+    assert run(tmp_store, tmp_path).counts.unchanged == 1

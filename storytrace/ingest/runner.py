@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from storytrace.ingest.controls import clean_article
 from storytrace.ingest.dispatch import iter_input_files, read_path
 from storytrace.ingest.ids import legacy_ids
 from storytrace.ingest.types import IngestOptions, Rejection
@@ -62,7 +63,7 @@ def ingest_paths(
                 if isinstance(item, Rejection):
                     report.reject(item)
                     continue
-                batch.append(item)
+                batch.append(clean_article(item))
                 if len(batch) >= options.batch_size:
                     report.add(upsert_articles(store, batch, legacy_ids))
                     batch = []
