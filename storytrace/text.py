@@ -55,6 +55,8 @@ SPELLING_VARIANTS: dict[str, str] = {
 }
 TITLE_CASE_SHARE = 0.8
 TITLE_CASE_CHARS = 300
+_ENDINGS = r"(e|ed|es|ing|ation|ations)$"  # of the -ise/-ize spellings `fold` merges ("organisation")
+_ISE_ENDING, _IZE_ENDING = re.compile("is" + _ENDINGS), re.compile("iz" + _ENDINGS)
 _QUOTE_TRANSLATION = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
 
 
@@ -150,13 +152,13 @@ def fold(token: str) -> str:
         token = token[:-2]
     token = SPELLING_VARIANTS.get(token, token)
     # British -ise/-isation spellings fold onto -ize/-ization.
-    return re.sub(r"is(e|ed|es|ing|ation|ations)$", r"iz\1", token) if len(token) > 5 else token
+    return _ISE_ENDING.sub(r"iz\1", token) if len(token) > 5 else token
 
 
-_FOLDED_FROM: dict[str, tuple[str, ...]] = {}
-for _variant, _target in SPELLING_VARIANTS.items():
-    _FOLDED_FROM[_target] = (*_FOLDED_FROM.get(_target, ()), _variant)
-_IZE_ENDING = re.compile(r"iz(e|ed|es|ing|ation|ations)$")
+_FOLDED_FROM = {
+    target: tuple(variant for variant, folded in SPELLING_VARIANTS.items() if folded == target)
+    for target in SPELLING_VARIANTS.values()
+}
 
 
 def spellings(token: str) -> list[str]:
